@@ -1,0 +1,120 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Initiative, Municipality, Program, Region, Route, Sector, Theme
+
+TRANSLATION_FIELDSET = (
+    _("Translations"),
+    {"fields": ("name_pt_br", "name_es", "name_en"), "classes": ("collapse",)},
+)
+
+
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "name_pt_br", "name_es", "name_en"]
+    search_fields = ["name", "name_pt_br", "name_es", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [(None, {"fields": ("name", "language", "slug", "description")}), TRANSLATION_FIELDSET]
+
+
+@admin.register(Sector)
+class SectorAdmin(VocabularyAdmin):
+    pass
+
+
+@admin.register(Theme)
+class ThemeAdmin(VocabularyAdmin):
+    pass
+
+
+@admin.register(Program)
+class ProgramAdmin(VocabularyAdmin):
+    list_display = ["name", "owner", "country", "slug"]
+    list_filter = ["country"]
+    fieldsets = [
+        (None, {"fields": ("name", "language", "slug", "owner", "country", "website", "description")}),
+        TRANSLATION_FIELDSET,
+    ]
+
+
+@admin.register(Route)
+class RouteAdmin(VocabularyAdmin):
+    list_display = ["name", "program", "sector", "slug"]
+    list_filter = ["program"]
+    list_select_related = ["program", "sector"]
+    autocomplete_fields = ["sector"]
+    fieldsets = [
+        (None, {"fields": ("name", "language", "slug", "program", "sector", "aliases", "description")}),
+        TRANSLATION_FIELDSET,
+    ]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "country", "latitude", "longitude"]
+    list_filter = ["country"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "region", "country"]
+    list_filter = ["country", "region"]
+    list_select_related = ["region"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "route", "status", "is_published", "updated"]
+    list_filter = ["is_published", "country", "kind", "status", "route"]
+    list_select_related = ["route"]
+    search_fields = ["name", "territory", "managing_organisation"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["regions", "municipalities", "sectors", "themes", "route"]
+    readonly_fields = ["created", "updated"]
+    date_hierarchy = "created"
+    fieldsets = [
+        (None, {"fields": ("name", "slug", "kind", "status", "is_published", "language", "description")}),
+        (
+            _("Translations"),
+            {
+                "fields": ("name_pt_br", "name_es", "name_en", "description_pt_br", "description_es", "description_en"),
+                "classes": ("collapse",),
+            },
+        ),
+        (
+            _("Territory"),
+            {
+                "fields": (
+                    "country",
+                    "regions",
+                    "municipalities",
+                    "territory",
+                    "latitude",
+                    "longitude",
+                    "location_precision",
+                )
+            },
+        ),  # fmt: skip
+        (_("Classification"), {"fields": ("program", "route", "sectors", "themes")}),
+        (
+            _("Facts"),
+            {
+                "fields": (
+                    "managing_organisation",
+                    "year_started",
+                    "member_count",
+                    "website",
+                    "email",
+                    "source_text",
+                    "source_url",
+                )
+            },
+        ),  # fmt: skip
+        (_("Staff"), {"fields": ("internal_notes", "created", "updated")}),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.refresh_search_text()

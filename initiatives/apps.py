@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InitiativesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "initiatives"
+    verbose_name = _("Initiatives")
+
+    def ready(self):
+        # Admin autodiscovery is off (see settings: django-leaflet's admin needs GDAL).
+        from . import admin, signals  # noqa: F401

@@ -1,0 +1,327 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .querysets import InitiativeQuerySet
+from .text import fold
+from .translation import LANGUAGE_CHOICES, localized
+
+LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
+LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
+EARLIEST_YEAR = 1800
+
+
+class Vocabulary(models.Model):
+    """A named term in three languages: sectors, themes, programmes, Rotas."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_pt_br = models.CharField(_("name (Portuguese)"), max_length=200, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    language = models.CharField(_("language of the name"), max_length=8, choices=LANGUAGE_CHOICES, default="en")
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("short description"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name").text
+
+    def all_names(self) -> list[str]:
+        return [n for n in (self.name, self.name_pt_br, self.name_es, self.name_en) if n]
+
+
+class Sector(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def get_absolute_url(self):
+        return reverse("initiatives:list") + f"?sector={self.slug}"
+
+
+class Theme(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def get_absolute_url(self):
+        return reverse("initiatives:theme", args=[self.slug])
+
+
+class Program(Vocabulary):
+    owner = models.CharField(_("owner"), max_length=200, blank=True)
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def get_absolute_url(self):
+        return reverse("initiatives:list") + f"?program={self.slug}"
+
+
+class Route(Vocabulary):
+    """A programme's thematic chain, such as the Rota do Mel of Rotas de Integração Nacional."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="routes", verbose_name=_("programme"))
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="routes", verbose_name=_("sector")
+    )
+    aliases = models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_("Other spellings used in files, separated by ';' (e.g. 'Rota do Peixe')."),
+    )
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("Rota")
+        verbose_name_plural = _("Rotas")
+
+    def get_absolute_url(self):
+        return reverse("initiatives:route", args=[self.slug])
+
+    def all_names(self) -> list[str]:
+        return super().all_names() + [a.strip() for a in self.aliases.split(";") if a.strip()]
+
+
+class Region(models.Model):
+    """A first-level division of a country (a Brazilian state, a Colombian department…)."""
+
+    code = models.CharField(_("ISO 3166-2 code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = CountryField(_("country"), db_index=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, validators=LATITUDE_VALIDATORS)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, validators=LONGITUDE_VALIDATORS)
+
+    class Meta:
+        ordering = ["country", "name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            # A region's code starts with its country's: BR-CE belongs to BR.
+            models.CheckConstraint(
+                condition=Q(code__startswith=models.functions.Concat("country", models.Value("-"))),
+                name="region_code_matches_country",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def clean(self):
+        if self.code and self.country and not self.code.startswith(f"{self.country}-"):
+            raise ValidationError({"code": _("The code must start with the country's code and a hyphen.")})
+
+
+class Municipality(models.Model):
+    country = CountryField(_("country"))
+    code = models.CharField(_("official code"), max_length=12, help_text=_("IBGE's 7 digits for Brazil."))
+    name = models.CharField(_("name"), max_length=200)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region")
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, validators=LATITUDE_VALIDATORS)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, validators=LONGITUDE_VALIDATORS)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            # Official codes are unique within a country (IBGE codes in Brazil).
+            models.UniqueConstraint(fields=["country", "code"], name="unique_municipality_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} – {self.region.code.split('-')[-1]}"
+
+
+class Initiative(models.Model):
+    class Kind(models.TextChoices):
+        CLUSTER = "cluster", _("Cluster initiative")
+        APL = "apl", _("Local productive arrangement (APL)")
+        ROTAS_POLO = "rotas_polo", _("Rotas polo")
+        NETWORK = "network", _("Productive network")
+        TECH_PARK = "tech_park", _("Technology park")
+        VALUE_CHAIN = "value_chain", _("Value chain")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+
+    class Precision(models.TextChoices):
+        EXACT = "exact", _("Exact point")
+        MUNICIPALITY = "municipality", _("Municipality")
+        REGION = "region", _("Region")
+        COUNTRY = "country", _("Country")
+
+    name = models.CharField(_("name"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CLUSTER)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    is_published = models.BooleanField(_("published"), default=False, help_text=_("Drafts never reach the public."))
+    language = models.CharField(_("language of the texts"), max_length=8, choices=LANGUAGE_CHOICES, default="pt-br")
+    description = models.TextField(_("description"), blank=True)
+    name_pt_br = models.CharField(_("name (Portuguese)"), max_length=300, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=300, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    description_pt_br = models.TextField(_("description (Portuguese)"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    country = CountryField(_("country"))
+    regions = models.ManyToManyField(Region, blank=True, related_name="initiatives", verbose_name=_("regions"))
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="initiatives", verbose_name=_("municipalities")
+    )
+    territory = models.CharField(_("territory"), max_length=300, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, validators=LATITUDE_VALIDATORS)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, validators=LONGITUDE_VALIDATORS)
+    location_precision = models.CharField(
+        _("location precision"), max_length=12, choices=Precision.choices, default=Precision.MUNICIPALITY
+    )
+
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="initiatives", verbose_name=_("sectors"))
+    themes = models.ManyToManyField(Theme, blank=True, related_name="initiatives", verbose_name=_("themes"))
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="initiatives",
+        verbose_name=_("programme"),
+    )
+    route = models.ForeignKey(
+        Route, on_delete=models.PROTECT, null=True, blank=True, related_name="initiatives", verbose_name=_("Rota")
+    )
+
+    managing_organisation = models.CharField(_("managing organisation"), max_length=300, blank=True)
+    year_started = models.PositiveSmallIntegerField(_("year started"), null=True, blank=True)
+    member_count = models.PositiveIntegerField(_("member firms or producers"), null=True, blank=True)
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    email = models.EmailField(_("public contact e-mail"), blank=True)
+    source_text = models.TextField(_("source of the facts"), blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Staff only; never published."))
+
+    # Folded copies kept in step on save: identity for the importers, and the search index.
+    name_key = models.CharField(max_length=300, editable=False, db_index=True)
+    search_text = models.TextField(editable=False, default="")
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        indexes = [
+            # The public filters: every query starts from published rows.
+            models.Index(fields=["is_published", "country"], name="initiative_pub_country"),
+            models.Index(fields=["is_published", "kind"], name="initiative_pub_kind"),
+            models.Index(fields=["is_published", "status"], name="initiative_pub_status"),
+            models.Index(fields=["is_published", "name"], name="initiative_pub_name"),
+            models.Index(fields=["is_published", "-created"], name="initiative_pub_newest"),
+        ]
+        constraints = [
+            # A point has both coordinates or none, each within the globe.
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="initiative_point_complete_and_in_range",
+            ),
+            # Years before the industrial era are typing mistakes.
+            models.CheckConstraint(
+                condition=Q(year_started__isnull=True) | Q(year_started__gte=EARLIEST_YEAR),
+                name="initiative_year_started_plausible",
+            ),
+            # A polo is identified by its Rota and its folded name: re-imports never duplicate it.
+            models.UniqueConstraint(
+                fields=["route", "name_key"], condition=Q(route__isnull=False), name="unique_initiative_name_per_route"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.route_id and not self.program_id:
+            self.program_id = self.route.program_id
+        self.name_key = fold(self.name)
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "name_key", "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("initiatives:detail", args=[self.slug])
+
+    def clean(self):
+        errors = {}
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.latitude is not None else "latitude"] = _(
+                "Give both latitude and longitude, or neither."
+            )
+        if self.year_started is not None and self.year_started < EARLIEST_YEAR:
+            errors["year_started"] = _("The year must be %(year)s or later.") % {"year": EARLIEST_YEAR}
+        if self.route_id and self.program_id and self.route.program_id != self.program_id:
+            errors["route"] = _("This Rota belongs to another programme.")
+        if self.route_id and self.name:
+            clash = Initiative.objects.filter(route_id=self.route_id, name_key=fold(self.name)).exclude(pk=self.pk)
+            if clash.exists():
+                errors["name"] = _("This Rota already has an initiative with this name.")
+        if errors:
+            raise ValidationError(errors)
+
+    def build_search_text(self, municipality_names: list[str] | None = None) -> str:
+        """Everything a visitor may search for, folded: names, territory, texts, organisation, places."""
+        if municipality_names is None:
+            municipality_names = list(self.municipalities.values_list("name", flat=True)) if self.pk else []
+        parts = [
+            self.name, self.name_pt_br, self.name_es, self.name_en, self.territory, self.managing_organisation,
+            self.description, self.description_pt_br, self.description_es, self.description_en,
+            *municipality_names,
+        ]  # fmt: skip
+        return " ".join(fold(p) for p in parts if p)
+
+    def refresh_search_text(self) -> None:
+        """Call after changing municipalities (their names are part of the search index)."""
+        text = self.build_search_text()
+        Initiative.objects.filter(pk=self.pk).update(search_text=text)
+        self.search_text = text
+
+    @property
+    def display_name(self):
+        return localized(self, "name")
+
+    @property
+    def display_description(self):
+        return localized(self, "description")
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None

@@ -1,0 +1,228 @@
+"""Reference data shipped with the project: Brazil's states and municipalities (IBGE), the
+first-level divisions of Latin American and Caribbean countries (pycountry), each country's
+reference point, the Rotas de Integração Nacional programme and the starting themes.
+
+Each loader is idempotent: it creates what is missing, corrects what differs, deletes nothing.
+"""
+
+import csv
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pycountry
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import Municipality, Program, Region, Route, Sector, Theme
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, model_name: str, created: int, updated: int) -> None:
+        self.created[model_name] = self.created.get(model_name, 0) + created
+        self.updated[model_name] = self.updated.get(model_name, 0) + updated
+
+
+@dataclass(frozen=True)
+class CountryPoint:
+    iso2: str
+    capital: str
+    latitude: float
+    longitude: float
+
+
+@cache
+def country_points() -> dict[str, CountryPoint]:
+    """The capital (seat of government) of each Latin American and Caribbean country."""
+    with open(DATA_DIR / "lac" / "country_points.csv", encoding="utf-8") as f:
+        return {
+            row["iso2"]: CountryPoint(row["iso2"], row["capital"], float(row["latitude"]), float(row["longitude"]))
+            for row in csv.DictReader(f)
+        }
+
+
+def lac_country_codes() -> list[str]:
+    return sorted(country_points())
+
+
+def _sync(model, key: str, wanted: dict[str, dict], report: LoadReport) -> dict[str, object]:
+    """Make the rows of `model` identified by `key` match `wanted`; return all of them by key."""
+    existing = {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": list(wanted)})}
+    to_create, to_update, changed_fields = [], [], set()
+    for ident, values in wanted.items():
+        obj = existing.get(ident)
+        if obj is None:
+            to_create.append(model(**{key: ident}, **values))
+            continue
+        diff = {name for name, value in values.items() if getattr(obj, name) != value}
+        if diff:
+            for name in diff:
+                setattr(obj, name, values[name])
+            to_update.append(obj)
+            changed_fields |= diff
+    model.objects.bulk_create(to_create, batch_size=1000)
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=1000)
+    report.count(model._meta.verbose_name_plural, len(to_create), len(to_update))
+    return {getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": list(wanted)})}
+
+
+def _leaf_subdivisions(country_code: str):
+    """First-level divisions as people use them: pycountry's subdivisions that have none below
+    them (Dominican provinces rather than the regions that group them)."""
+    subdivisions = list(pycountry.subdivisions.get(country_code=country_code) or [])
+    parents = {s.parent_code for s in subdivisions if s.parent_code}
+    return [s for s in subdivisions if s.code not in parents]
+
+
+def load_regions(report: LoadReport) -> dict[str, Region]:
+    wanted: dict[str, dict] = {}
+    for code in lac_country_codes():
+        if code == "BR":
+            continue  # Brazil's states come from IBGE, with their points.
+        for sub in _leaf_subdivisions(code):
+            wanted[sub.code] = {"name": sub.name, "country": code, "latitude": None, "longitude": None}
+    with open(DATA_DIR / "ibge" / "estados.csv", encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            wanted[f"BR-{row['uf']}"] = {
+                "name": row["nome"],
+                "country": "BR",
+                "latitude": float(row["latitude"]),
+                "longitude": float(row["longitude"]),
+            }
+    return _sync(Region, "code", wanted, report)
+
+
+def load_brazil_municipalities(report: LoadReport) -> None:
+    with open(DATA_DIR / "ibge" / "estados.csv", encoding="utf-8-sig") as f:
+        uf_by_ibge = {row["codigo_uf"]: row["uf"] for row in csv.DictReader(f)}
+    regions = {r.code: r for r in Region.objects.filter(country="BR")}
+    wanted = {}
+    with open(DATA_DIR / "ibge" / "municipios.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            wanted[row["codigo_ibge"]] = {
+                "country": "BR",
+                "name": row["nome"],
+                "region_id": regions[f"BR-{uf_by_ibge[row['codigo_uf']]}"].pk,
+                "latitude": float(row["latitude"]),
+                "longitude": float(row["longitude"]),
+            }
+    existing = {m.code: m for m in Municipality.objects.filter(country="BR")}
+    to_create, to_update = [], []
+    for code, values in wanted.items():
+        obj = existing.get(code)
+        if obj is None:
+            to_create.append(Municipality(code=code, **values))
+        elif any(getattr(obj, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(obj, name, value)
+            to_update.append(obj)
+    Municipality.objects.bulk_create(to_create, batch_size=1000)
+    Municipality.objects.bulk_update(to_update, ["name", "region_id", "latitude", "longitude"], batch_size=1000)
+    report.count(Municipality._meta.verbose_name_plural, len(to_create), len(to_update))
+
+
+# (name in Portuguese, Spanish, English, slug of the sector, other spellings seen in files)
+ROTAS = [
+    ("Rota do Açaí", "Ruta del Açaí", "Açaí Route", "acai", ""),
+    ("Rota da Avicultura Caipira", "Ruta de la Avicultura Campera", "Free-range Poultry Route", "free-range-poultry", ""),
+    ("Rota da Biodiversidade", "Ruta de la Biodiversidad", "Biodiversity Route", "biodiversity-products", ""),
+    ("Rota do Cacau", "Ruta del Cacao", "Cocoa Route", "cocoa", ""),
+    ("Rota do Cordeiro", "Ruta del Cordero", "Lamb Route", "sheep-and-goats", "Rota da Ovinocaprinocultura"),
+    ("Rota da Economia Circular", "Ruta de la Economía Circular", "Circular Economy Route", "circular-economy", ""),
+    ("Rota da Fruticultura", "Ruta de la Fruticultura", "Fruit Growing Route", "fruit-growing", "Rota das Frutas"),
+    ("Rota do Leite", "Ruta de la Leche", "Dairy Route", "dairy", ""),
+    ("Rota da Mandioca", "Ruta de la Yuca", "Cassava Route", "cassava", ""),
+    ("Rota do Mel", "Ruta de la Miel", "Honey Route", "beekeeping", ""),
+    ("Rota da Moda", "Ruta de la Moda", "Fashion Route", "fashion-and-apparel", ""),
+    ("Rota do Pescado", "Ruta de la Pesca", "Fish Route", "fisheries-and-aquaculture", "Rota do Peixe"),
+    ("Rota da TIC", "Ruta de las TIC", "ICT Route", "ict", "Rota das TICs; Rota da Tecnologia da Informação"),
+]  # fmt: skip
+
+# (slug, Portuguese, Spanish, English)
+SECTORS = [
+    ("acai", "Açaí", "Açaí", "Açaí"),
+    ("free-range-poultry", "Avicultura caipira", "Avicultura campera", "Free-range poultry"),
+    ("biodiversity-products", "Produtos da biodiversidade", "Productos de la biodiversidad", "Biodiversity products"),
+    ("cocoa", "Cacau e chocolate", "Cacao y chocolate", "Cocoa and chocolate"),
+    ("sheep-and-goats", "Ovinocaprinocultura", "Ovinos y caprinos", "Sheep and goats"),
+    ("circular-economy", "Economia circular e reciclagem", "Economía circular y reciclaje", "Circular economy and recycling"),
+    ("fruit-growing", "Fruticultura", "Fruticultura", "Fruit growing"),
+    ("dairy", "Leite e derivados", "Lácteos", "Dairy"),
+    ("cassava", "Mandioca", "Yuca", "Cassava"),
+    ("beekeeping", "Apicultura e meliponicultura", "Apicultura", "Beekeeping and honey"),
+    ("fashion-and-apparel", "Moda e confecção", "Moda y confección", "Fashion and apparel"),
+    ("fisheries-and-aquaculture", "Pesca e aquicultura", "Pesca y acuicultura", "Fisheries and aquaculture"),
+    ("ict", "Tecnologias da informação e comunicação", "Tecnologías de la información y las comunicaciones", "Information and communication technologies"),
+]  # fmt: skip
+
+# The CEPAL platform's areas of joint work.
+THEMES = [
+    ("market-access", "Acesso a mercados", "Acceso a mercados", "Market access"),
+    ("research-development-innovation", "Pesquisa, desenvolvimento e inovação", "Investigación, desarrollo e innovación", "Research, development and innovation"),
+    ("productive-integration", "Integração produtiva", "Integración productiva", "Productive integration"),
+    ("circular-economy", "Economia circular", "Economía circular", "Circular economy"),
+    ("training-of-managers", "Formação de gestores", "Formación de gestores", "Training of managers"),
+    ("internationalisation", "Internacionalização", "Internacionalización", "Internationalisation"),
+    ("sustainability", "Sustentabilidade", "Sostenibilidad", "Sustainability"),
+    ("digital-transformation", "Transformação digital", "Transformación digital", "Digital transformation"),
+]  # fmt: skip
+
+ROTAS_PROGRAM_SLUG = "rotas-de-integracao-nacional"
+
+
+def _vocabulary(slug, pt, es, en):
+    return {"name": en, "language": "en", "name_pt_br": pt, "name_es": es, "name_en": en}
+
+
+def load_vocabularies(report: LoadReport) -> None:
+    _sync(Theme, "slug", {row[0]: _vocabulary(*row) for row in THEMES}, report)
+    sectors = _sync(Sector, "slug", {row[0]: _vocabulary(*row) for row in SECTORS}, report)
+    program = _sync(
+        Program,
+        "slug",
+        {
+            ROTAS_PROGRAM_SLUG: {
+                "name": "Rotas de Integração Nacional",
+                "language": "pt-br",
+                "name_es": "Rutas de Integración Nacional",
+                "name_en": "National Integration Routes",
+                "owner": "Ministério da Integração e do Desenvolvimento Regional (MIDR)",
+                "country": "BR",
+                "website": "https://www.gov.br/mdr/pt-br/assuntos/desenvolvimento-regional/rotas-de-integracao-nacional",
+            }
+        },
+        report,
+    )[ROTAS_PROGRAM_SLUG]
+    _sync(
+        Route,
+        "slug",
+        {
+            slugify(pt): {
+                "name": pt,
+                "language": "pt-br",
+                "name_es": es,
+                "name_en": en,
+                "program_id": program.pk,
+                "sector_id": sectors[sector].pk,
+                "aliases": aliases,
+            }
+            for pt, es, en, sector, aliases in ROTAS
+        },
+        report,
+    )
+
+
+@transaction.atomic
+def load_reference_data() -> LoadReport:
+    report = LoadReport()
+    load_regions(report)
+    load_brazil_municipalities(report)
+    load_vocabularies(report)
+    return report

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "initiatives"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("initiatives/", views.initiative_list, name="list"),
+    path("initiatives/<slug:slug>/", views.initiative_detail, name="detail"),
+    path("countries/<str:code>/", views.country, name="country"),
+    path("rotas/<slug:slug>/", views.route, name="route"),
+    path("themes/<slug:slug>/", views.theme, name="theme"),
+]

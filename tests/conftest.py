@@ -1,0 +1,67 @@
+import pytest
+from django.contrib.auth.models import User
+
+from initiatives.models import Initiative, Municipality, Region, Route, Sector, Theme
+from initiatives.reference import load_reference_data
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Reference data is read-only for the tests: load it once per test database.
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def reference_data(db):
+    """States, municipalities, regions, Rotas, sectors, themes. Reloaded after a transactional
+    test (live server) flushed the database."""
+    if not Municipality.objects.exists():
+        load_reference_data()
+
+
+@pytest.fixture
+def staff_user(db):
+    return User.objects.create_user("staff", "staff@example.org", "pw-staff-1234", is_staff=True)
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("admin", "admin@example.org", "pw-admin-1234")
+
+
+@pytest.fixture
+def make_initiative(reference_data):
+    """Create a published initiative with sensible defaults; keyword arguments override them."""
+    counter = iter(range(1, 100_000))
+
+    def make(*, sectors=(), themes=(), regions=(), municipalities=(), **fields):
+        n = next(counter)
+        fields.setdefault("name", f"Initiative {n}")
+        fields.setdefault("slug", f"initiative-{n}")
+        fields.setdefault("country", "CO")
+        fields.setdefault("is_published", True)
+        fields.setdefault("latitude", 6.25)
+        fields.setdefault("longitude", -75.56)
+        initiative = Initiative.objects.create(**fields)
+        initiative.sectors.set([Sector.objects.get(slug=s) if isinstance(s, str) else s for s in sectors])
+        initiative.themes.set([Theme.objects.get(slug=t) if isinstance(t, str) else t for t in themes])
+        initiative.regions.set([Region.objects.get(code=r) if isinstance(r, str) else r for r in regions])
+        initiative.municipalities.set(municipalities)
+        return initiative
+
+    return make
+
+
+@pytest.fixture
+def rota_do_mel(reference_data):
+    return Route.objects.get(slug="rota-do-mel")
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    # The manifest storage needs collectstatic; tests serve static files straight from the finders.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
