@@ -4,6 +4,8 @@ from django.contrib.auth.models import User
 from initiatives.models import Initiative, Municipality, Region, Route, Sector, Theme
 from initiatives.reference import load_reference_data
 
+from .browser import browser, page  # noqa: F401  (shared fixtures)
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -113,3 +113,15 @@ def test_it_searches_every_word_ignoring_accents(make_initiative):
     assert Initiative.objects.search("CACAU amazonia").count() == 1
     assert Initiative.objects.search("cacau joao").count() == 0
     assert Initiative.objects.search("  ").count() == 2
+
+
+def test_it_bumps_the_catalogue_version_on_every_change(make_initiative):
+    from initiatives.cache import catalogue_version
+
+    before = catalogue_version()
+    initiative = make_initiative()
+    after_create = catalogue_version()
+    assert after_create != before
+    initiative.name = "Renamed"
+    initiative.save()
+    assert catalogue_version() != after_create
