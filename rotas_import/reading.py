@@ -102,11 +102,16 @@ def read_workbook(data: bytes, ext: str) -> list[Sheet]:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         for name in workbook.sheet_names:
-            rows, count = [], 0
-            for row in workbook.get_sheet_by_name(name).iter_rows():
+            sheet = workbook.get_sheet_by_name(name)
+            # calamine starts at the first filled cell: pad so that rows and columns keep the
+            # numbers the spreadsheet shows (row 5 is rows[4]).
+            top, left = sheet.start or (0, 0)
+            rows, count = [[] for _ in range(top)], top
+            for row in sheet.iter_rows():
                 count += 1
                 check_row_count(count)
-                rows.append([cell_text(value) for value in row])
+                rows.append([""] * left + [cell_text(value) for value in row])
+            fill_merged_cells(rows, sheet.merged_cell_ranges or [])
             sheets.append(Sheet(name, rows))
         return sheets
     except python_calamine.PasswordError as exc:
@@ -117,6 +122,20 @@ def read_workbook(data: bytes, ext: str) -> list[Sheet]:
         raise ReadError(
             _("The workbook is damaged or not a spreadsheet (%(detail)s). Open it and save it again.") % {"detail": exc}
         ) from exc
+
+
+def fill_merged_cells(rows: list[list[str]], ranges) -> None:
+    """A merged cell's value belongs to every cell it covers (files leave them blank)."""
+    for (top, left), (bottom, right) in ranges:
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= right:
+                row.extend([""] * (right + 1 - len(row)))
+            for c in range(left, right + 1):
+                row[c] = row[c] or value
 
 
 def check_row_count(count: int) -> None:

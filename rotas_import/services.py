@@ -65,6 +65,8 @@ def preview(kind: str, data: bytes, file_name: str, user=None, **options) -> Imp
     plan = plan_file(kind, data, file_name, **options)
     note_earlier_application(record, plan)
     record.report, record.counts = plan, plan["counts"]
+    if plan["errors"]:
+        record.status, record.finished = ImportRecord.Status.FAILED, timezone.now()
     record.save()
     return record
 
