@@ -111,21 +111,18 @@ def cell(row: list[str], position: int | None) -> str:
     return row[position]
 
 
-def check_lengths(sheet: Sheet, header: Header, row: list[str], number: int, issues: Issues) -> list[str]:
-    """Cells longer than the limit are errors and are read as empty."""
+def too_long(sheet: Sheet, header: Header, row: list[str], number: int, issues: Issues) -> bool:
+    """Cells longer than the limit are errors; the rest of their row is not read."""
     limit = settings.IMPORT_MAX_CELL_CHARS
-    if not any(len(value) > limit for value in row):
-        return row
-    checked = []
+    found = False
     for position, value in enumerate(row):
         if len(value) > limit:
+            found = True
             issues.error(
                 _("This cell holds %(count)s characters; the limit is %(limit)s.") % {"count": f"{len(value):,}", "limit": f"{limit:,}"},
                 sheet.name, number, cell(header.names, position),
             )  # fmt: skip
-            value = ""
-        checked.append(value)
-    return checked
+    return found
 
 
 def split_list(value: str) -> list[str]:
@@ -184,7 +181,8 @@ def read_long(sheet: Sheet, header: Header, issues: Issues, result: Layout) -> s
         if not any(row):
             result.skipped += 1
             continue
-        row = check_lengths(sheet, header, row, number, issues)
+        if too_long(sheet, header, row, number, issues):
+            continue
         route, polo, uf, source = (cell(row, cols.get(k)) for k in ("route", "polo", "uf", "source"))
         municipalities, codes = cell(row, cols.get(places_key)), cell(row, cols.get("code"))
         if not (polo or municipalities or codes or uf):
@@ -251,7 +249,8 @@ def read_wide(sheet: Sheet, header: Header, issues: Issues, result: Layout) -> s
         if not any(row):
             result.skipped += 1
             continue
-        row = check_lengths(sheet, header, row, number, issues)
+        if too_long(sheet, header, row, number, issues):
+            continue
         place = Place(cell(row, cols.get("municipality")), cell(row, cols.get("code")))
         uf = cell(row, cols.get("uf"))
         in_a_polo = False

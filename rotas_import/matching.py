@@ -16,7 +16,7 @@ from .layout import Place, PoloRecord
 from .report import Issues
 
 NEAR_SPELLING = 0.85  # difflib ratio above which a single candidate is taken as the same name
-SUGGESTION_CUTOFF = 0.6
+SUGGESTION_CUTOFF = 0.5
 ROUTE_PREFIX = re.compile(r"^rota\s+(?:d[aoe]s?\s+)?")
 
 

@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -5,9 +7,24 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-def private_storage() -> FileSystemStorage:
-    # No base_url: an imported file is never reachable by a public URL.
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_MEDIA_ROOT (read when used, so tests can move it), with no
+    URL: an imported file is never reachable from the web."""
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+private_storage = PrivateStorage()
 
 
 def upload_path(record, file_name: str) -> str:

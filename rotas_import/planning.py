@@ -166,7 +166,7 @@ def plan_polos(sheets: list[Sheet], *, sheet_name=None, mark_absent_inactive=Fal
             slug = unique_slug(polo.name, polo.route.name, taken_slugs)
             values |= {"name": polo.name, "slug": slug, "is_published": True, "language": "pt-br"}
             item |= {"action": "created", "id": None, "slug": slug, "values": values, "m2m": m2m, "changes": []}
-            item["municipality_names"] = [names[i] for i in m2m["municipalities"]]
+            item["municipality_names"] = sorted(names.values())
         else:
             item |= diff(current, values, m2m, names)
         items.append(item)

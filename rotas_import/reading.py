@@ -51,7 +51,7 @@ def read_file(data: bytes, file_name: str) -> list[Sheet]:
     if len(data) > settings.IMPORT_MAX_UPLOAD_BYTES:
         raise ReadError(too_big_message(len(data)))
     sheets = read_csv(data) if ext == "csv" else read_workbook(data, ext)
-    if not any(sheet.rows for sheet in sheets):
+    if not any(any(row) for sheet in sheets for row in sheet.rows):
         raise ReadError(_("The file has no data: every sheet is empty."))
     return sheets
 

@@ -9,7 +9,6 @@ from xml.sax.saxutils import escape
 
 import msoffcrypto.format.ooxml
 import openpyxl
-import pytest
 import xlwt
 
 LONG_HEADER = ["ROTA", "POLO", "UF", "MUNICIPIO", "COD_IBGE", "SEDE", "FONTE"]
@@ -18,12 +17,6 @@ CARIRI = [
     ["Rota do Leite", "Polo Cariri", "CE", "Juazeiro do Norte", "2307304", "", "gov.br/mdr/cariri"],
     ["Rota do Leite", "Polo Cariri", "CE", "Barbalha", "2301901", "", "gov.br/mdr/cariri"],
 ]
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
-    return settings.PRIVATE_MEDIA_ROOT
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> Path:

@@ -5,7 +5,7 @@ import pytest
 from initiatives.models import Initiative
 from rotas_import.services import import_file, plan_file
 
-from .import_files import CARIRI, LONG_HEADER, private_media, write_csv, write_ods, write_xls, write_xlsx  # noqa: F401
+from .import_files import CARIRI, LONG_HEADER, write_csv, write_ods, write_xls, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
