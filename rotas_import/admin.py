@@ -58,7 +58,18 @@ class PoloUploadForm(UploadForm):
         }
 
 
-FORMS = {ImportRecord.Kind.POLOS: PoloUploadForm, ImportRecord.Kind.INITIATIVES: UploadForm}
+class InitiativeUploadForm(UploadForm):
+    create_new_terms = forms.BooleanField(
+        label=_("Create new sectors and themes"),
+        required=False,
+        help_text=_("Sectors and themes the catalogue does not have yet are created (listed in the preview)."),
+    )
+
+    def plan_options(self):
+        return {"create_new_terms": self.cleaned_data["create_new_terms"]}
+
+
+FORMS = {ImportRecord.Kind.POLOS: PoloUploadForm, ImportRecord.Kind.INITIATIVES: InitiativeUploadForm}
 
 
 def can_import(user, kind=None) -> bool:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiatives.cache import bump_catalogue_version
-from initiatives.models import Initiative, Municipality
+from initiatives.models import Initiative, Municipality, Sector, Theme
 from initiatives.text import fold
 
 BATCH = 1000
@@ -23,6 +23,7 @@ def apply_plan(plan: dict) -> dict:
     created = [i for i in plan["items"] if i["action"] == "created"]
     changed = [i for i in plan["items"] if i["id"] is not None and (i["values"] or i["m2m"])]
     with transaction.atomic():
+        create_terms(plan)
         new = [new_initiative(item) for item in created]
         Initiative.objects.bulk_create(new, batch_size=BATCH)
         for item, obj in zip(created, new, strict=True):
@@ -32,6 +33,26 @@ def apply_plan(plan: dict) -> dict:
         reindex([i["id"] for i in created + changed if i["action"] != "absent"])
         bump_catalogue_version()
     return plan["counts"]
+
+
+def create_terms(plan: dict) -> None:
+    """Create the sectors and themes staff confirmed ('new:<slug>' in the plan) and put their ids
+    in place of the placeholders."""
+    ids = {}
+    for relation, model in (("sectors", Sector), ("themes", Theme)):
+        for term in plan.get("new_terms", {}).get(relation, []):
+            translated = f"name_{term['language'].replace('-', '_')}"
+            obj, _created = model.objects.get_or_create(
+                slug=term["slug"],
+                defaults={"name": term["name"], "language": term["language"], translated: term["name"]},
+            )
+            ids[(relation, f"new:{term['slug']}")] = obj.pk
+    if not ids:
+        return
+    for item in plan["items"]:
+        for relation in ("sectors", "themes"):
+            if relation in item["m2m"]:
+                item["m2m"][relation] = [ids.get((relation, v), v) for v in item["m2m"][relation]]
 
 
 def new_initiative(item: dict) -> Initiative:

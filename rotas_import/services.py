@@ -11,12 +11,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .applying import PlanError, apply_plan
+from .initiative_planning import plan_initiatives
 from .models import ImportRecord
 from .planning import finish_plan, plan_polos
 from .reading import ReadError, read_file
 from .report import Issues
 
-PLANNERS = {ImportRecord.Kind.POLOS: plan_polos}
+PLANNERS = {ImportRecord.Kind.POLOS: plan_polos, ImportRecord.Kind.INITIATIVES: plan_initiatives}
 
 
 def planners():

@@ -99,6 +99,11 @@ def test_it_loads_the_public_initiatives_once(reference_data):
     out = StringIO()
     call_command("load_public_initiatives", stdout=out)
     assert "polos_rotas_publicos.csv: 62 created, 0 updated, 0 unchanged." in out.getvalue()
+    assert "clusters_lac_publicos.csv: 80 created, 0 updated, 0 unchanged." in out.getvalue()
     call_command("load_public_initiatives", stdout=out)
     assert "polos_rotas_publicos.csv: 0 created, 0 updated, 62 unchanged." in out.getvalue()
-    assert ImportRecord.objects.count() == 1  # a load that changes nothing leaves no record
+    assert "clusters_lac_publicos.csv: 0 created, 0 updated, 80 unchanged." in out.getvalue()
+    assert ImportRecord.objects.count() == 2  # a load that changes nothing leaves no record
+    published = Initiative.objects.published()
+    assert published.count() == 142
+    assert published.values("country").distinct().count() == 11

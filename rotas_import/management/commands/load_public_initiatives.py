@@ -8,6 +8,12 @@ from rotas_import.services import import_file, plan_file
 
 PUBLIC_FILES = [
     (ImportRecord.Kind.POLOS, Path(settings.BASE_DIR) / "rotas_import" / "data" / "polos_rotas_publicos.csv", {}),
+    # Their sectors are the sources' own words: each becomes a sector of the catalogue.
+    (
+        ImportRecord.Kind.INITIATIVES,
+        Path(settings.BASE_DIR) / "initiatives" / "data" / "lac" / "clusters_lac_publicos.csv",
+        {"create_new_terms": True},
+    ),
 ]
 
 
