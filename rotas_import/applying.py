@@ -1,13 +1,14 @@
 """Step 5: execute a clean plan in one transaction. Creates and updates in bulk, never deletes an
 initiative, and invalidates the catalogue's caches (bulk writes send no model signals)."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiatives.cache import bump_catalogue_version
 from initiatives.models import Initiative, Municipality, Sector, Theme
-from initiatives.text import fold
+
+from .values import fold
 
 BATCH = 1000
 
@@ -22,6 +23,18 @@ def apply_plan(plan: dict) -> dict:
         raise PlanError(_("The file has errors: nothing was written."))
     created = [i for i in plan["items"] if i["action"] == "created"]
     changed = [i for i in plan["items"] if i["id"] is not None and (i["values"] or i["m2m"])]
+    try:
+        write(plan, created, changed)
+    except IntegrityError as exc:
+        # Another import or an edit got there first (a slug or a polo name now taken).
+        raise PlanError(
+            _("The catalogue changed while importing (%(detail)s); nothing was written. Import the file again.")
+            % {"detail": exc}
+        ) from exc
+    return plan["counts"]
+
+
+def write(plan: dict, created: list[dict], changed: list[dict]) -> None:
     with transaction.atomic():
         create_terms(plan)
         new = [new_initiative(item) for item in created]
@@ -32,7 +45,6 @@ def apply_plan(plan: dict) -> dict:
         set_relations(created + changed)
         reindex([i["id"] for i in created + changed if i["action"] != "absent"])
         bump_catalogue_version()
-    return plan["counts"]
 
 
 def create_terms(plan: dict) -> None:

@@ -11,12 +11,12 @@ from django_countries import countries
 
 from initiatives.models import Initiative, Region, Sector, Theme
 from initiatives.reference import country_points
-from initiatives.text import fold
 
 from .initiative_rows import coordinate, initiative_rows, typed_values
 from .planning import diff, finish_plan, unique_slug
 from .reading import Sheet
 from .report import Issues
+from .values import fold
 
 LAC_BOX = {"lat": (-60.0, 33.0), "lon": (-120.0, -25.0)}
 MAX_KM_FROM_COUNTRY = 4000

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from initiatives.models import EARLIEST_YEAR, Initiative
-from initiatives.text import fold
 
 from .layout import cell, find_header, too_long
 from .reading import Sheet
 from .report import Issues
-from .values import clean_url
+from .values import clean_url, fold
 
 COLUMNS = {
     "slug": {"slug", "identificador"},

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from initiatives.text import fold
-
 from .reading import Sheet
 from .report import Issues
+from .values import fold
 
 HEADER_SCAN_ROWS = 30
 LIST_SEPARATORS = re.compile(r"\s*(?:;|,|/|\r?\n)\s*")

@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from initiatives.text import fold
-
 from .layout import Place, PoloRecord
 from .report import Issues
+from .values import fold
 
 NEAR_SPELLING = 0.85  # difflib ratio above which a single candidate is taken as the same name
 SUGGESTION_CUTOFF = 0.5

@@ -5,6 +5,7 @@ A plan is plain JSON-able data: the admin shows it, the record keeps it, applyin
 """
 
 import hashlib
+import itertools
 import json
 import math
 from dataclasses import dataclass, field
@@ -14,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from initiatives.models import Initiative, Municipality, Region, Route
 from initiatives.reference import country_points
-from initiatives.text import fold
 
 from .layout import polo_layouts
 from .matching import Gazetteer, MatchedRecord, State, match_records, route_names
@@ -22,7 +22,7 @@ from .matching import Municipality as Place
 from .matching import Route as RouteRef
 from .reading import Sheet
 from .report import Issues
-from .values import clean_url
+from .values import clean_url, fold
 
 
 def load_gazetteer() -> Gazetteer:
@@ -203,7 +203,7 @@ def fingerprint(plan: dict) -> str:
 
 def unique_slug(name: str, suffix: str, taken: set[str]) -> str:
     base = slugify(name)[:200] or "initiative"
-    candidates = [base, f"{base}-{slugify(suffix)}"[:210]] + [f"{base}-{n}" for n in range(2, 1000)]
+    candidates = itertools.chain([base, f"{base}-{slugify(suffix)}"[:210]], (f"{base}-{n}" for n in itertools.count(2)))
     slug = next(c for c in candidates if c not in taken)
     taken.add(slug)
     return slug

@@ -54,14 +54,15 @@ def test_it_imports_the_long_layout_from_each_format(reference_data, tmp_path, w
 
 def test_it_imports_one_row_per_polo_with_every_separator(reference_data, tmp_path):
     rows = [
-        ["Nome da Rota", "Nome do Polo", "UF", "Municípios"],
-        ["Rota do Leite", "Polo Cariri", "CE", "Crato; Juazeiro do Norte, Barbalha"],
-        ["Rota do Mel", "Polo Mineiro", "MG", "Bocaiúva / Januária\nMontes Claros"],
+        ["Nome da Rota", "Nome do Polo", "UF", "Municípios", "Município sede"],
+        ["Rota do Leite", "Polo Cariri", "CE", "Crato; Juazeiro do Norte, Barbalha", "Barbalha"],
+        ["Rota do Mel", "Polo Mineiro", "MG", "Bocaiúva / Januária\nMontes Claros", ""],
     ]
     result = apply(write_xlsx(tmp_path / "polos.xlsx", {"Polos": rows}))
     assert result["layout"] == "one row per polo"
     assert result["counts"]["created"] == 2
     assert cariri().municipalities.count() == 3
+    assert (cariri().latitude, cariri().longitude) == (-7.2982, -39.3021)  # Barbalha, the seat named
     mineiro = Initiative.objects.get(name="Polo Mineiro")
     assert sorted(mineiro.municipalities.values_list("name", flat=True)) == ["Bocaiúva", "Januária", "Montes Claros"]
 
