@@ -1,0 +1,72 @@
+"""The shell shared by `import_polos` and `import_initiatives`: arguments, exit codes, output."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from .report import where
+from .services import import_file
+
+EXIT_ERRORS = 1  # the file has errors: nothing was written
+EXIT_USAGE = 2  # a missing file, a bad option
+
+
+class ImportCommand(BaseCommand):
+    kind = ""  # an ImportRecord.Kind
+    noun = ""  # "polos" or "initiatives": the key of the counts in --json
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="a .xlsx, .xls, .ods or .csv file")
+        parser.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+        parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+
+    def options_for_plan(self, options) -> dict:
+        return {}
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}", returncode=EXIT_USAGE)
+        plan, record = import_file(
+            self.kind, path.read_bytes(), path.name, dry_run=options["dry_run"], **self.options_for_plan(options)
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(as_json(plan, self.noun), ensure_ascii=False))
+        else:
+            self.stdout.write(self.summary(plan, record, options["dry_run"]))
+        if plan["errors"]:
+            raise CommandError(
+                f"The file has {len(plan['errors'])} error(s): nothing was written.", returncode=EXIT_ERRORS
+            )
+
+    def summary(self, plan, record, dry_run) -> str:
+        counts, rows = plan["counts"], plan["rows"]
+        lines = []
+        if plan["layout"]:
+            lines.append(f"Layout: {plan['layout']}. Rows read: {rows['read']}, skipped: {rows['skipped']}.")
+        lines.append(
+            f"{self.noun.capitalize()}: {counts['created']} created, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged, {counts['absent']} absent."
+        )
+        for title, issues in (("Warnings", plan["warnings"]), ("Errors", plan["errors"])):
+            if issues:
+                lines.append(f"{title} ({len(issues)}):")
+                lines += [f"  {where(i) or '-'}: {i['message']}" for i in issues]
+        if plan["errors"]:
+            lines.append("Nothing was written: correct the file and import it again.")
+        elif dry_run:
+            lines.append("Dry run: the file is clean; nothing was written.")
+        else:
+            lines.append(f"Applied (import #{record.pk}).")
+        return "\n".join(lines)
+
+
+def as_json(plan: dict, noun: str) -> dict:
+    return {
+        noun: {k: plan["counts"][k] for k in ("created", "updated", "unchanged", "absent")},
+        "rows": plan["rows"],
+        "errors": plan["errors"],
+        "warnings": plan["warnings"],
+        "layout": plan["layout"],
+    }

@@ -1,0 +1,261 @@
+"""Issue 7's planning: match countries, regions, sectors and themes, check the points, find each
+row's initiative (by slug, else by country and folded name) and write down what would change.
+Shares reading, the report, the plan's shape, applying and the record with the polo importer."""
+
+import math
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django_countries import countries
+
+from initiatives.models import Initiative, Region, Sector, Theme
+from initiatives.reference import country_points
+
+from .initiative_rows import coordinate, initiative_rows, typed_values
+from .planning import diff, finish_plan, unique_slug
+from .reading import Sheet
+from .report import Issues
+from .values import fold
+
+LAC_BOX = {"lat": (-60.0, 33.0), "lon": (-120.0, -25.0)}
+MAX_KM_FROM_COUNTRY = 4000
+ENGLISH_SPEAKING = {"AG", "BB", "BS", "BZ", "DM", "GD", "GY", "JM", "KN", "LC", "TT", "VC"}
+SIMPLE_FIELDS = [
+    "kind", "language", "territory", "managing_organisation", "year_started", "member_count", "website", "email",
+    "source_url", "source_text", "description", "internal_notes", "latitude", "longitude", "location_precision",
+]  # fmt: skip
+
+
+def country_names() -> dict[str, str]:
+    """Folded code or name (Portuguese, Spanish, English, official) -> ISO code, for LAC countries."""
+    import pycountry
+
+    names = {}
+    for code in country_points():
+        record = pycountry.countries.get(alpha_2=code)
+        spellings = [
+            code,
+            record.alpha_3,
+            record.name,
+            getattr(record, "official_name", ""),
+            getattr(record, "common_name", ""),
+        ]
+        for language in ("pt-br", "es", "en"):
+            with override(language):
+                spellings.append(str(countries.name(code)))
+        for spelling in spellings:
+            if spelling:
+                names.setdefault(fold(spelling), code)
+    return names
+
+
+def vocabulary_index(model) -> dict[str, int]:
+    index = {}
+    for term in model.objects.all():
+        for spelling in [*term.all_names(), term.slug]:
+            index.setdefault(fold(spelling), term.pk)
+    return index
+
+
+class Catalogue:
+    """The lookup tables a plan needs, loaded once."""
+
+    def __init__(self):
+        self.countries = country_names()
+        self.regions = {r.code: r for r in Region.objects.all()}
+        self.region_names: dict[tuple[str, str], Region] = {}
+        for region in self.regions.values():
+            short = region.name.split("(")[0]
+            for spelling in (region.name, short):
+                self.region_names.setdefault((str(region.country), fold(spelling)), region)
+        self.sectors = vocabulary_index(Sector)
+        self.themes = vocabulary_index(Theme)
+
+
+def distance_km(lat1, lon1, lat2, lon2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+def in_box(lat, lon) -> bool:
+    return LAC_BOX["lat"][0] <= lat <= LAC_BOX["lat"][1] and LAC_BOX["lon"][0] <= lon <= LAC_BOX["lon"][1]
+
+
+def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False) -> dict:
+    issues = Issues()
+    rows, read, skipped, layout = initiative_rows(sheets, issues)
+    catalogue = Catalogue()
+    by_slug = {
+        i.slug: i for i in Initiative.objects.filter(slug__in=[r.raw.get("slug") for r in rows if r.raw.get("slug")])
+    }
+    keys = {fold(r.raw.get("name", "")) for r in rows}
+    by_key: dict[tuple[str, str], list[Initiative]] = {}
+    for i in Initiative.objects.filter(name_key__in=keys, route__isnull=True).prefetch_related(
+        "regions", "sectors", "themes"
+    ):
+        by_key.setdefault((str(i.country), i.name_key), []).append(i)
+    taken_slugs = set(Initiative.objects.values_list("slug", flat=True))
+    new_terms = {"sectors": {}, "themes": {}}
+    seen, items = {}, []
+    for row in rows:
+        item = plan_row(row, catalogue, issues, by_slug, by_key, taken_slugs, new_terms, seen)
+        if item is not None:
+            items.append(item)
+    for relation, terms in new_terms.items():
+        if terms and not create_new_terms:
+            for term in terms.values():
+                issues.error(
+                    _("“%(name)s” is not one of the catalogue's %(vocabulary)s. Import again with “Create new "
+                      "sectors and themes” (--create-new-terms) to add it.") % {"name": term["name"], "vocabulary": relation},
+                    term["sheet"], term["row"], term["column"],
+                )  # fmt: skip
+    plan = finish_plan("initiatives", layout if rows else "", read, skipped, items, issues)
+    plan["new_terms"] = {
+        relation: sorted(terms.values(), key=lambda t: t["slug"]) for relation, terms in new_terms.items()
+    }
+    plan["options"]["create_new_terms"] = create_new_terms
+    return plan
+
+
+def plan_row(row, catalogue: Catalogue, issues: Issues, by_slug, by_key, taken_slugs, new_terms, seen):
+    raw = row.raw
+
+    def error(key, message):
+        issues.error(message, row.sheet, row.row, row.columns.get(key, ""))
+
+    errors_before = len(issues.errors)
+    name = raw.get("name", "")
+    if not name:
+        error("name", _("The name is missing."))
+    country = catalogue.countries.get(fold(raw.get("country", "")))
+    if country is None:
+        error("country", _("“%(value)s” is not a Latin American or Caribbean country (give its ISO code or its name).")
+              % {"value": raw.get("country", "")})  # fmt: skip
+    values = typed_values(row, issues)
+    language = values.get("language") or default_language(country)
+    regions = match_regions(raw.get("region", ""), country, catalogue, error) if country else []
+    sectors = match_terms(raw.get("sector", ""), catalogue.sectors, "sectors", row, "sector", new_terms, language)
+    themes = match_terms(raw.get("themes", ""), catalogue.themes, "themes", row, "themes", new_terms, language)
+    if country:
+        values |= locate(raw, values.get("location_precision"), country, regions, error)
+    if len(issues.errors) > errors_before:
+        return None
+    slug = raw.get("slug", "")
+    identity = slug or (country, fold(name))
+    if identity in seen:
+        error("name", _("This is the same initiative as row %(row)s.") % {"row": seen[identity]})
+        return None
+    seen[identity] = row.row
+    current = by_slug.get(slug) if slug else None
+    if current is None and not slug:
+        matches = by_key.get((country, fold(name)), [])
+        if len(matches) > 1:
+            error("name", _("Several initiatives of this country have this name; add their slug column to say which."))
+            return None
+        current = matches[0] if matches else None
+    m2m = {"regions": sorted(r.pk for r in regions) if "region" in raw else None,
+           "sectors": sectors if "sector" in raw else None, "themes": themes if "themes" in raw else None}  # fmt: skip
+    m2m = {k: v for k, v in m2m.items() if v is not None}
+    values |= {"country": country}
+    item = {"route": "", "name": name, "sheet": row.sheet, "row": row.row}
+    if current is None:
+        values |= {
+            "name": name, "slug": slug or unique_slug(name, country, taken_slugs), "is_published": True,
+            "status": Initiative.Status.ACTIVE.value, "kind": values.get("kind") or Initiative.Kind.CLUSTER.value,
+            "language": language,
+        }  # fmt: skip
+        taken_slugs.add(values["slug"])
+        values = {k: v for k, v in values.items() if v is not None or k in ("year_started", "member_count")}
+        return item | {
+            "action": "created",
+            "id": None,
+            "slug": values["slug"],
+            "values": values,
+            "m2m": m2m,
+            "changes": [],
+        }
+    if slug and name:
+        values["name"] = name
+    values = {k: v for k, v in values.items() if not (k in ("kind", "language", "location_precision") and v is None)}
+    return item | diff(current, values, m2m, {})
+
+
+def default_language(country: str) -> str:
+    return "pt-br" if country == "BR" else "en" if country in ENGLISH_SPEAKING else "es"
+
+
+def match_regions(value: str, country: str, catalogue: Catalogue, error) -> list:
+    found = []
+    for part in (p.strip() for p in value.split(";")):
+        if not part:
+            continue
+        region = catalogue.regions.get(part.upper()) or catalogue.region_names.get((country, fold(part)))
+        if region is None:
+            error("region", _("“%(value)s” is not a region of %(country)s (give its ISO 3166-2 code or its name).")
+                  % {"value": part, "country": countries.name(country)})  # fmt: skip
+        elif str(region.country) != country:
+            error("region", _("%(region)s is a region of %(other)s, not of %(country)s.")
+                  % {"region": region.code, "other": countries.name(region.country), "country": countries.name(country)})  # fmt: skip
+        else:
+            found.append(region)
+    return found
+
+
+def match_terms(value: str, index: dict[str, int], relation: str, row, key: str, new_terms, language: str) -> list:
+    """Ids of the known terms; unknown ones become 'new:<slug>', listed for staff to confirm."""
+    ids = []
+    for part in (p.strip() for p in value.split(";")):
+        if not part:
+            continue
+        pk = index.get(fold(part))
+        if pk is None:
+            slug = slugify(part)[:200] or "term"
+            new_terms[relation].setdefault(
+                slug,
+                {"slug": slug, "name": part, "language": language, "sheet": row.sheet, "row": row.row,
+                 "column": row.columns.get(key, "")},
+            )  # fmt: skip
+            ids.append(f"new:{slug}")
+        else:
+            ids.append(pk)
+    return sorted(set(ids), key=str)
+
+
+def locate(raw: dict, precision: str | None, country: str, regions: list, error) -> dict:
+    """The row's point when given (and plausible), else its region's, else its country's."""
+    lat_text, lon_text = raw.get("latitude", ""), raw.get("longitude", "")
+    if lat_text or lon_text:
+        lat, lon = coordinate(lat_text), coordinate(lon_text)
+        if lat is None or lon is None:
+            error("latitude" if lat is None else "longitude", _("Give both latitude and longitude as decimal numbers."))
+            return {}
+        if not in_box(lat, lon):
+            if in_box(lon, lat):
+                error("latitude", _("(%(lat)s, %(lon)s) is outside Latin America and the Caribbean; latitude and "
+                                    "longitude look swapped.") % {"lat": lat, "lon": lon})  # fmt: skip
+            else:
+                error(
+                    "latitude",
+                    _("(%(lat)s, %(lon)s) is outside Latin America and the Caribbean.") % {"lat": lat, "lon": lon},
+                )
+            return {}
+        reference = country_points()[country]
+        km = distance_km(lat, lon, reference.latitude, reference.longitude)
+        if km > MAX_KM_FROM_COUNTRY:
+            error("latitude", _("(%(lat)s, %(lon)s) is %(km)s km from %(capital)s: too far to be in %(country)s.")
+                  % {"lat": lat, "lon": lon, "km": f"{km:,.0f}", "capital": reference.capital, "country": countries.name(country)})  # fmt: skip
+            return {}
+        return {"latitude": lat, "longitude": lon, "location_precision": precision or Initiative.Precision.EXACT.value}
+    located = [r for r in regions if r.latitude is not None]
+    if located:
+        return {"latitude": located[0].latitude, "longitude": located[0].longitude,
+                "location_precision": Initiative.Precision.REGION.value}  # fmt: skip
+    point = country_points()[country]
+    return {
+        "latitude": point.latitude,
+        "longitude": point.longitude,
+        "location_precision": Initiative.Precision.COUNTRY.value,
+    }

@@ -1,0 +1,123 @@
+"""The import journey shared by the admin and the commands: read and plan a file into a record
+(the preview), then apply the same plan or cancel. No request and no console in here."""
+
+import hashlib
+import os
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .applying import PlanError, apply_plan
+from .initiative_planning import plan_initiatives
+from .models import ImportRecord
+from .planning import finish_plan, plan_polos
+from .reading import ReadError, read_file
+from .report import Issues
+
+PLANNERS = {ImportRecord.Kind.POLOS: plan_polos, ImportRecord.Kind.INITIATIVES: plan_initiatives}
+
+
+def planners():
+    return PLANNERS
+
+
+def plan_file(kind: str, data: bytes, file_name: str, **options) -> dict:
+    """Read and plan a file; a file that cannot be read gives a plan with that one error."""
+    try:
+        sheets = read_file(data, file_name)
+    except ReadError as exc:
+        issues = Issues()
+        issues.error(str(exc))
+        return finish_plan(kind, "", 0, 0, [], issues, options.get("mark_absent_inactive", False))
+    return planners()[kind](sheets, **options)
+
+
+def stored_name(file_name: str) -> str:
+    return os.path.basename(file_name.replace("\\", "/"))[-100:] or "upload"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def note_earlier_application(record: ImportRecord, plan: dict) -> None:
+    earlier = record.earlier_application()
+    if earlier is not None:
+        plan["identical_to"] = earlier.pk
+        plan["warnings"].insert(
+            0,
+            {
+                "message": _("This file is identical to the one applied on %(date)s (import #%(id)s).")
+                % {"date": date_format(timezone.localtime(earlier.finished), "DATETIME_FORMAT"), "id": earlier.pk},
+                "sheet": "",
+                "row": None,
+                "column": "",
+            },
+        )
+
+
+def preview(kind: str, data: bytes, file_name: str, user=None, **options) -> ImportRecord:
+    """Plan the file and keep it, with the plan, as a previewed record. Writes nothing else."""
+    record = ImportRecord(kind=kind, user=user, file_name=file_name[:255], sha256=sha256(data), options=options)
+    record.file.save(stored_name(file_name), ContentFile(data), save=False)
+    plan = plan_file(kind, data, file_name, **options)
+    note_earlier_application(record, plan)
+    record.report, record.counts = plan, plan["counts"]
+    if plan["errors"]:
+        record.status, record.finished = ImportRecord.Status.FAILED, timezone.now()
+    record.save()
+    return record
+
+
+def confirm(record: ImportRecord) -> ImportRecord:
+    """Apply the previewed plan, re-planned from the stored file; refuse if it would now write
+    anything other than what staff saw."""
+    with transaction.atomic():
+        record = ImportRecord.objects.select_for_update().get(pk=record.pk)
+        if record.status != ImportRecord.Status.PREVIEWED:
+            raise PlanError(_("This import was already %(status)s.") % {"status": record.get_status_display().lower()})
+        with record.file.open("rb") as f:
+            data = f.read()
+        plan = plan_file(record.kind, data, record.file_name, **record.options)
+        if plan["fingerprint"] != record.report.get("fingerprint"):
+            raise PlanError(
+                _("The catalogue changed since this preview, so the import would now do something else. Upload the file again to see the new preview.")
+            )  # fmt: skip
+        apply_plan(plan)
+        note_earlier_application(record, plan)
+        record.report, record.counts = plan, plan["counts"]
+        record.status, record.finished = ImportRecord.Status.APPLIED, timezone.now()
+        record.save()
+    return record
+
+
+def cancel(record: ImportRecord) -> None:
+    updated = ImportRecord.objects.filter(pk=record.pk, status=ImportRecord.Status.PREVIEWED).update(
+        status=ImportRecord.Status.CANCELLED, finished=timezone.now()
+    )
+    if not updated:
+        raise PlanError(_("Only a previewed import can be cancelled."))
+
+
+def import_file(kind: str, data: bytes, file_name: str, *, user=None, dry_run=False, keep_record=True, **options):
+    """Plan and (unless dry_run or the file has errors) apply at once: the commands' journey.
+    Returns (plan, record or None)."""
+    if dry_run:
+        return plan_file(kind, data, file_name, **options), None
+    record = ImportRecord(kind=kind, user=user, file_name=file_name[:255], sha256=sha256(data), options=options)
+    with transaction.atomic():
+        plan = plan_file(kind, data, file_name, **options)
+        note_earlier_application(record, plan)
+        if not plan["errors"]:
+            apply_plan(plan)
+        if not keep_record:
+            return plan, None
+        record.file.save(stored_name(file_name), ContentFile(data), save=False)
+        record.report, record.counts = plan, plan["counts"]
+        record.status = ImportRecord.Status.FAILED if plan["errors"] else ImportRecord.Status.APPLIED
+        record.finished = timezone.now()
+        record.save()
+    return plan, record
