@@ -8,5 +8,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = load_reference_data()
+        if options["verbosity"] < 1:
+            return
         for name in sorted(report.created):
             self.stdout.write(f"{name}: {report.created[name]} created, {report.updated[name]} updated")
