@@ -2,7 +2,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -67,7 +69,7 @@ class EventAdminForm(forms.ModelForm):
 @admin.register(Event)
 class EventAdmin(HubContentAdmin):
     form = EventAdminForm
-    list_display = ["title", "kind", "start", "time_zone", "place", "is_online", "is_published"]
+    list_display = ["title", "kind", "local_start", "time_zone", "place", "is_online", "is_published"]
     list_filter = ["is_published", "kind", "is_online", "themes"]
     date_hierarchy = "start"
     fieldsets = [
@@ -82,6 +84,10 @@ class EventAdmin(HubContentAdmin):
         (_("Classification"), {"fields": ("themes",)}),
         translations("title", "summary"),
     ]
+
+    @admin.display(description=_("starts (local time)"), ordering="start")
+    def local_start(self, event):
+        return date_format(timezone.localtime(event.start, event.zone), "DATETIME_FORMAT")
 
 
 @admin.register(News)
@@ -151,7 +157,7 @@ class ProposalAdmin(admin.ModelAdmin):
 class InterestAdmin(admin.ModelAdmin):
     """The moderation inbox: staff read each message and forward it, or reject it."""
 
-    list_display = ["name", "organisation", "initiative", "status", "created", "forwarded_at"]
+    list_display = ["name", "organisation", "initiative", "message_start", "status", "created", "forwarded_at"]
     list_filter = ["status"]
     list_select_related = ["initiative"]
     search_fields = ["name", "organisation", "email", "message", "initiative__name"]
@@ -159,6 +165,10 @@ class InterestAdmin(admin.ModelAdmin):
     fields = ["initiative", "name", "organisation", "email", "message", "status", "forwarded_at", "created"]
     actions = ["forward", "reject"]
     date_hierarchy = "created"
+
+    @admin.display(description=_("message"))
+    def message_start(self, interest):
+        return Truncator(interest.message).chars(80)
 
     def has_add_permission(self, request):
         return False  # messages come from visitors only

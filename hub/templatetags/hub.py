@@ -31,4 +31,4 @@ def theme_panels(theme):
 
 @register.simple_tag
 def interest_form():
-    return InterestForm()
+    return InterestForm(auto_id="interest_%s")  # ids that cannot clash with the host page's
