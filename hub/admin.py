@@ -120,7 +120,10 @@ class ProposalAdmin(admin.ModelAdmin):
         url = reverse("admin:initiatives_initiative_change", args=[proposal.initiative_id])
         return format_html('<a href="{}">{}</a>', url, proposal.initiative)
 
-    @admin.action(description=_("Create a draft initiative from each selected proposal"))
+    def has_create_draft_permission(self, request):
+        return self.has_change_permission(request) and request.user.has_perm("initiatives.add_initiative")
+
+    @admin.action(description=_("Create a draft initiative from each selected proposal"), permissions=["create_draft"])
     def create_draft_initiatives(self, request, queryset):
         created = [initiative for p in queryset if (initiative := create_draft_initiative(p))]
         skipped = queryset.count() - len(created)
@@ -147,7 +150,7 @@ class ProposalAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description=_("Reject the selected proposals"))
+    @admin.action(description=_("Reject the selected proposals"), permissions=["change"])
     def reject(self, request, queryset):
         count = queryset.filter(status=Proposal.Status.NEW).update(status=Proposal.Status.REJECTED)
         self.message_user(request, _("Rejected %(count)d proposals.") % {"count": count}, messages.SUCCESS)
@@ -173,7 +176,7 @@ class InterestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # messages come from visitors only
 
-    @admin.action(description=_("Forward the selected messages to their initiative by e-mail"))
+    @admin.action(description=_("Forward the selected messages to their initiative by e-mail"), permissions=["change"])
     def forward(self, request, queryset):
         sent = unreachable = 0
         for interest in queryset.exclude(status=Interest.Status.FORWARDED).select_related("initiative"):
@@ -192,7 +195,7 @@ class InterestAdmin(admin.ModelAdmin):
         if not sent and not unreachable:
             self.message_user(request, _("The selected messages were already forwarded."), messages.INFO)
 
-    @admin.action(description=_("Reject the selected messages (spam or off-topic)"))
+    @admin.action(description=_("Reject the selected messages (spam or off-topic)"), permissions=["change"])
     def reject(self, request, queryset):
         count = queryset.filter(status=Interest.Status.NEW).update(status=Interest.Status.REJECTED)
         self.message_user(request, _("Rejected %(count)d messages.") % {"count": count}, messages.SUCCESS)

@@ -159,3 +159,37 @@ def test_it_uploads_a_pdf_from_the_admin_and_refuses_a_fake(client, superuser, r
     )
     assert good.status_code == 302
     assert LibraryItem.objects.get().document.read() == PDF_BYTES
+
+
+def grant(user, *codenames):
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return type(user).objects.get(pk=user.pk)  # a fresh object: permissions are cached per instance
+
+
+def test_it_lets_only_moderators_with_change_permission_forward(client, staff_user, make_initiative):
+    interest = make_interest(make_initiative(email="contato@polo.example"))
+    changelist = reverse("admin:hub_interest_changelist")
+    client.force_login(grant(staff_user, "view_interest"))
+    page = client.get(changelist)
+    assert page.status_code == 200 and "Rui" in page.content.decode()
+    assert 'value="forward"' not in page.content.decode()
+    client.post(changelist, {"action": "forward", "_selected_action": [interest.pk]})
+    assert mail.outbox == []
+    client.force_login(grant(staff_user, "change_interest"))
+    assert 'value="forward"' in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "forward", "_selected_action": [interest.pk]})
+    assert len(mail.outbox) == 1
+
+
+def test_it_lets_only_staff_who_may_add_initiatives_create_drafts(client, staff_user, reference_data):
+    proposal = make_proposal()
+    changelist = reverse("admin:hub_proposal_changelist")
+    client.force_login(grant(staff_user, "view_proposal", "change_proposal"))
+    assert 'value="create_draft_initiatives"' not in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "create_draft_initiatives", "_selected_action": [proposal.pk]})
+    assert not Initiative.objects.exists()
+    client.force_login(grant(staff_user, "add_initiative"))
+    client.post(changelist, {"action": "create_draft_initiatives", "_selected_action": [proposal.pk]})
+    assert Initiative.objects.get().is_published is False
