@@ -18,7 +18,7 @@ CALENDAR_PAST_EVENTS = 50  # the feed keeps recent history so subscribers do not
 
 def library(request):
     filterset = LibraryFilterSet(request.GET)
-    items = filterset.qs.prefetch_related("themes") if filterset.is_valid() else LibraryItem.objects.none()
+    items = filterset.qs if filterset.is_valid() else LibraryItem.objects.none()
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "hub/library_list.html", {"filterset": filterset, "page": page})
 

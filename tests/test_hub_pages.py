@@ -177,3 +177,19 @@ def test_it_lists_published_hub_pages_in_every_language_for_the_sitemap(rf, make
     assert all(url.startswith("https://testserver/") for url in urls)
     paths = sorted(url.removeprefix("https://testserver") for url in urls)
     assert paths == ["/en/library/guide/", "/es/library/guide/", "/pt-br/library/guide/"]
+
+
+def test_it_lists_a_full_page_in_a_constant_number_of_queries(
+    client, make_library_item, make_event, make_news, django_assert_max_num_queries
+):
+    for n in range(20):
+        make_library_item(themes=["market-access"], countries=["BR"])
+        make_event(days_ahead=n + 1)
+        make_news()
+    # Session-free pages: count, page of rows, plus the filter form's theme choices.
+    with django_assert_max_num_queries(3):
+        assert len(get(client, "library").context["page"]) == 20
+    with django_assert_max_num_queries(2):
+        assert len(get(client, "events").context["page"]) == 20
+    with django_assert_max_num_queries(2):
+        assert len(get(client, "news").context["page"]) == 20
