@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "leaflet",
     "initiatives",
     "rotas_import",
+    "hub",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Public uploads (library PDFs, news images): served by the web server in production, by
+# catalogue/urls.py when DEBUG is on.
+MEDIA_URL = os.getenv("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded import files: kept outside STATIC_ROOT and never served by a public URL.
 PRIVATE_MEDIA_ROOT = Path(os.getenv("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 
@@ -162,6 +167,27 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 LOGIN_URL = "admin:login"
+
+# E-mail: the console in development; production sets EMAIL_BACKEND=…smtp.EmailBackend and EMAIL_HOST etc.
+EMAIL_BACKEND = os.getenv(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "catalogue@localhost")
+
+# Knowledge hub: public forms accept at most HUB_FORM_RATE_LIMIT posts per client address and form
+# every HUB_FORM_RATE_WINDOW seconds; uploaded PDFs may weigh at most HUB_MAX_PDF_BYTES.
+HUB_FORM_RATE_LIMIT = envint("HUB_FORM_RATE_LIMIT", "5")
+HUB_FORM_RATE_WINDOW = envint("HUB_FORM_RATE_WINDOW", "3600")
+HUB_MAX_PDF_BYTES = envint("HUB_MAX_PDF_BYTES", str(20 * 1024 * 1024))
+HUB_MAX_IMAGE_BYTES = envint("HUB_MAX_IMAGE_BYTES", str(5 * 1024 * 1024))
+# Behind a reverse proxy, REMOTE_ADDR is the proxy: name the header it sets (e.g. HTTP_X_REAL_IP).
+CLIENT_ADDRESS_HEADER = os.getenv("CLIENT_ADDRESS_HEADER", "REMOTE_ADDR")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -5,6 +5,7 @@ from initiatives.models import Initiative, Municipality, Region, Route, Sector, 
 from initiatives.reference import load_reference_data
 
 from .browser import browser, page  # noqa: F401  (shared fixtures)
+from .hub_fixtures import hub_isolation, make_event, make_library_item, make_news  # noqa: F401
 
 
 @pytest.fixture(scope="session")

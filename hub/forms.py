@@ -1,0 +1,31 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Interest, Proposal
+from .spam import HoneypotForm
+
+
+class ProposalForm(HoneypotForm, forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = [
+            "name", "kind", "country", "territory", "language", "description", "sectors", "themes",
+            "managing_organisation", "year_started", "member_count", "website",
+            "proposer_name", "proposer_email", "proposer_organisation",
+        ]  # fmt: skip
+        widgets = {
+            "sectors": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {"language": _("The language you write the description in.")}
+
+
+class InterestForm(HoneypotForm, forms.ModelForm):
+    class Meta:
+        model = Interest
+        fields = ["name", "organisation", "email", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "message": _("Staff read every message before forwarding it to the initiative."),
+        }

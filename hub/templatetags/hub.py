@@ -1,0 +1,34 @@
+"""Data for the hub's panels on pages other apps render (home, theme, initiative detail)."""
+
+from django import template
+
+from ..forms import InterestForm
+from ..models import Event, LibraryItem, News
+
+register = template.Library()
+
+HOME_NEWS = 3
+HOME_EVENTS = 3
+THEME_ITEMS = 5
+
+
+@register.simple_tag
+def home_panels():
+    return {
+        "news": News.objects.published().latest_first()[:HOME_NEWS],
+        "events": Event.objects.published().upcoming()[:HOME_EVENTS],
+    }
+
+
+@register.simple_tag
+def theme_panels(theme):
+    return {
+        "library": LibraryItem.objects.published().on_theme(theme)[:THEME_ITEMS],
+        "events": Event.objects.published().on_theme(theme).upcoming()[:THEME_ITEMS],
+        "news": News.objects.published().on_theme(theme).latest_first()[:THEME_ITEMS],
+    }
+
+
+@register.simple_tag
+def interest_form():
+    return InterestForm(auto_id="interest_%s")  # ids that cannot clash with the host page's

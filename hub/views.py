@@ -1,0 +1,120 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from initiatives.models import Initiative
+
+from .feeds import build_calendar
+from .filters import LibraryFilterSet
+from .forms import InterestForm, ProposalForm
+from .models import Event, LibraryItem, News, Proposal
+from .spam import over_rate_limit
+
+PAGE_SIZE = 20
+CALENDAR_PAST_EVENTS = 50  # the feed keeps recent history so subscribers do not lose last week's events
+
+
+def library(request):
+    filterset = LibraryFilterSet(request.GET)
+    items = filterset.qs if filterset.is_valid() else LibraryItem.objects.none()
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "hub/library_list.html", {"filterset": filterset, "page": page})
+
+
+def library_item(request, slug):
+    item = get_object_or_404(LibraryItem.objects.published().prefetch_related("themes", "sectors"), slug=slug)
+    return render(request, "hub/library_detail.html", {"item": item})
+
+
+def events(request, past=False):
+    published = Event.objects.published()
+    listed = published.past() if past else published.upcoming()
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "hub/event_list.html", {"page": page, "past": past})
+
+
+def event(request, slug):
+    item = get_object_or_404(Event.objects.published().prefetch_related("themes"), slug=slug)
+    return render(request, "hub/event_detail.html", {"event": item})
+
+
+def _calendar_response(request, events, name, filename=None):
+    body = build_calendar(events, request.build_absolute_uri, name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def events_calendar(request):
+    published = Event.objects.published()
+    events = [*published.past()[:CALENDAR_PAST_EVENTS], *published.upcoming()]
+    return _calendar_response(request, events, _("Events and courses"))
+
+
+def event_calendar(request, slug):
+    item = get_object_or_404(Event.objects.published(), slug=slug)
+    return _calendar_response(request, [item], item.display_title.text, filename=f"{item.slug}.ics")
+
+
+def news(request):
+    page = Paginator(News.objects.published().latest_first(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "hub/news_list.html", {"page": page})
+
+
+def news_item(request, slug):
+    item = get_object_or_404(News.objects.published().prefetch_related("themes"), slug=slug)
+    related = item.initiatives.published().order_by("name_key")
+    return render(request, "hub/news_detail.html", {"item": item, "related": related})
+
+
+def _limited(request, template, context):
+    """The page again, with the visitor's input kept, when the address posted too often."""
+    context["rate_limited"] = True
+    return render(request, template, context, status=429)
+
+
+def propose(request):
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST":
+        if over_rate_limit(request, "proposal"):
+            return _limited(request, "hub/proposal_form.html", {"form": form})
+        if form.is_valid():
+            proposal = form.save()
+            messages.success(request, _("Thank you: your proposal was received. Keep its reference to follow it."))
+            return redirect(proposal)
+    return render(request, "hub/proposal_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def proposal_status(request, reference):
+    proposal = get_object_or_404(Proposal, reference=reference.strip().upper())
+    return render(request, "hub/proposal_status.html", {"proposal": proposal})
+
+
+def proposal_lookup(request):
+    reference = request.GET.get("reference", "").strip().upper()
+    if reference and Proposal.objects.filter(reference=reference).exists():
+        return redirect("hub:proposal_status", reference=reference)
+    error = _("No proposal has the reference %(reference)s. Check it and try again.") % {"reference": reference}
+    return render(request, "hub/proposal_lookup.html", {"reference": reference, "error": error if reference else ""})
+
+
+def interest(request, slug):
+    initiative = get_object_or_404(Initiative.objects.published(), slug=slug)
+    form = InterestForm(request.POST or None)
+    context = {"form": form, "initiative": initiative}
+    if request.method == "POST":
+        if over_rate_limit(request, "interest"):
+            return _limited(request, "hub/interest_page.html", context)
+        if form.is_valid():
+            form.instance.initiative = initiative
+            form.save()
+            return redirect("hub:interest_sent", slug=initiative.slug)
+    return render(request, "hub/interest_page.html", context, status=400 if form.errors else 200)
+
+
+def interest_sent(request, slug):
+    initiative = get_object_or_404(Initiative.objects.published(), slug=slug)
+    return render(request, "hub/interest_sent.html", {"initiative": initiative})
