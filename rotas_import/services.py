@@ -29,10 +29,15 @@ def plan_file(kind: str, data: bytes, file_name: str, **options) -> dict:
     try:
         sheets = read_file(data, file_name)
     except ReadError as exc:
-        issues = Issues()
-        issues.error(str(exc))
-        return finish_plan(kind, "", 0, 0, [], issues, options.get("mark_absent_inactive", False))
+        return unreadable(kind, str(exc))
     return planners()[kind](sheets, **options)
+
+
+def unreadable(kind: str, message: str) -> dict:
+    """The plan of a file that cannot be read: that one error, nothing to do."""
+    issues = Issues()
+    issues.error(message)
+    return finish_plan(kind, "", 0, 0, [], issues)
 
 
 def stored_name(file_name: str) -> str:
