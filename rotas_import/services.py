@@ -77,6 +77,13 @@ def preview(kind: str, data: bytes, file_name: str, user=None, **options) -> Imp
     return record
 
 
+def preview_again(record: ImportRecord, user, **options) -> ImportRecord:
+    """A new preview of the same stored file with changed options (new sectors accepted…)."""
+    with record.file.open("rb") as f:
+        data = f.read()
+    return preview(record.kind, data, record.file_name, user=user, **{**record.options, **options})
+
+
 def confirm(record: ImportRecord) -> ImportRecord:
     """Apply the previewed plan, re-planned from the stored file; refuse if it would now write
     anything other than what staff saw."""
