@@ -77,6 +77,12 @@ def can_import(user, kind=None) -> bool:
     return user.is_active and user.is_staff and any(user.has_perm(PERMISSIONS[k]) for k in kinds)
 
 
+def offers_new_terms(record: ImportRecord) -> bool:
+    """Sectors or themes unknown to the catalogue, not yet accepted: staff may accept them here."""
+    terms = record.report.get("new_terms", {})
+    return not record.options.get("create_new_terms") and any(terms.get(r) for r in ("sectors", "themes"))
+
+
 @admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
     list_display = ["created", "kind", "file_name", "status", "user", "summary"]
@@ -159,6 +165,9 @@ class ImportRecordAdmin(admin.ModelAdmin):
                 elif "cancel" in request.POST:
                     services.cancel(record)
                     messages.info(request, _("The import was cancelled; nothing was written."))
+                elif "create_new_terms" in request.POST and offers_new_terms(record):
+                    again = services.preview_again(record, request.user, create_new_terms=True)
+                    return redirect("admin:rotas_import_importrecord_preview", pk=again.pk)
             except PlanError as exc:
                 messages.error(request, str(exc))
             return redirect("admin:rotas_import_importrecord_preview", pk=record.pk)
@@ -174,6 +183,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "absent": [i for i in items if i["action"] == "absent"],
             "unchanged": [i for i in items if i["action"] == "unchanged"],
             "can_confirm": record.status == ImportRecord.Status.PREVIEWED and not report.get("errors"),
+            "offers_new_terms": offers_new_terms(record),
             "upload_url": reverse(f"admin:rotas_import_import_{record.kind}"),
         }
         return TemplateResponse(request, "admin/rotas_import/importrecord/preview.html", context)

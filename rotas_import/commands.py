@@ -3,10 +3,12 @@
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from .reading import too_big_message
 from .report import where
-from .services import import_file
+from .services import import_file, unreadable
 
 EXIT_ERRORS = 1  # the file has errors: nothing was written
 EXIT_USAGE = 2  # a missing file, a bad option
@@ -28,9 +30,14 @@ class ImportCommand(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}", returncode=EXIT_USAGE)
-        plan, record = import_file(
-            self.kind, path.read_bytes(), path.name, dry_run=options["dry_run"], **self.options_for_plan(options)
-        )
+        size = path.stat().st_size
+        if size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            # Refused before reading it into memory.
+            plan, record = unreadable(self.kind, too_big_message(size)), None
+        else:
+            plan, record = import_file(
+                self.kind, path.read_bytes(), path.name, dry_run=options["dry_run"], **self.options_for_plan(options)
+            )
         if options["json"]:
             self.stdout.write(json.dumps(as_json(plan, self.noun), ensure_ascii=False))
         else:

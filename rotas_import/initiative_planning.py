@@ -179,6 +179,10 @@ def plan_row(row, catalogue: Catalogue, issues: Issues, by_slug, by_key, taken_s
         }
     if slug and name:
         values["name"] = name
+    if "latitude" not in raw and "longitude" not in raw:
+        # A file without coordinates (an edited export of a few columns) leaves the point alone.
+        for key in ("latitude", "longitude", "location_precision"):
+            values.pop(key, None)
     values = {k: v for k, v in values.items() if not (k in ("kind", "language", "location_precision") and v is None)}
     return item | diff(current, values, m2m, {})
 

@@ -168,6 +168,10 @@ def plan_polos(sheets: list[Sheet], *, sheet_name=None, mark_absent_inactive=Fal
             item |= {"action": "created", "id": None, "slug": slug, "values": values, "m2m": m2m, "changes": []}
             item["municipality_names"] = sorted(names.values())
         else:
+            if current.location_precision == Initiative.Precision.EXACT:
+                # Staff placed this polo by hand: its exact point beats one derived from the file.
+                for key in ("latitude", "longitude", "location_precision"):
+                    values.pop(key)
             item |= diff(current, values, m2m, names)
         items.append(item)
     for current in existing.values():

@@ -29,10 +29,15 @@ def plan_file(kind: str, data: bytes, file_name: str, **options) -> dict:
     try:
         sheets = read_file(data, file_name)
     except ReadError as exc:
-        issues = Issues()
-        issues.error(str(exc))
-        return finish_plan(kind, "", 0, 0, [], issues, options.get("mark_absent_inactive", False))
+        return unreadable(kind, str(exc))
     return planners()[kind](sheets, **options)
+
+
+def unreadable(kind: str, message: str) -> dict:
+    """The plan of a file that cannot be read: that one error, nothing to do."""
+    issues = Issues()
+    issues.error(message)
+    return finish_plan(kind, "", 0, 0, [], issues)
 
 
 def stored_name(file_name: str) -> str:
@@ -70,6 +75,13 @@ def preview(kind: str, data: bytes, file_name: str, user=None, **options) -> Imp
         record.status, record.finished = ImportRecord.Status.FAILED, timezone.now()
     record.save()
     return record
+
+
+def preview_again(record: ImportRecord, user, **options) -> ImportRecord:
+    """A new preview of the same stored file with changed options (new sectors accepted…)."""
+    with record.file.open("rb") as f:
+        data = f.read()
+    return preview(record.kind, data, record.file_name, user=user, **{**record.options, **options})
 
 
 def confirm(record: ImportRecord) -> ImportRecord:

@@ -107,3 +107,14 @@ def test_it_loads_the_public_initiatives_once(reference_data):
     published = Initiative.objects.published()
     assert published.count() == 142
     assert published.values("country").distinct().count() == 11
+
+
+def test_it_refuses_a_file_above_the_size_limit_without_reading_it(reference_data, tmp_path, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1024 * 1024
+    path = tmp_path / "huge.csv"
+    path.write_bytes(b"ROTA,POLO\n" + b"x" * (2 * 1024 * 1024))
+    out = StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_polos", str(path), "--json", stdout=out)
+    assert raised.value.returncode == 1
+    assert json.loads(out.getvalue())["errors"][0]["message"].startswith("The file is 2.0 MB; the limit is 1.0 MB.")

@@ -277,3 +277,19 @@ def test_the_admin_previews_and_confirms_for_importers_only(client, reference_da
     assert not Initiative.objects.exists()
     client.post(response["Location"], {"confirm": "1"})
     assert Initiative.objects.get().sectors.get().name == "Tourism"
+
+
+def test_the_admin_accepts_new_sectors_from_the_preview(client, reference_data, tmp_path):
+    importer = User.objects.create_user("i", "i@example.org", "pw-1234-abcd", is_staff=True)
+    importer.user_permissions.add(Permission.objects.get(codename="import_initiatives"))
+    client.force_login(importer)
+    path = write_csv(tmp_path / "i.csv", [HEADER[:5], ["Cluster Turismo", "CO", "", "", "Tourism"]])
+    with open(path, "rb") as f:
+        first = client.post(reverse("admin:rotas_import_import_initiatives"), {"file": f})["Location"]
+    page = client.get(first).content.decode()
+    assert "new sector: Tourism" in page and 'name="create_new_terms"' in page and 'name="confirm"' not in page
+    second = client.post(first, {"create_new_terms": "1"})["Location"]
+    assert second != first
+    assert 'name="confirm"' in client.get(second).content.decode()
+    client.post(second, {"confirm": "1"})
+    assert Initiative.objects.get().sectors.get().name == "Tourism"

@@ -213,3 +213,11 @@ def test_it_imports_the_shipped_public_polos_twice_62_created_then_62_unchanged(
     second = apply(path)
     assert second["counts"] == {"created": 0, "updated": 0, "unchanged": 62, "absent": 0}
     assert Initiative.objects.rotas_polos().published().count() == 62
+
+
+def test_it_keeps_an_exact_point_staff_set_by_hand(reference_data, tmp_path):
+    path = write_csv(tmp_path / "polos.csv", [LONG_HEADER, *CARIRI])
+    apply(path)
+    Initiative.objects.filter(name="Polo Cariri").update(latitude=-7.3, longitude=-39.35, location_precision="exact")
+    assert apply(path)["counts"]["unchanged"] == 1
+    assert (cariri().latitude, cariri().longitude, cariri().location_precision) == (-7.3, -39.35, "exact")
