@@ -208,9 +208,10 @@ def generate(n: int = 100_000, *, seed: int = 9, stdout=None) -> int:
         written += len(rows)
         if written % 20_000 < BATCH_SIZE or written == n:
             out.write(f"  {written:,}/{n:,} initiatives, {links:,} links, {time.perf_counter() - started:.1f} s\n")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would do eventually
+    with connection.cursor() as cursor:
+        # Fresh planner statistics (autovacuum would do it eventually on PostgreSQL). Without them
+        # SQLite scans the whole table through a partial index, row by row: 5× slower aggregates.
+        cursor.execute("ANALYZE")
     bump_catalogue_version()
     return written
 
