@@ -178,8 +178,15 @@ class Bench:
             if outcome.get("exit") not in (0, None) or "error" in outcome:
                 break
         try:
-            outcome["report"] = json.loads(out.getvalue())
-        except ValueError:
+            report = json.loads(out.getvalue())
+            outcome["report"] = {
+                "polos": report.get("polos"),
+                "rows": report.get("rows"),
+                "errors": len(report.get("errors") or []),
+                "warnings": len(report.get("warnings") or []),
+                "first_problems": (report.get("errors") or report.get("warnings") or [])[:3],
+            }
+        except (ValueError, AttributeError):
             outcome["output"] = out.getvalue()[-500:]
         ok = outcome.get("exit") == 0
         return {"status": "ok" if ok else "error", "file": shape, "queries": queries, **summary(times), **outcome}

@@ -28,6 +28,7 @@ from initiatives.text import fold
 
 SLUG_PREFIX = "synthetic-"
 SOURCE_TEXT = "synthetic benchmark data"
+SOURCE_URL = "https://example.org/synthetic-benchmark-data"  # the polo file's FONTE column
 BATCH_SIZE = 2000
 
 # Relative weights: the big national registries dominate; every LAC country has some rows.
@@ -248,5 +249,5 @@ def write_polos_file(path, *, polos: int = 77, municipalities: int = 1249, seed:
         writer.writerow(["ROTA", "POLO", "UF", "MUNICIPIO", "COD_IBGE", "SEDE", "FONTE"])
         for rota, polo, uf, chosen in rows:
             for index, m in enumerate(chosen):
-                writer.writerow([rota, polo, uf, m.name, m.code, "sim" if index == 0 else "", SOURCE_TEXT])
+                writer.writerow([rota, polo, uf, m.name, m.code, "sim" if index == 0 else "", SOURCE_URL])
     return {"polos": len(rows), "municipalities": sum(len(r[3]) for r in rows)}
