@@ -42,6 +42,9 @@ def parse_args(argv=None):
     parser.add_argument("--json", type=Path, help="write the results there")
     parser.add_argument("--regenerate", action="store_true", help="generate even if N synthetic rows exist")
     parser.add_argument("--compare", type=int, metavar="SMALL_N", help="also run at SMALL_N (e.g. 1000) and compare")
+    parser.add_argument(
+        "--compare-database-url", metavar="URL", help="with --compare and PostgreSQL: another database for SMALL_N"
+    )
     parser.add_argument("--skip-import", action="store_true", help="do not benchmark the polo importer")
     return parser.parse_args(argv)
 
@@ -270,14 +273,15 @@ def run_once(args) -> dict:
     return {"meta": meta(args, preparation), "results": results}
 
 
-def run_child(args, n: int) -> dict:
+def run_child(args, n: int, database_url: str | None = None) -> dict:
     """One run in its own process: settings (and the SQLite file) depend on N."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
         out = Path(f.name)
     command = [sys.executable, __file__, "--n", str(n), "--repeat", str(args.repeat), "--warmup", str(args.warmup)]
     command += ["--seed", str(args.seed), "--json", str(out)]
     command += ["--regenerate"] * args.regenerate + ["--skip-import"] * args.skip_import
-    subprocess.run(command, check=True)
+    env = {**os.environ, "DATABASE_URL": database_url} if database_url else None
+    subprocess.run(command, check=True, env=env)
     try:
         return json.loads(out.read_text())["runs"][0]
     finally:
@@ -287,7 +291,7 @@ def run_child(args, n: int) -> dict:
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.compare:
-        runs = [run_child(args, args.compare), run_child(args, args.n)]
+        runs = [run_child(args, args.compare, args.compare_database_url), run_child(args, args.n)]
     else:
         runs = [run_once(args)]
     targets = evaluate(runs[-1], runs[0] if len(runs) > 1 else None)

@@ -210,9 +210,10 @@ def generate(n: int = 100_000, *, seed: int = 9, stdout=None) -> int:
         if written % 20_000 < BATCH_SIZE or written == n:
             out.write(f"  {written:,}/{n:,} initiatives, {links:,} links, {time.perf_counter() - started:.1f} s\n")
     with connection.cursor() as cursor:
-        # Fresh planner statistics (autovacuum would do it eventually on PostgreSQL). Without them
-        # SQLite scans the whole table through a partial index, row by row: 5× slower aggregates.
-        cursor.execute("ANALYZE")
+        # Fresh planner statistics and, on PostgreSQL, no dead rows of an earlier catalogue and a
+        # visibility map for index-only counts: what autovacuum would reach eventually. Without
+        # statistics SQLite scans the whole table through a partial index: 5× slower aggregates.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     bump_catalogue_version()
     return written
 
