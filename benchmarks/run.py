@@ -59,14 +59,10 @@ def setup_django(n: int) -> None:
 
 
 def prepare(args) -> dict:
-    from django.core.management import call_command
-
     from benchmarks import synthetic
-    from initiatives.reference import load_reference_data
 
     started = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    load_reference_data()
+    synthetic.prepare_database()
     synthetic.ensure_synthetic_only()
     generated = False
     if args.regenerate or synthetic.synthetic_count() != args.n:

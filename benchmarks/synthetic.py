@@ -1,7 +1,8 @@
 """A synthetic catalogue of N initiatives for benchmarks, never mixed with real data.
 
-    from benchmarks.synthetic import generate
-    generate(100_000, seed=9)   # into the configured database, after migrate + load_reference_data
+    from benchmarks.synthetic import generate, prepare_database
+    prepare_database()          # migrate + load_reference_data
+    generate(100_000, seed=9)   # into the configured database (never one with real initiatives)
 
 Rows are spread over the 33 LAC countries (weighted towards the largest catalogues), their
 regions and, for Brazil, IBGE municipalities; with sectors, themes, kinds, Rotas for Brazilian
@@ -190,6 +191,16 @@ def _write_batch(rows) -> int:
         through.objects.bulk_create(objs, batch_size=BATCH_SIZE * 4)
         links += len(objs)
     return links
+
+
+def prepare_database() -> None:
+    """Migrate and load the reference data: what generate() needs first (idempotent)."""
+    from django.core.management import call_command
+
+    from initiatives.reference import load_reference_data
+
+    call_command("migrate", verbosity=0, interactive=False)
+    load_reference_data()
 
 
 def generate(n: int = 100_000, *, seed: int = 9, stdout=None) -> int:
