@@ -206,7 +206,7 @@ def main(argv=None) -> int:
         available = {kind for kind, status in statuses.items() if status != 404}
         mix = Mix(rng, slugs, countries, sectors, kinds, available)
         print(f"Mixed load: {args.clients} clients for {args.seconds:.0f} s over {sorted(available)}…", flush=True)
-        mixed = asyncio.run(load(port, args.clients, args.seconds, mix.next))
+        mixed = asyncio.run(load(port, args.clients, args.seconds, mix.next)) if available else summarise([], 1)
         print(f"Floor: {args.clients} clients for {args.seconds:.0f} s on the bare view…", flush=True)
         floor = asyncio.run(load(port, args.clients, args.seconds, lambda: ("floor", "/bench/floor/")))
     finally:

@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +89,22 @@ def test_it_writes_a_long_layout_polo_file(reference_data, tmp_path):
     assert shape == {"polos": 77, "municipalities": 1249}
     assert len(lines) == 1 + 1249
     assert len({line.split(",")[1] for line in lines[1:]}) == 77
+
+
+def test_it_runs_the_load_test_briefly_and_stops_gunicorn(tmp_path):
+    out = tmp_path / "load.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'load.sqlite3'}"
+    command = ["benchmarks/load.py", "--n", "100", "--clients", "2", "--seconds", "1", "--workers", "1"]
+    result = subprocess.run(
+        [sys.executable, *command, "--json", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+    document = json.loads(out.read_text())
+    assert document["meta"]["workers"] == 1 and document["meta"]["n"] == 100
+    assert document["mixed"]["requests"] > 0 and document["floor"]["requests"] > 0
+    assert {"throughput_rps", "p50_ms", "p95_ms", "p99_ms", "errors"} <= set(document["floor"])
+    port = int(result.stdout.split("127.0.0.1:")[1].split("…")[0])
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0  # gunicorn is gone
