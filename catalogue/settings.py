@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication and locale: it needs request.user and the page's language, and it
+    # answers a matching conditional GET before the view runs (performance, docs/performance.md).
+    "catalogue.http_cache.PublicCacheMiddleware",
 ]
 
 ROOT_URLCONF = "catalogue.urls"
@@ -132,12 +135,30 @@ MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded import files: kept outside STATIC_ROOT and never served by a public URL.
 PRIVATE_MEDIA_ROOT = Path(os.getenv("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "catalogue",
+# --- Cache (performance) -------------------------------------------------------------------
+# Local memory by default (one process); with REDIS_URL every app server shares one cache, so
+# they all agree on the catalogue version and on cached figures (docs/performance.md).
+REDIS_URL = os.getenv("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "catalogue"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "catalogue",
+        }
+    }
+# Anonymous public GET pages carry an ETag and `Cache-Control: public, max-age=…` so that a
+# proxy or CDN may serve them (catalogue.http_cache). RELEASE changes every ETag on a deploy.
+PUBLIC_CACHE_MAX_AGE = envint("PUBLIC_CACHE_MAX_AGE", "60")
+RELEASE = os.getenv("RELEASE", "")
+# --- end cache ----------------------------------------------------------------------------
 
 # Map tiles are the only network resource a page may load; both are settings so that an
 # offline deployment (or the tests) can point them elsewhere or at nothing.

@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic catalogue, server-time measurements and a load test (docs/performance.md)."""

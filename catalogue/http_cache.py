@@ -1,0 +1,109 @@
+"""HTTP caching of public pages, so that a proxy or CDN in front of the app servers can serve them.
+
+For an anonymous GET or HEAD answered with 200, the response gets a weak ETag and a Last-Modified
+derived from the catalogue version (bumped on every change, see initiatives.cache), the release,
+the page's language and its full path, plus `Cache-Control: public, max-age=PUBLIC_CACHE_MAX_AGE`
+and `Vary: Accept-Language, Cookie`. A conditional request whose validator still matches gets a
+304 before the view runs, when the request carries no session or messages cookie.
+
+Anything tied to one visitor is never shared: a logged-in user, a page that embeds a CSRF token
+(any form), a modified session, pending messages or a response setting a cookie all get
+`Cache-Control: private, no-store`. A view that sets its own Cache-Control or ETag is left alone.
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+from initiatives.cache import catalogue_version
+
+# Staff screens and the language switch are never shared, whatever their status.
+EXCLUDED_PATHS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?(?:admin|i18n)/")
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def validators(request) -> tuple[str, int | None]:
+    """(weak ETag, Last-Modified timestamp) of the public version of this page."""
+    version = catalogue_version()
+    key = "|".join([version, settings.RELEASE, get_language() or "", request.get_full_path()])
+    digest = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+    etag = f'W/"{digest}"'
+    try:
+        last_modified = int(version) // 1_000_000_000  # versions are time.time_ns() strings
+    except ValueError:
+        last_modified = None
+    return etag, last_modified
+
+
+MESSAGES_COOKIE = CookieStorage.cookie_name
+
+
+def _carries_visitor_state(request) -> bool:
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies
+
+
+def _is_personal(request, response) -> bool:
+    """True when the response holds or sets something that belongs to this visitor only."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # get_token() was called: a form's token
+        return True
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return True
+    messages = getattr(request, "_messages", None)
+    if messages is not None and getattr(messages, "_queued_messages", None):
+        return True
+    return MESSAGES_COOKIE in request.COOKIES or bool(response.cookies)
+
+
+class PublicCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        applies = request.method in SAFE_METHODS and not EXCLUDED_PATHS.match(request.path_info)
+        conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+        if applies and conditional and not _carries_visitor_state(request):
+            etag, last_modified = validators(request)
+            not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+            if not_modified is not None and not_modified.status_code == 304:
+                self._mark_public(not_modified, etag, last_modified)
+                return not_modified
+
+        response = self.get_response(request)
+        if not applies or response.status_code != 200:
+            return response
+        if _is_personal(request, response):
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        if response.has_header("Cache-Control") or response.has_header("ETag"):
+            # The view decided (e.g. the GeoJSON with its own validators); still honour its ETag.
+            etag = response.get("ETag")
+            return self._not_modified_or(request, response, etag, None) if conditional and etag else response
+        etag, last_modified = validators(request)
+        self._mark_public(response, etag, last_modified)
+        # Reached with a condition only by a visitor with a session cookie and nothing personal here.
+        return self._not_modified_or(request, response, etag, last_modified) if conditional else response
+
+    @staticmethod
+    def _not_modified_or(request, response, etag, last_modified):
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+        if not_modified is not response:
+            response.close()
+        return not_modified
+
+    @staticmethod
+    def _mark_public(response, etag: str, last_modified: int | None) -> None:
+        response["ETag"] = etag
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified)
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))

@@ -1,0 +1,50 @@
+"""Views that use per-visitor state, for tests/test_http_cache.py."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import path
+from django.views.decorators.cache import cache_control
+
+from catalogue.urls import urlpatterns as project_urlpatterns
+
+
+def with_form(request):
+    return HttpResponse(f'<form method="post"><input name="csrfmiddlewaretoken" value="{get_token(request)}"></form>')
+
+
+def with_message(request):
+    messages.info(request, "Saved.")
+    return HttpResponse("a message is waiting")
+
+
+def with_cookie(request):
+    response = HttpResponse("a cookie")
+    response.set_cookie("seen", "1")
+    return response
+
+
+@cache_control(no_cache=True)
+def own_policy(request):
+    return HttpResponse("the view decides")
+
+
+def own_etag(request):
+    response = HttpResponse("validated by the middleware with the view's ETag")
+    response["ETag"] = '"v1"'
+    return response
+
+
+def plain(request):
+    return HttpResponse("public")
+
+
+urlpatterns = [
+    path("t/form/", with_form),
+    path("t/message/", with_message),
+    path("t/cookie/", with_cookie),
+    path("t/own-policy/", own_policy),
+    path("t/own-etag/", own_etag),
+    path("t/plain/", plain),
+    *project_urlpatterns,
+]

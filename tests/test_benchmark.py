@@ -1,0 +1,110 @@
+"""The benchmark (benchmarks/run.py) and its synthetic catalogue; smoke tests, no timings."""
+
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synthetic import SLUG_PREFIX, SOURCE_TEXT, RealDataError, generate, write_polos_file
+from initiatives.models import Initiative
+
+ROOT = Path(__file__).resolve().parent.parent
+ENDPOINTS = {
+    "floor", "home", "list", "list_filtered_search", "detail", "geojson_all", "geojson_filtered",
+    "api_list", "csv_all", "import_polos",
+}  # fmt: skip
+
+
+def test_it_runs_the_benchmark_at_a_tiny_size_and_writes_json(tmp_path):
+    out = tmp_path / "bench.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bench.sqlite3'}"  # never the suite's database
+    result = subprocess.run(
+        [sys.executable, "benchmarks/run.py", "--n", "200", "--repeat", "1", "--warmup", "0", "--json", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+    document = json.loads(out.read_text())
+    run = document["runs"][0]
+    assert run["meta"]["n"] == 200
+    assert run["meta"]["database"] == "sqlite"
+    assert set(run["results"]) == ENDPOINTS
+    assert all("status" in result for result in run["results"].values())
+    for name in ("floor", "home", "detail"):  # the others may not exist yet: "missing", never a crash
+        assert run["results"][name]["status"] == "ok", name
+        assert run["results"][name]["median_ms"] > 0 and run["results"][name]["queries"] >= 0
+    assert {t["result"] for t in document["targets"]} <= {"PASS", "FAIL", "missing"}
+    assert "× floor" in result.stdout
+
+
+def test_it_generates_marked_initiatives_with_their_relations(reference_data):
+    written = generate(120, seed=1, stdout=io.StringIO())
+
+    rows = Initiative.objects.all()
+    assert written == rows.count() == 120
+    assert all(i.slug.startswith(SLUG_PREFIX) and i.source_text == SOURCE_TEXT for i in rows)
+    assert 0 < Initiative.objects.published().count() < 120  # mostly published, some drafts
+    assert rows.filter(country="BR").exists() and rows.exclude(country="BR").exists()
+    assert Initiative.sectors.through.objects.count() >= 120  # every initiative has a sector
+    brazilian = rows.filter(country="BR", municipalities__isnull=False).first()
+    name = brazilian.municipalities.first().name.split()[0].lower()
+    assert name[:3] in brazilian.search_text  # folded index built in Python
+
+
+def test_it_replaces_an_earlier_synthetic_catalogue(reference_data):
+    generate(50, seed=1, stdout=io.StringIO())
+
+    generate(30, seed=2, stdout=io.StringIO())
+
+    assert Initiative.objects.count() == 30
+    assert not Initiative.sectors.through.objects.exclude(initiative__slug__startswith=SLUG_PREFIX).exists()
+
+
+def test_it_refuses_a_database_that_holds_real_initiatives(make_initiative):
+    make_initiative(name="Polo Apícola do Norte de Minas")
+
+    with pytest.raises(RealDataError, match="non-synthetic"):
+        generate(10, stdout=io.StringIO())
+
+    assert Initiative.objects.count() == 1
+
+
+def test_it_writes_a_long_layout_polo_file(reference_data, tmp_path):
+    path = tmp_path / "polos.csv"
+
+    shape = write_polos_file(path)
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "ROTA,POLO,UF,MUNICIPIO,COD_IBGE,SEDE,FONTE"
+    assert shape == {"polos": 77, "municipalities": 1249}
+    assert len(lines) == 1 + 1249
+    assert len({line.split(",")[1] for line in lines[1:]}) == 77
+
+
+def test_it_runs_the_load_test_briefly_and_stops_gunicorn(tmp_path):
+    out = tmp_path / "load.json"
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'load.sqlite3'}"
+    command = ["benchmarks/load.py", "--n", "100", "--clients", "2", "--seconds", "1", "--workers", "1"]
+    result = subprocess.run(
+        [sys.executable, *command, "--json", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+    document = json.loads(out.read_text())
+    assert document["meta"]["workers"] == 1 and document["meta"]["n"] == 100
+    assert document["mixed"]["requests"] > 0 and document["floor"]["requests"] > 0
+    assert {"throughput_rps", "p50_ms", "p95_ms", "p99_ms", "errors"} <= set(document["floor"])
+    port = int(result.stdout.split("127.0.0.1:")[1].split("…")[0])
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0  # gunicorn is gone
