@@ -30,6 +30,11 @@ class UpperMultipleChoiceField(forms.MultipleChoiceField):
         return [str(v).strip().upper() for v in super().to_python(value)]
 
 
+class CountryFilter(django_filters.MultipleChoiceFilter):
+    # field_class is a class attribute in django-filter: passing it as a keyword breaks the form.
+    field_class = UpperMultipleChoiceField
+
+
 class BBoxField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
@@ -71,9 +76,7 @@ def through_filter(relation: str, term_field: str):
 
 class InitiativeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"), max_length=200)
-    country = django_filters.MultipleChoiceFilter(
-        field_class=UpperMultipleChoiceField, choices=countries, label=_("Country")
-    )
+    country = CountryFilter(choices=countries, label=_("Country"))
     region = django_filters.ModelMultipleChoiceFilter(
         queryset=Region.objects.all(),
         to_field_name="code",
@@ -91,10 +94,10 @@ class InitiativeFilterSet(django_filters.FilterSet):
         queryset=Theme.objects.all(), to_field_name="slug", label=_("Theme"), method=through_filter("themes", "theme")
     )
     program = django_filters.ModelMultipleChoiceFilter(
-        queryset=Program.objects.all(), to_field_name="slug", label=_("Programme")
+        queryset=Program.objects.all(), to_field_name="slug", label=_("Programme"), method="filter_foreign_key"
     )
     route = django_filters.ModelMultipleChoiceFilter(
-        queryset=Route.objects.all(), to_field_name="slug", label=_("Rota")
+        queryset=Route.objects.all(), to_field_name="slug", label=_("Rota"), method="filter_foreign_key"
     )
     status = django_filters.ChoiceFilter(choices=Initiative.Status.choices, label=_("Status"))
     bbox = BBoxFilter(label=_("Bounding box (min_lon,min_lat,max_lon,max_lat)"))
@@ -120,6 +123,10 @@ class InitiativeFilterSet(django_filters.FilterSet):
         # Only published initiatives, ever, whatever queryset a caller narrows from.
         queryset = (Initiative.objects.all() if queryset is None else queryset).published()
         super().__init__(data, queryset=queryset, **kwargs)
+
+    def filter_foreign_key(self, queryset, name, value):
+        # The default predicate would compare the foreign key with the slug (to_field_name).
+        return queryset.filter(**{f"{name}__in": value}) if value else queryset
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
