@@ -73,6 +73,7 @@ class Selection:
     def active_filters(self):
         """(parameter label, value label, query string without that value) for each chosen value."""
         labels = vocabulary_labels()
+        region_names = facet_counts(self)["_region_names"] if "region" in self.params else None
         chips = []
         for name in ["q", *FACETS, "bbox"]:
             if name in self.preset:
@@ -85,23 +86,23 @@ class Selection:
                 for key in self.preset:
                     remaining.pop(key, None)
                 remaining.setlist(name, [v for v in self.params.getlist(name) if v != value])
-                chips.append(
-                    (self.filterset.filters[name].label, value_label(name, value, labels), remaining.urlencode())
-                )
+                label = value_label(name, value, labels, region_names)
+                chips.append((self.filterset.filters[name].label, label, remaining.urlencode()))
         return chips
 
 
 def select(data: QueryDict, preset: dict[str, str] | None = None) -> Selection:
     """Clean a query string against the FilterSet; a preset (a country page's country…) wins."""
-    # Only the FilterSet's parameters, without blanks: unknown ones (utm_source…) are ignored.
+    preset = preset or {}
+    data = data.copy()
+    for key, value in preset.items():
+        data.setlist(key, [value])
+    # Only the FilterSet's parameters, in its order, without blanks: unknown ones (utm_source…) are ignored.
     params = QueryDict(mutable=True)
     for key in InitiativeFilterSet.base_filters:
         values = [v for v in data.getlist(key) if v.strip()]
         if values:
             params.setlist(key, values)
-    preset = preset or {}
-    for key, value in preset.items():
-        params.setlist(key, [value])
     filterset = InitiativeFilterSet(params)
     notices = []
     if not filterset.is_valid():

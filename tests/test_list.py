@@ -241,3 +241,27 @@ def test_it_lists_with_a_constant_number_of_queries(client, make_initiative, dja
     make_initiative(name="Bump the catalogue version")
     with django_assert_num_queries(19):
         client.get("/en/initiatives/?sector=cocoa&country=BR&country=CO")
+
+
+def test_it_names_the_active_filters_with_links_that_remove_each_one(client, catalogue):
+    response = client.get("/en/initiatives/?region=BR-PA&region=BR-PE&q=polo")
+    assert response.context["active_filters"] == [
+        ("Search", "polo", "region=BR-PA&region=BR-PE"),
+        ("Region", "Pará", "q=polo&region=BR-PE"),
+        ("Region", "Pernambuco", "q=polo&region=BR-PA"),
+    ]
+
+
+def test_it_links_the_selection_to_the_map_and_exports_once_they_exist(client, catalogue, settings):
+    html = client.get("/en/countries/BR/?sector=cocoa").content.decode()
+    # On this branch neither the map nor the exports exist: no dead links.
+    assert "Download CSV" not in html
+    assert client.get("/en/countries/BR/?sector=cocoa").context["selection"].full_query == "country=BR&sector=cocoa"
+
+
+def test_it_offers_best_match_as_the_default_sort_only_when_searching(client, catalogue):
+    plain = client.get("/en/initiatives/").content.decode()
+    assert '<option value="name" selected>Name</option>' in plain
+    assert "Best match" not in plain
+    searching = client.get("/en/initiatives/?q=cacao").content.decode()
+    assert '<option value="" selected>Best match</option>' in searching
