@@ -26,6 +26,9 @@ VOCABULARIES = {"sector": Sector, "theme": Theme, "program": Program, "route": R
 # Parameters that choose what is shown rather than which initiatives: not part of facet counts.
 PRESENTATION = {"ordering", "page"}
 CACHE_SECONDS = 60 * 60
+# Without a chosen country, the region facet shows only the regions with most initiatives:
+# hundreds of checkboxes help nobody and make every list page heavy.
+TOP_REGIONS = 12
 
 
 @dataclass
@@ -180,6 +183,7 @@ class Facet:
     name: str
     label: str
     options: list[FacetOption]
+    hint: str = ""
 
     @property
     def selected_count(self) -> int:
@@ -268,8 +272,14 @@ def build_facets(selection: Selection) -> list[Facet]:
             options.sort(key=lambda o: order.index(o.value) if o.value in order else len(order))
         else:
             options.sort(key=lambda o: fold(o.label))
+        hint = ""
+        if name == "region" and "country" not in selection.params and len(options) > TOP_REGIONS:
+            top = sorted(options, key=lambda o: (-o.count, fold(o.label)))[:TOP_REGIONS]
+            options = [o for o in options if o.selected or o in top]
+            hint = _("The regions with most initiatives; choose a country to see all of its regions.")
         if options:
-            facets.append(Facet(name=name, label=str(selection.filterset.filters[name].label), options=options))
+            label = str(selection.filterset.filters[name].label)
+            facets.append(Facet(name=name, label=label, options=options, hint=hint))
     return facets
 
 

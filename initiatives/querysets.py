@@ -47,8 +47,9 @@ class InitiativeQuerySet(models.QuerySet):
         """Every folded word of the query must appear in the folded index (accents, case and
         punctuation ignored), so 'sao joao' finds 'São João' on every database.
 
-        On PostgreSQL the LIKEs use the pg_trgm index (migration 0002) and the matches come best
-        first by trigram word similarity; an explicit ordering applied afterwards replaces that.
+        On PostgreSQL the LIKEs use the pg_trgm index (migration 0002) and the matches whose name
+        resembles the query most come first (word similarity on the short folded name: on the
+        whole text it costs ten times more); an explicit ordering applied afterwards replaces that.
         The set of results is the same on every database."""
         terms = search_terms(query)
         if not terms:
@@ -58,7 +59,7 @@ class InitiativeQuerySet(models.QuerySet):
             condition &= Q(search_text__contains=term)
         matches = self.filter(condition)
         if self.db_vendor() == "postgresql":
-            similarity = WordSimilarity(Value(fold(query)), F("search_text"))
+            similarity = WordSimilarity(Value(fold(query)), F("name_key"))
             matches = matches.annotate(search_rank=similarity).order_by("-search_rank", "name_key", "pk")
         return matches
 

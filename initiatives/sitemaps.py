@@ -1,8 +1,12 @@
 """sitemap.xml: every public page in each language, with hreflang alternates."""
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.urls import reverse
 
+from .cache import versioned_key
 from .models import Initiative, Route, Theme
 
 
@@ -57,3 +61,19 @@ SITEMAPS = {
     "rotas": RouteSitemap,
     "themes": ThemeSitemap,
 }
+
+
+def cached_sitemap(request):
+    """The sitemap, rendered once per catalogue version (it reverses every URL in every language,
+    seconds of work for thousands of initiatives); bots fetch it often, it changes rarely."""
+    key = versioned_key("sitemap", request.scheme, request.get_host(), request.GET.get("p", "1"))
+    cached = cache.get(key)
+    if cached is None:
+        response = sitemap(request, sitemaps=SITEMAPS)
+        if response.status_code != 200:
+            return response
+        response.render()
+        cached = (response.content, response["Content-Type"])
+        cache.set(key, cached, 60 * 60)
+    content, content_type = cached
+    return HttpResponse(content, content_type=content_type)

@@ -265,3 +265,24 @@ def test_it_offers_best_match_as_the_default_sort_only_when_searching(client, ca
     assert "Best match" not in plain
     searching = client.get("/en/initiatives/?q=cacao").content.decode()
     assert '<option value="" selected>Best match</option>' in searching
+
+
+def test_it_shows_only_the_busiest_regions_until_a_country_is_chosen(client, make_initiative):
+    from initiatives.browse import TOP_REGIONS
+    from initiatives.models import Region
+
+    codes = list(Region.objects.filter(country="BR").order_by("code").values_list("code", flat=True))[: TOP_REGIONS + 3]
+    for n, code in enumerate(codes):
+        make_initiative(country="BR", regions=[code], name=f"I {n}")
+    make_initiative(country="BR", regions=[codes[0]], name="Extra")
+    chosen = codes[-1]
+    regions = {
+        o.value
+        for f in client.get(f"/en/initiatives/?region={chosen}").context["facets"]
+        if f.name == "region"
+        for o in f.options
+    }
+    assert len(regions) == TOP_REGIONS + 1  # the busiest ones, and the chosen one whatever its count
+    assert codes[0] in regions and chosen in regions
+    with_country = client.get(f"/en/initiatives/?country=BR&region={chosen}").context["facets"]
+    assert len([o for f in with_country if f.name == "region" for o in f.options]) == TOP_REGIONS + 3

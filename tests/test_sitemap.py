@@ -19,3 +19,13 @@ def test_it_lists_every_public_page_in_each_language(client, make_initiative):
     assert 'hreflang="x-default"' in xml
     assert "secret-draft" not in xml
     assert "/countries/AR/" not in xml
+
+
+def test_it_serves_the_cached_sitemap_until_the_catalogue_changes(client, make_initiative, django_assert_num_queries):
+    make_initiative(name="Cacao", slug="cacao-co", country="CO")
+    first = client.get("/sitemap.xml")
+    with django_assert_num_queries(0):
+        assert client.get("/sitemap.xml").content == first.content
+    make_initiative(name="Maíz", slug="maiz-mx", country="MX")
+    assert "/en/initiatives/maiz-mx/" in client.get("/sitemap.xml").content.decode()
+    assert client.get("/sitemap.xml?p=99").status_code == 404
