@@ -12,6 +12,7 @@ from django import forms
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import QueryDict
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -124,7 +125,8 @@ def _drop_invalid(filterset, params: QueryDict) -> tuple[QueryDict, list[str]]:
         values = [v for v in params.getlist(name) if v.strip()]
         if isinstance(form_field, forms.ModelMultipleChoiceField):
             key = form_field.to_field_name
-            known = set(form_field.queryset.filter(**{f"{key}__in": values}).values_list(key, flat=True))
+            storable = [v for v in values if "\x00" not in v]  # PostgreSQL refuses NUL in a query
+            known = set(form_field.queryset.filter(**{f"{key}__in": storable}).values_list(key, flat=True))
             kept = [v for v in values if v in known]
         elif isinstance(form_field, forms.MultipleChoiceField):
             kept = [v for v in values if form_field.valid_value(form_field.to_python([v])[0])]
@@ -135,12 +137,13 @@ def _drop_invalid(filterset, params: QueryDict) -> tuple[QueryDict, list[str]]:
                 continue
             if isinstance(form_field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
                 notices.append(
-                    _("%(label)s: “%(value)s” is not known, so it was ignored.") % {"label": label, "value": value}
+                    _("%(label)s: “%(value)s” is not known, so it was ignored.")
+                    % {"label": label, "value": Truncator(value).chars(60)}
                 )
             else:
                 notices.append(
                     _("%(label)s: “%(value)s” was ignored (%(error)s)")
-                    % {"label": label, "value": value, "error": " ".join(errors)}
+                    % {"label": label, "value": Truncator(value).chars(60), "error": " ".join(errors)}
                 )
         params.setlist(name, kept)
     return params, notices

@@ -35,6 +35,23 @@ class CountryFilter(django_filters.MultipleChoiceFilter):
     field_class = UpperMultipleChoiceField
 
 
+class TermChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Slugs and codes from a query string. A NUL byte is refused before it reaches the
+    database: PostgreSQL rejects it with an error (a 500) instead of finding nothing."""
+
+    def _check_values(self, value):
+        for item in value:
+            if "\x00" in str(item):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super()._check_values(value)
+
+
+class TermFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = TermChoiceField
+
+
 class BBoxField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
@@ -77,28 +94,26 @@ def through_filter(relation: str, term_field: str):
 class InitiativeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"), max_length=200)
     country = CountryFilter(choices=countries, label=_("Country"))
-    region = django_filters.ModelMultipleChoiceFilter(
+    region = TermFilter(
         queryset=Region.objects.all(),
         to_field_name="code",
         label=_("Region"),
         method=through_filter("regions", "region"),
     )
     kind = django_filters.MultipleChoiceFilter(choices=Initiative.Kind.choices, label=_("Kind"))
-    sector = django_filters.ModelMultipleChoiceFilter(
+    sector = TermFilter(
         queryset=Sector.objects.all(),
         to_field_name="slug",
         label=_("Sector"),
         method=through_filter("sectors", "sector"),
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
+    theme = TermFilter(
         queryset=Theme.objects.all(), to_field_name="slug", label=_("Theme"), method=through_filter("themes", "theme")
     )
-    program = django_filters.ModelMultipleChoiceFilter(
+    program = TermFilter(
         queryset=Program.objects.all(), to_field_name="slug", label=_("Programme"), method="filter_foreign_key"
     )
-    route = django_filters.ModelMultipleChoiceFilter(
-        queryset=Route.objects.all(), to_field_name="slug", label=_("Rota"), method="filter_foreign_key"
-    )
+    route = TermFilter(queryset=Route.objects.all(), to_field_name="slug", label=_("Rota"), method="filter_foreign_key")
     status = django_filters.ChoiceFilter(choices=Initiative.Status.choices, label=_("Status"))
     bbox = BBoxFilter(label=_("Bounding box (min_lon,min_lat,max_lon,max_lat)"))
     ordering = django_filters.ChoiceFilter(

@@ -143,6 +143,13 @@ def test_it_sorts_by_name_country_and_newest(client, catalogue):
         ("page=abc", "“abc” is not a page number; showing the first page."),
         ("page=0", "There is no page 0; showing the first page."),
         ("page=99", "There is no page 99; showing page 1."),
+        ("page=99999999999999999999999", "There is no page 99999999999999999999999; showing page 1."),
+        ("bbox=nan,nan,nan,nan", "“nan,nan,nan,nan” was ignored (bbox must satisfy"),
+        ("q=" + "x" * 201, "Search: “" + "x" * 59 + "…” was ignored"),
+        # PostgreSQL refuses NUL bytes in queries: they must be turned away before the database.
+        ("region=%00", "Region: “\x00” is not known, so it was ignored."),
+        ("sector=%00&theme=a%00b&route=%00&program=%00", "Theme: “a\x00b” is not known, so it was ignored."),
+        ("country=%00&kind=%00&status=%00&ordering=%00&bbox=%00&q=%00&page=%00", "Country: “\x00” is not known"),
     ],
 )
 def test_it_ignores_and_explains_malformed_parameters(client, catalogue, query, message):
