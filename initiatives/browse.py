@@ -72,6 +72,8 @@ class Selection:
             values = sorted({fold(v) if key == "q" else v for v in self.params.getlist(key) if v.strip()})
             if values:
                 parts.append(f"{key}={','.join(values)}")
+        # A preset page computes no facet for its preset: its counts differ from the plain list's.
+        parts.append("preset=" + ",".join(sorted(self.preset)))
         return hashlib.sha256("&".join(parts).encode()).hexdigest()[:32]
 
     def active_filters(self):

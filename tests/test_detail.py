@@ -109,14 +109,21 @@ def test_it_explains_why_initiatives_are_similar_on_their_own_page(client, make_
 
 def test_it_shows_a_detail_page_with_a_constant_number_of_queries(client, make_initiative, polo):
     url = "/en/initiatives/polo-cacau-amazonia/"
+    make_initiative(name="Cacao first", country="EC", sectors=["cocoa"])
     with CaptureQueriesContext(connection) as few:
         client.get(url)
+    with CaptureQueriesContext(connection) as few_similar:
+        client.get(url + "similar/")
     altamira_region = Municipality.objects.filter(region__code="BR-PA")[:20]
     polo.municipalities.add(*altamira_region)
     for n in range(15):
         make_initiative(name=f"Cacao {n}", country="EC", sectors=["cocoa"], themes=["sustainability"])
     with CaptureQueriesContext(connection) as many:
         client.get(url)
+    with CaptureQueriesContext(connection) as many_similar:
+        assert len(client.get(url + "similar/").context["results"]) == 16
+    # The same, then the similar initiatives with their sectors and themes.
+    assert len(few_similar) == len(many_similar) == 8
     # The initiative with its programme and Rota, 4 prefetches (municipalities with their regions), similar.
     assert len(few) == len(many) == 6
-    assert Initiative.objects.published().count() == 16
+    assert Initiative.objects.published().count() == 17

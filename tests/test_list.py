@@ -259,11 +259,24 @@ def test_it_names_the_active_filters_with_links_that_remove_each_one(client, cat
     ]
 
 
-def test_it_links_the_selection_to_the_map_and_exports_once_they_exist(client, catalogue, settings):
+def test_it_hides_links_to_a_map_and_exports_that_do_not_exist(client, catalogue):
     html = client.get("/en/countries/BR/?sector=cocoa").content.decode()
-    # On this branch neither the map nor the exports exist: no dead links.
     assert "Download CSV" not in html
-    assert client.get("/en/countries/BR/?sector=cocoa").context["selection"].full_query == "country=BR&sector=cocoa"
+
+
+def test_it_links_exactly_the_current_selection_to_the_map_and_exports(client, catalogue, settings):
+    settings.ROOT_URLCONF = "tests.urls_with_map_and_exports"
+    html = client.get("/en/countries/BR/?sector=cocoa&sector=nope&page=1&ordering=-name").content.decode()
+    for url in [
+        "/en/map/?country=BR&amp;sector=cocoa&amp;ordering=-name",
+        "/api/initiatives.csv?country=BR&amp;sector=cocoa&amp;ordering=-name",
+        "/api/initiatives.geojson?country=BR&amp;sector=cocoa&amp;ordering=-name",
+        "/api/initiatives.xlsx?country=BR&amp;sector=cocoa&amp;ordering=-name",
+    ]:
+        assert f'href="{url}"' in html, url
+    assert '<li><a href="/en/map/">Map</a></li>' in html  # and the header's navigation
+    home = client.get("/en/").content.decode()
+    assert 'href="/en/map/">See every initiative on the map</a>' in home
 
 
 def test_it_offers_best_match_as_the_default_sort_only_when_searching(client, catalogue):
@@ -293,3 +306,22 @@ def test_it_shows_only_the_busiest_regions_until_a_country_is_chosen(client, mak
     assert codes[0] in regions and chosen in regions
     with_country = client.get(f"/en/initiatives/?country=BR&region={chosen}").context["facets"]
     assert len([o for f in with_country if f.name == "region" for o in f.options]) == TOP_REGIONS + 3
+
+
+def test_it_keeps_preset_pages_and_the_same_filters_on_the_list_apart_in_the_cache(client, catalogue):
+    assert client.get("/en/countries/BR/").status_code == 200
+    response = client.get("/en/initiatives/?country=BR")
+    assert facet(response, "country") == {"BR": 2, "CO": 1, "MX": 1}
+    assert client.get("/en/countries/BR/").status_code == 200
+
+
+def test_it_shares_cached_counts_between_spellings_of_the_same_selection(catalogue):
+    from django.http import QueryDict
+
+    from initiatives.browse import select
+
+    one = select(QueryDict("sector=cocoa&country=BR&q=São+João&page=2"))
+    other = select(QueryDict("country=BR&q=sao+joao&sector=cocoa&sector=cocoa&utm=x&ordering=-name"))
+    assert one.cache_key() == other.cache_key()
+    assert one.cache_key() != select(QueryDict("country=BR&sector=cocoa")).cache_key()
+    assert one.cache_key() != select(QueryDict("sector=cocoa&q=sao+joao"), preset={"country": "BR"}).cache_key()
