@@ -113,8 +113,12 @@ class InitiativeQuerySet(models.QuerySet):
             )
             return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
+        # Candidates first (an indexed semi-join), so the counts run only on rows that share something.
+        sharing = Initiative.sectors.through.objects.filter(sector_id__in=sector_ids).values("initiative_id")
+        sharing_theme = Initiative.themes.through.objects.filter(theme_id__in=theme_ids).values("initiative_id")
         return (
             self.exclude(pk=initiative.pk)
+            .filter(Q(pk__in=sharing) | Q(pk__in=sharing_theme))
             .annotate(
                 shared_sectors=shared(Initiative.sectors.through, "sector", sector_ids),
                 shared_themes=shared(Initiative.themes.through, "theme", theme_ids),
@@ -122,6 +126,5 @@ class InitiativeQuerySet(models.QuerySet):
                     When(country=initiative.country, then=Value(0)), default=Value(1), output_field=IntegerField()
                 ),
             )
-            .filter(Q(shared_sectors__gt=0) | Q(shared_themes__gt=0))
             .order_by("-other_country", (F("shared_sectors") + F("shared_themes")).desc(), "name_key", "pk")
         )
