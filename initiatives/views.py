@@ -113,17 +113,22 @@ def country(request, code):
 
 def route(request, slug):
     rota = get_object_or_404(Route.objects.select_related("program", "sector"), slug=slug)
-    return initiative_list(
-        request, preset={"route": slug}, heading=rota.display_name, intro=rota.description, subject=rota
-    )
+    intro = rota.description or _("The polos of the %(route)s, part of the %(program)s programme.") % {
+        "route": rota.display_name,
+        "program": rota.program.display_name,
+    }
+    return initiative_list(request, preset={"route": slug}, heading=rota.display_name, intro=intro, subject=rota)
 
 
 def theme(request, slug):
     topic = get_object_or_404(Theme, slug=slug)
+    intro = topic.description or _(
+        "Initiatives that work on %(theme)s. Compare how they do it in different countries."
+    ) % {"theme": topic.display_name.lower()}
     return initiative_list(
         request,
         preset={"theme": slug},
         heading=_("Theme: %(theme)s") % {"theme": topic.display_name},
-        intro=topic.description,
+        intro=intro,
         subject=topic,
     )

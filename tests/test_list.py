@@ -201,6 +201,7 @@ def test_it_offers_rota_and_theme_pages(client, catalogue):
     rota = client.get("/en/rotas/rota-do-cacau/")
     assert names(rota) == ["Polo Cacau Amazônia"]
     assert "<h1>Cocoa Route</h1>" in rota.content.decode()
+    assert "The polos of the Cocoa Route, part of the National Integration Routes programme." in rota.content.decode()
     theme = client.get("/pt-br/themes/market-access/")
     assert set(names(theme)) == {"Polo do Mel do Sertão", "Clúster de Cacao de Santander"}
     assert client.get("/en/rotas/no-such-rota/").status_code == 404
@@ -325,3 +326,10 @@ def test_it_shares_cached_counts_between_spellings_of_the_same_selection(catalog
     assert one.cache_key() == other.cache_key()
     assert one.cache_key() != select(QueryDict("country=BR&sector=cocoa")).cache_key()
     assert one.cache_key() != select(QueryDict("sector=cocoa&q=sao+joao"), preset={"country": "BR"}).cache_key()
+
+
+def test_it_shows_a_short_text_on_each_card_marked_with_its_language(client, make_initiative):
+    make_initiative(name="Cacao", country="CO", language="es", description="Cacao fino de aroma. " * 20)
+    html = client.get("/en/initiatives/").content.decode()
+    assert '<p class="card__text" lang="es">Cacao fino de aroma.' in html
+    assert "aroma. …</p>" in html
