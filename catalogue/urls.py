@@ -4,9 +4,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from initiatives.sitemaps import cached_sitemap
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("initiatives.api_urls")),
+    # One sitemap for all languages: each page is listed per language with hreflang alternates.
+    path("sitemap.xml", cached_sitemap, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(

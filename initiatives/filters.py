@@ -31,7 +31,25 @@ class UpperMultipleChoiceField(forms.MultipleChoiceField):
 
 
 class CountryFilter(django_filters.MultipleChoiceFilter):
+    # field_class is a class attribute in django-filter: passing it as a keyword breaks the form.
     field_class = UpperMultipleChoiceField
+
+
+class TermChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Slugs and codes from a query string. A NUL byte is refused before it reaches the
+    database: PostgreSQL rejects it with an error (a 500) instead of finding nothing."""
+
+    def _check_values(self, value):
+        for item in value:
+            if "\x00" in str(item):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super()._check_values(value)
+
+
+class TermFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = TermChoiceField
 
 
 class BBoxField(forms.CharField):
@@ -76,33 +94,26 @@ def through_filter(relation: str, term_field: str):
 class InitiativeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"), max_length=200)
     country = CountryFilter(choices=countries, label=_("Country"))
-    region = django_filters.ModelMultipleChoiceFilter(
+    region = TermFilter(
         queryset=Region.objects.all(),
         to_field_name="code",
         label=_("Region"),
         method=through_filter("regions", "region"),
     )
     kind = django_filters.MultipleChoiceFilter(choices=Initiative.Kind.choices, label=_("Kind"))
-    sector = django_filters.ModelMultipleChoiceFilter(
+    sector = TermFilter(
         queryset=Sector.objects.all(),
         to_field_name="slug",
         label=_("Sector"),
         method=through_filter("sectors", "sector"),
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
+    theme = TermFilter(
         queryset=Theme.objects.all(), to_field_name="slug", label=_("Theme"), method=through_filter("themes", "theme")
     )
-    # field_name names the slug: django-filter filters on `field_name=<to_field_name value>`.
-    program = django_filters.ModelMultipleChoiceFilter(
-        queryset=Program.objects.all(),
-        to_field_name="slug",
-        field_name="program__slug",
-        distinct=False,
-        label=_("Programme"),
+    program = TermFilter(
+        queryset=Program.objects.all(), to_field_name="slug", label=_("Programme"), method="filter_foreign_key"
     )
-    route = django_filters.ModelMultipleChoiceFilter(
-        queryset=Route.objects.all(), to_field_name="slug", field_name="route__slug", distinct=False, label=_("Rota")
-    )
+    route = TermFilter(queryset=Route.objects.all(), to_field_name="slug", label=_("Rota"), method="filter_foreign_key")
     status = django_filters.ChoiceFilter(choices=Initiative.Status.choices, label=_("Status"))
     bbox = BBoxFilter(label=_("Bounding box (min_lon,min_lat,max_lon,max_lat)"))
     ordering = django_filters.ChoiceFilter(
@@ -127,6 +138,10 @@ class InitiativeFilterSet(django_filters.FilterSet):
         # Only published initiatives, ever, whatever queryset a caller narrows from.
         queryset = (Initiative.objects.all() if queryset is None else queryset).published()
         super().__init__(data, queryset=queryset, **kwargs)
+
+    def filter_foreign_key(self, queryset, name, value):
+        # The default predicate would compare the foreign key with the slug (to_field_name).
+        return queryset.filter(**{f"{name}__in": value}) if value else queryset
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -1,7 +1,28 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 
-from .text import search_terms
+from .text import fold, search_terms
+
+# Facet name (the query-string parameter) -> the field whose values it counts, in the same
+# spelling as the parameter's values (codes and slugs), so counts and links line up.
+FACET_FIELDS = {
+    "country": "country",
+    "region": "regions__code",
+    "kind": "kind",
+    "sector": "sectors__slug",
+    "theme": "themes__slug",
+    "program": "program__slug",
+    "route": "route__slug",
+    "status": "status",
+}
+
+
+class WordSimilarity(models.Func):
+    """pg_trgm's word_similarity(query, text): how well the query matches some run of the text."""
+
+    function = "word_similarity"
+    output_field = models.FloatField()
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -24,14 +45,28 @@ class InitiativeQuerySet(models.QuerySet):
 
     def search(self, query: str | None):
         """Every folded word of the query must appear in the folded index (accents, case and
-        punctuation ignored), so 'sao joao' finds 'São João' on every database."""
+        punctuation ignored), so 'sao joao' finds 'São João' on every database.
+
+        On PostgreSQL the LIKEs use the pg_trgm index (migration 0002) and the matches whose name
+        resembles the query most come first (word similarity on the short folded name: on the
+        whole text it costs ten times more); an explicit ordering applied afterwards replaces that.
+        The set of results is the same on every database."""
         terms = search_terms(query)
         if not terms:
             return self
         condition = Q()
         for term in terms:
             condition &= Q(search_text__contains=term)
-        return self.filter(condition)
+        matches = self.filter(condition)
+        if self.db_vendor() == "postgresql":
+            similarity = WordSimilarity(Value(fold(query)), F("name_key"))
+            matches = matches.annotate(search_rank=similarity).order_by("-search_rank", "name_key", "pk")
+        return matches
+
+    def db_vendor(self) -> str:
+        from django.db import connections
+
+        return connections[self.db].vendor
 
     def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
         return self.filter(latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon)
@@ -39,3 +74,57 @@ class InitiativeQuerySet(models.QuerySet):
     def with_vocabularies(self):
         """What a list or an export shows of each row, loaded in a constant number of queries."""
         return self.select_related("program", "route").prefetch_related("sectors", "themes", "regions")
+
+    def facet_counts(self, facet: str) -> dict[str, int]:
+        """How many of these initiatives carry each value of a facet, in one grouped query:
+        {'BR': 12, 'CO': 3} for 'country', {'rota-do-mel': 4} for 'route'…"""
+        field = FACET_FIELDS[facet]
+        rows = self.order_by().values(field).annotate(n=Count("pk", distinct=True)).values_list(field, "n")
+        return {key: n for key, n in rows if key not in (None, "")}
+
+    def headline_figures(self) -> dict[str, int]:
+        """The home page's figures in one query: initiatives, countries, firms or producers, Rotas polos."""
+        figures = self.order_by().aggregate(
+            initiatives=Count("pk"),
+            countries=Count("country", distinct=True),
+            members=Coalesce(Sum("member_count"), 0),
+            rotas_polos=Count("pk", filter=Q(kind="rotas_polo")),
+        )
+        return figures
+
+    def similar_to(self, initiative):
+        """Initiatives sharing a sector or a theme with `initiative`, other countries first, then
+        the most shared terms. Annotates shared_sectors, shared_themes and other_country."""
+        from .models import Initiative
+
+        sector_ids = [s.pk for s in initiative.sectors.all()]
+        theme_ids = [t.pk for t in initiative.themes.all()]
+        if not sector_ids and not theme_ids:
+            return self.none()
+
+        def shared(through, term_field, ids):
+            # A correlated COUNT avoids multiplying rows by joining two M2M tables at once.
+            counted = (
+                through.objects.filter(initiative_id=OuterRef("pk"), **{f"{term_field}_id__in": ids})
+                .order_by()
+                .values("initiative_id")
+                .annotate(n=Count("*"))
+                .values("n")
+            )
+            return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+        # Candidates first (an indexed semi-join), so the counts run only on rows that share something.
+        sharing = Initiative.sectors.through.objects.filter(sector_id__in=sector_ids).values("initiative_id")
+        sharing_theme = Initiative.themes.through.objects.filter(theme_id__in=theme_ids).values("initiative_id")
+        return (
+            self.exclude(pk=initiative.pk)
+            .filter(Q(pk__in=sharing) | Q(pk__in=sharing_theme))
+            .annotate(
+                shared_sectors=shared(Initiative.sectors.through, "sector", sector_ids),
+                shared_themes=shared(Initiative.themes.through, "theme", theme_ids),
+                other_country=Case(
+                    When(country=initiative.country, then=Value(0)), default=Value(1), output_field=IntegerField()
+                ),
+            )
+            .order_by("-other_country", (F("shared_sectors") + F("shared_themes")).desc(), "name_key", "pk")
+        )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("initiatives/", views.initiative_list, name="list"),
     path("initiatives/<slug:slug>/", views.initiative_detail, name="detail"),
+    path("initiatives/<slug:slug>/similar/", views.similar, name="similar"),
     path("countries/<str:code>/", views.country, name="country"),
     path("rotas/<slug:slug>/", views.route, name="route"),
     path("themes/<slug:slug>/", views.theme, name="theme"),

@@ -1,54 +1,134 @@
-from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+"""Public pages. Thin: parameters go through browse.select() and the one FilterSet."""
+
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_countries import countries
 
-from .filters import InitiativeFilterSet
-from .models import Initiative, Route, Theme
+from . import browse
+from .models import Initiative, Municipality, Route, Theme
+from .similarity import explain_similarity
 
-PAGE_SIZE = 24
+SIMILAR_ON_DETAIL = 6
+SIMILAR_PAGE_SIZE = 48
+OG_LOCALES = {"pt-br": "pt_BR", "es": "es_419", "en": "en_GB"}
 
 
 def home(request):
-    published = Initiative.objects.published()
-    figures = published.aggregate(
-        initiatives=Count("pk"), countries=Count("country", distinct=True), members=Sum("member_count")
-    )
-    figures["rotas_polos"] = published.rotas_polos().count()
-    return render(request, "initiatives/home.html", {"figures": figures})
+    data = browse.home_figures()
+    labels = browse.vocabulary_labels()
+    context = {
+        "figures": data["figures"],
+        "countries": sorted(
+            ((code, countries.name(code), n) for code, n in data["countries"].items()), key=lambda c: c[1]
+        ),
+        "sectors": _terms_with_counts(labels["sector"], data["sectors"]),
+        "themes": _terms_with_counts(labels["theme"], data["themes"]),
+    }
+    return render(request, "initiatives/home.html", context)
 
 
-def initiative_list(request, preset=None, heading=None):
-    data = request.GET.copy()
-    for key, value in (preset or {}).items():
-        data.setlist(key, [value])
-    filterset = InitiativeFilterSet(data)
-    page = Paginator(filterset.qs.with_vocabularies(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "initiatives/list.html",
-        {"filterset": filterset, "page": page, "count": page.paginator.count, "heading": heading},
+def _terms_with_counts(terms: dict, counts: dict):
+    rows = [(terms[slug], n) for slug, n in counts.items() if slug in terms]
+    return sorted(rows, key=lambda row: row[0].display_name)
+
+
+def initiative_list(request, preset=None, heading=None, intro=None, subject=None):
+    selection = browse.select(request.GET, preset)
+    page, page_notice = browse.paginate(selection.queryset.with_vocabularies(), request.GET.get("page"))
+    notices = selection.notices + ([page_notice] if page_notice else [])
+    context = {
+        "selection": selection,
+        "filterset": selection.filterset,
+        "facets": browse.build_facets(selection),
+        "active_filters": selection.active_filters(),
+        "page": page,
+        "count": page.paginator.count,
+        "heading": heading,
+        "intro": intro,
+        "subject": subject,
+        "notices": notices,
+        "ordering": selection.params.get("ordering", ""),
+        "ordering_choices": selection.filterset.filters["ordering"].extra["choices"],
+        "q": selection.params.get("q", ""),
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        # Canonical: the cleaned filters (bad values dropped), page only beyond the first.
+        "canonical_query": selection.query(
+            include_preset=False, **({"page": str(page.number)} if page.number > 1 else {})
+        ),
+    }
+    return render(request, "initiatives/list.html", context)
+
+
+def _published_with_everything():
+    return (
+        Initiative.objects.published()
+        .select_related("program", "route__program", "route__sector")
+        .prefetch_related(
+            "sectors",
+            "themes",
+            "regions",
+            Prefetch("municipalities", queryset=Municipality.objects.select_related("region")),
+        )
     )
 
 
 def initiative_detail(request, slug):
-    initiative = get_object_or_404(Initiative.objects.published().select_related("program", "route"), slug=slug)
-    return render(request, "initiatives/detail.html", {"initiative": initiative})
+    initiative = get_object_or_404(_published_with_everything(), slug=slug)
+    similar = list(
+        Initiative.objects.published().similar_to(initiative).select_related("route")[: SIMILAR_ON_DETAIL + 1]
+    )
+    context = {
+        "initiative": initiative,
+        "og_locale": OG_LOCALES.get(get_language(), "pt_BR"),
+        "similar": similar[:SIMILAR_ON_DETAIL],
+        "more_similar": len(similar) > SIMILAR_ON_DETAIL,
+    }
+    return render(request, "initiatives/detail.html", context)
+
+
+def similar(request, slug):
+    initiative = get_object_or_404(_published_with_everything(), slug=slug)
+    candidates = list(
+        Initiative.objects.published().similar_to(initiative).prefetch_related("sectors", "themes")[:SIMILAR_PAGE_SIZE]
+    )
+    context = {"initiative": initiative, "results": explain_similarity(initiative, candidates)}
+    return render(request, "initiatives/similar.html", context)
 
 
 def country(request, code):
     code = code.upper()
     if code not in dict(countries):
-        raise Http404
-    return initiative_list(request, preset={"country": code}, heading=countries.name(code))
+        raise Http404(_("Unknown country code."))
+    name = countries.name(code)
+    return initiative_list(
+        request,
+        preset={"country": code},
+        heading=_("Initiatives in %(country)s") % {"country": name},
+        intro=_("Cluster initiatives, productive arrangements and polos in %(country)s.") % {"country": name},
+    )
 
 
 def route(request, slug):
-    rota = get_object_or_404(Route, slug=slug)
-    return initiative_list(request, preset={"route": slug}, heading=rota.display_name)
+    rota = get_object_or_404(Route.objects.select_related("program", "sector"), slug=slug)
+    intro = rota.description or _("The polos of the %(route)s, part of the %(program)s programme.") % {
+        "route": rota.display_name,
+        "program": rota.program.display_name,
+    }
+    return initiative_list(request, preset={"route": slug}, heading=rota.display_name, intro=intro, subject=rota)
 
 
 def theme(request, slug):
     topic = get_object_or_404(Theme, slug=slug)
-    return initiative_list(request, preset={"theme": slug}, heading=topic.display_name)
+    intro = topic.description or _(
+        "Initiatives that work on %(theme)s. Compare how they do it in different countries."
+    ) % {"theme": topic.display_name.lower()}
+    return initiative_list(
+        request,
+        preset={"theme": slug},
+        heading=_("Theme: %(theme)s") % {"theme": topic.display_name},
+        intro=intro,
+        subject=topic,
+    )

@@ -17,3 +17,27 @@ def test_it_answers_the_home_page_with_figures(client, make_initiative):
     assert response.status_code == 200
     figures = response.context["figures"]
     assert figures == {"initiatives": 2, "countries": 2, "members": 42, "rotas_polos": 1}
+
+
+def test_it_caches_the_home_figures_until_the_catalogue_changes(client, make_initiative, django_assert_num_queries):
+    make_initiative(country="CO", sectors=["cocoa"], themes=["sustainability"])
+    client.get("/en/")
+    with django_assert_num_queries(0):
+        response = client.get("/en/")
+    assert response.context["figures"]["initiatives"] == 1
+    make_initiative(country="PE", sectors=["cocoa"])
+    response = client.get("/en/")
+    assert response.context["figures"]["initiatives"] == 2
+    assert [(code, n) for code, _name, n in response.context["countries"]] == [("CO", 1), ("PE", 1)]
+    assert [(s.slug, n) for s, n in response.context["sectors"]] == [("cocoa", 2)]
+
+
+def test_it_answers_the_home_page_with_a_constant_number_of_queries(client, make_initiative, django_assert_num_queries):
+    for n in range(20):
+        make_initiative(country=["BR", "CO"][n % 2], sectors=["cocoa", "ict"], themes=["sustainability"])
+    # figures, countries, sectors, themes; then the four vocabularies for their names
+    with django_assert_num_queries(8):
+        response = client.get("/en/")
+    html = response.content.decode()
+    assert 'href="/en/countries/CO/">Colombia</a> <span class="count">10</span>' in html
+    assert 'href="/en/themes/sustainability/">Sustainability</a> <span class="count">20</span>' in html

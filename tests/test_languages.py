@@ -1,0 +1,59 @@
+"""Language prefixes, the switcher, canonical and hreflang links."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "accept, target",
+    [
+        ("es-CO,es;q=0.9", "/es/initiatives/"),
+        ("en-US,en;q=0.8", "/en/initiatives/"),
+        ("de-DE", "/pt-br/initiatives/"),
+        ("", "/pt-br/initiatives/"),
+    ],
+)
+def test_it_redirects_unprefixed_urls_by_the_browsers_preference(client, accept, target):
+    response = client.get("/initiatives/", headers={"accept-language": accept} if accept else {})
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+def test_it_keeps_the_filters_in_the_language_switcher(client, make_initiative):
+    make_initiative(name="Cacao", country="CO", sectors=["cocoa"])
+    html = client.get("/en/initiatives/?country=CO&sector=cocoa&ordering=-name").content.decode()
+    switcher = html[html.index('class="language-switcher"') :]
+    assert 'href="/pt-br/initiatives/?country=CO&amp;sector=cocoa&amp;ordering=-name" hreflang="pt-br"' in switcher
+    assert 'href="/es/initiatives/?country=CO&amp;sector=cocoa&amp;ordering=-name" hreflang="es"' in switcher
+    assert 'aria-current="true">English</a>' in switcher
+
+
+def test_it_switches_a_detail_page_to_the_same_initiative(client, make_initiative):
+    make_initiative(name="Cacao", slug="cacao-co", country="CO")
+    html = client.get("/es/initiatives/cacao-co/").content.decode()
+    assert 'href="/en/initiatives/cacao-co/" hreflang="en"' in html
+
+
+def test_it_translates_labels_facets_and_country_names(client, make_initiative):
+    make_initiative(name="Cacao", country="DE", sectors=["cocoa"])
+    spanish = client.get("/es/initiatives/").content.decode()
+    assert '<html lang="es">' in spanish
+    assert "Cacao y chocolate" in spanish  # sector name in the page's language
+    assert "Alemania" in spanish  # country names come from django-countries' catalogues
+    assert "Cacau e chocolate" in client.get("/pt-br/initiatives/").content.decode()
+
+
+def test_it_links_each_language_version_with_hreflang_and_a_clean_canonical(client, make_initiative):
+    make_initiative(name="Cacao", country="CO")
+    html = client.get("/en/initiatives/?country=CO&country=ZZ&page=1&utm_source=x").content.decode()
+    assert '<link rel="canonical" href="http://testserver/en/initiatives/?country=CO">' in html
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+    assert alternates == {
+        "pt-br": "http://testserver/pt-br/initiatives/?country=CO",
+        "es": "http://testserver/es/initiatives/?country=CO",
+        "en": "http://testserver/en/initiatives/?country=CO",
+        "x-default": "http://testserver/pt-br/initiatives/?country=CO",
+    }

@@ -1,0 +1,71 @@
+"""Search ignores accents, case and punctuation, with the same results on SQLite and PostgreSQL
+(run the suite with DATABASE_URL=postgres://… to check the second)."""
+
+import pytest
+from django.db import connection
+
+from initiatives.filters import InitiativeFilterSet
+from initiatives.models import Initiative, Municipality, Route
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def polos(make_initiative):
+    fruticultura = Route.objects.get(slug="rota-da-fruticultura")
+    cacau = Route.objects.get(slug="rota-do-cacau")
+    make_initiative(name="Polo São João del-Rei", country="BR")
+    make_initiative(name="Polo do Mel", country="BR", municipalities=[Municipality.objects.get(code="2210003")])
+    make_initiative(name="Polo Cacau Amazônia", country="BR", route=cacau, kind="rotas_polo")
+    make_initiative(name="Polo Litoral Sul da Bahia", country="BR", route=cacau, description="Cacau cabruca.")
+    make_initiative(name="Polo da Fruticultura Alagoana", country="BR", route=fruticultura, regions=["BR-AL"])
+    make_initiative(name="Polo da Fruticultura de Mossoró", country="BR", route=fruticultura)
+    make_initiative(name="Clúster Cacao Santander", country="CO", managing_organisation="Cámara de Comercio")
+    make_initiative(name="Cacau rascunho", country="BR", is_published=False)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("sao joao", {"Polo São João del-Rei", "Polo do Mel"}),  # name, municipality name
+        ("SÃO-JOÃO", {"Polo São João del-Rei", "Polo do Mel"}),
+        ("cacau", {"Polo Cacau Amazônia", "Polo Litoral Sul da Bahia"}),  # name, description
+        ("fruticultura alagoana", {"Polo da Fruticultura Alagoana"}),
+        ("camara comercio", {"Clúster Cacao Santander"}),  # organisation
+        ("del rei", {"Polo São João del-Rei"}),
+        ("nothing like this", set()),
+    ],
+)
+def test_it_finds_the_same_initiatives_on_every_database(polos, query, expected):
+    found = {i.name for i in InitiativeFilterSet({"q": query}).qs}
+    assert found == expected, connection.vendor
+
+
+def test_it_searches_from_the_list_page(client, polos):
+    response = client.get("/en/initiatives/", {"q": "fruticultura alagoana"})
+    assert [i.name for i in response.context["page"]] == ["Polo da Fruticultura Alagoana"]
+
+
+def test_it_orders_by_the_chosen_sort_even_when_searching(polos):
+    found = [i.name for i in InitiativeFilterSet({"q": "polo", "ordering": "-name"}).qs]
+    assert found == sorted(found, key=str.casefold, reverse=True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm exists on PostgreSQL only")
+def test_it_indexes_the_search_text_with_trigrams_on_postgresql(polos):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'initiative_search_trgm'")
+        (indexdef,) = cursor.fetchone()
+        assert "gin_trgm_ops" in indexdef
+        cursor.execute("SET enable_seqscan = off")
+        sql, params = Initiative.objects.search("cacau").query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "initiative_search_trgm" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking uses pg_trgm")
+def test_it_ranks_closer_matches_first_on_postgresql(make_initiative):
+    make_initiative(name="Polo Sertão", description="Apicultura e um pouco de cacau.")
+    make_initiative(name="Cacau", description="")
+    assert [i.name for i in InitiativeFilterSet({"q": "cacau"}).qs][0] == "Cacau"
