@@ -27,6 +27,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("initiatives", "0001_initial")]
+    dependencies = [("initiatives", "0002_published_order_indexes")]
 
     operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
