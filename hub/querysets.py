@@ -1,17 +1,14 @@
 from django.db import models
 from django.utils import timezone
 
-from initiatives.querysets import InitiativeQuerySet
+from initiatives.querysets import FoldedSearchQuerySet
 
 
-class HubQuerySet(models.QuerySet):
+class HubQuerySet(FoldedSearchQuerySet):
     """Verbs shared by library items, events and news."""
 
     def published(self):
         return self.filter(is_published=True)
-
-    # The initiatives' search, reused as is: every folded query word must appear in `search_text`.
-    search = InitiativeQuerySet.search
 
     def on_theme(self, theme):
         return self.filter(themes=theme)

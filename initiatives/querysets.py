@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
@@ -25,7 +25,25 @@ class WordSimilarity(models.Func):
     output_field = models.FloatField()
 
 
-class InitiativeQuerySet(models.QuerySet):
+class FoldedSearchQuerySet(models.QuerySet):
+    """Search over a model's folded `search_text` (see initiatives.text.fold): every folded word
+    of the query must appear, so 'sao joao' finds 'São João' on every database. Shared by the
+    initiatives and the hub's content."""
+
+    def search(self, query: str | None):
+        terms = search_terms(query)
+        if not terms:
+            return self
+        condition = Q()
+        for term in terms:
+            condition &= Q(search_text__contains=term)
+        return self.filter(condition)
+
+    def db_vendor(self) -> str:
+        return connections[self.db].vendor
+
+
+class InitiativeQuerySet(FoldedSearchQuerySet):
     """The domain verbs shared by pages, map, API and exports."""
 
     def published(self):
@@ -44,29 +62,15 @@ class InitiativeQuerySet(models.QuerySet):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
     def search(self, query: str | None):
-        """Every folded word of the query must appear in the folded index (accents, case and
-        punctuation ignored), so 'sao joao' finds 'São João' on every database.
-
-        On PostgreSQL the LIKEs use the pg_trgm index (migration 0002) and the matches whose name
-        resembles the query most come first (word similarity on the short folded name: on the
+        """Folded word search (see FoldedSearchQuerySet). On PostgreSQL the LIKEs use the pg_trgm
+        index (migration 0003) and the matches whose name resembles the query most come first (word similarity on the short folded name: on the
         whole text it costs ten times more); an explicit ordering applied afterwards replaces that.
         The set of results is the same on every database."""
-        terms = search_terms(query)
-        if not terms:
-            return self
-        condition = Q()
-        for term in terms:
-            condition &= Q(search_text__contains=term)
-        matches = self.filter(condition)
-        if self.db_vendor() == "postgresql":
+        matches = super().search(query)
+        if search_terms(query) and self.db_vendor() == "postgresql":
             similarity = WordSimilarity(Value(fold(query)), F("name_key"))
             matches = matches.annotate(search_rank=similarity).order_by("-search_rank", "name_key", "pk")
         return matches
-
-    def db_vendor(self) -> str:
-        from django.db import connections
-
-        return connections[self.db].vendor
 
     def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
         return self.filter(latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon)

@@ -35,7 +35,7 @@ def _terms_with_counts(terms: dict, counts: dict):
     return sorted(rows, key=lambda row: row[0].display_name)
 
 
-def initiative_list(request, preset=None, heading=None, intro=None, subject=None):
+def initiative_list(request, preset=None, heading=None, intro=None, subject=None, template="initiatives/list.html"):
     selection = browse.select(request.GET, preset)
     page, page_notice = browse.paginate(selection.queryset.with_vocabularies(), request.GET.get("page"))
     notices = selection.notices + ([page_notice] if page_notice else [])
@@ -59,7 +59,7 @@ def initiative_list(request, preset=None, heading=None, intro=None, subject=None
             include_preset=False, **({"page": str(page.number)} if page.number > 1 else {})
         ),
     }
-    return render(request, "initiatives/list.html", context)
+    return render(request, template, context)
 
 
 def _published_with_everything():
@@ -131,4 +131,5 @@ def theme(request, slug):
         heading=_("Theme: %(theme)s") % {"theme": topic.display_name},
         intro=intro,
         subject=topic,
+        template="initiatives/theme.html",
     )

@@ -1,6 +1,10 @@
 """Data for the hub's panels on pages other apps render (home, theme, initiative detail)."""
 
 from django import template
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+from initiatives.cache import versioned_key
 
 from ..forms import InterestForm
 from ..models import Event, LibraryItem, News
@@ -10,14 +14,21 @@ register = template.Library()
 HOME_NEWS = 3
 HOME_EVENTS = 3
 THEME_ITEMS = 5
+# Upcoming events move to the past as time goes by, without any edit: keep the panels briefly.
+HOME_PANELS_SECONDS = 300
 
 
 @register.simple_tag
 def home_panels():
-    return {
-        "news": News.objects.published().latest_first()[:HOME_NEWS],
-        "events": Event.objects.published().upcoming()[:HOME_EVENTS],
-    }
+    key = versioned_key("hub-home-panels", get_language())
+    panels = cache.get(key)
+    if panels is None:
+        panels = {
+            "news": list(News.objects.published().latest_first()[:HOME_NEWS]),
+            "events": list(Event.objects.published().upcoming()[:HOME_EVENTS]),
+        }
+        cache.set(key, panels, HOME_PANELS_SECONDS)
+    return panels
 
 
 @register.simple_tag
