@@ -1,0 +1,154 @@
+"""The map's points: filtered initiatives as a GeoJSON FeatureCollection, cached per catalogue version.
+
+Built from `values_list()` rows (no model instance per row) over the one `InitiativeFilterSet`, so the
+map shows what the list shows. The serialised bytes are cached under the catalogue version plus the
+normalised query, so a cache hit costs no database query and any edit (signals bump the version)
+makes the next request rebuild. The ETag is derived from that key: a conditional request that still
+matches gets a 304 without reading the cached body.
+"""
+
+import hashlib
+import json
+from types import SimpleNamespace
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from .cache import versioned_key
+from .filters import InitiativeFilterSet
+from .translation import LANGUAGE_CODES, active_language, localized
+
+# ~1 m at the equator: more digits only make the response bigger.
+COORDINATE_DIGITS = 5
+CACHE_SECONDS = 60 * 60
+ROW_FIELDS = (
+    "slug", "name", "name_pt_br", "name_es", "name_en", "language",
+    "kind", "country", "territory", "location_precision", "longitude", "latitude",
+)  # fmt: skip
+SLUG_PLACEHOLDER = "slug-placeholder"
+
+
+class InvalidQuery(Exception):
+    """Filter parameters that do not validate; `errors` maps each parameter to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def requested_language(params) -> str:
+    """`?lang=` when given (the endpoint is not language-prefixed), else the request's language."""
+    lang = params.get("lang", "").strip().lower()
+    if not lang:
+        return active_language()
+    if lang not in LANGUAGE_CODES:
+        raise InvalidQuery({"lang": [_("Choose one of: %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)}]})
+    return lang
+
+
+def normalised_query(params) -> str:
+    """The filter parameters only, empty values dropped, sorted: equal filters share one cache entry."""
+    known = InitiativeFilterSet.base_filters.keys()
+    pairs = sorted(
+        (key, value.strip()) for key in params if key in known for value in params.getlist(key) if value.strip()
+    )
+    return urlencode(pairs)
+
+
+def cache_key(params, language: str, host: str) -> str:
+    # Hashed: a long search must not make a key memcached would refuse.
+    query = hashlib.sha256(normalised_query(params).encode()).hexdigest()
+    return versioned_key("geojson", language, host, query)
+
+
+def etag_for(key: str) -> str:
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def feature_collection(params, language: str, base_url: str) -> dict:
+    """Validate the filters and build the FeatureCollection (raises InvalidQuery)."""
+    filterset = InitiativeFilterSet(params)
+    if not filterset.is_valid():
+        raise InvalidQuery({field: list(messages) for field, messages in filterset.errors.items()})
+
+    with translation.override(language):
+        prefix, suffix = reverse("initiatives:detail", args=[SLUG_PLACEHOLDER]).split(SLUG_PLACEHOLDER)
+        country_names = dict(countries)
+    prefix = base_url + prefix
+
+    features = []
+    unlocated = 0
+    for row in filterset.qs.values_list(*ROW_FIELDS):
+        values = dict(zip(ROW_FIELDS, row, strict=True))
+        if values["longitude"] is None or values["latitude"] is None:
+            unlocated += 1
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    # GeoJSON (RFC 7946) is longitude first.
+                    "coordinates": [
+                        round(values["longitude"], COORDINATE_DIGITS),
+                        round(values["latitude"], COORDINATE_DIGITS),
+                    ],
+                },
+                "properties": {
+                    "slug": values["slug"],
+                    "name": localized(SimpleNamespace(**values), "name", language).text,
+                    "kind": values["kind"],
+                    "country": values["country"],
+                    "country_name": country_names.get(values["country"], values["country"]),
+                    "territory": values["territory"],
+                    "precision": values["location_precision"],
+                    "url": f"{prefix}{values['slug']}{suffix}",
+                },
+            }
+        )
+    # "unlocated" is a foreign member (RFC 7946 §6.1): matches that have no point to draw.
+    return {"type": "FeatureCollection", "features": features, "unlocated": unlocated}
+
+
+def serialise(collection: dict) -> bytes:
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def cached_geojson(params, language: str, base_url: str, key: str) -> bytes:
+    body = cache.get(key)
+    if body is None:
+        body = serialise(feature_collection(params, language, base_url))
+        cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
+def site_root(request) -> str:
+    """Absolute detail URLs: other sites read this endpoint (CORS) to put our initiatives on their maps."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def response(request) -> HttpResponse:
+    """GET /api/initiatives.geojson?<filters>[&lang=]: 200 with an ETag, 304 when it still matches,
+    400 with one message list per invalid parameter."""
+    try:
+        language = requested_language(request.GET)
+        key = cache_key(request.GET, language, request.get_host())
+        etag = etag_for(key)
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            reply = HttpResponseNotModified()
+        else:
+            reply = HttpResponse(
+                cached_geojson(request.GET, language, site_root(request), key), content_type="application/geo+json"
+            )
+    except InvalidQuery as invalid:
+        return JsonResponse({"errors": invalid.errors}, status=400)
+    reply["ETag"] = etag
+    # Revalidate every time: a 304 is cheap and an edit must show at once.
+    reply["Cache-Control"] = "public, no-cache"
+    return reply
