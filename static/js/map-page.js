@@ -82,7 +82,7 @@
   function showOnMap(marker) {
     catalogueMap.cluster.zoomToShowLayer(marker, function () {
       marker.openPopup();
-      var link = marker.getPopup().getElement().querySelector("a");
+      var link = marker.getPopup().getElement().querySelector(".map-popup a");
       if (link) link.focus();
     });
   }
