@@ -233,3 +233,16 @@ def test_the_program_filter_uses_the_program_of_a_route(client, make_initiative,
     make_initiative(slug="polo", route=rota_do_mel)
     program = Program.objects.get(pk=rota_do_mel.program_id)
     assert slugs(geojson(client, f"program={program.slug}")) == ["polo"]
+
+
+@pytest.mark.parametrize("original", ["pt-br", "es", "en", ""])
+@pytest.mark.parametrize("language", ["pt-br", "es", "en"])
+@pytest.mark.parametrize("translated", ["", "Traduzido"])
+def test_its_row_names_agree_with_the_localized_rule(original, language, translated):
+    from types import SimpleNamespace
+
+    from initiatives.geojson import row_name
+    from initiatives.translation import localized, suffix
+
+    row = SimpleNamespace(name="Original", language=original, **{f"name_{suffix(language)}": translated})
+    assert row_name("Original", translated, original, language) == localized(row, "name", language).text

@@ -182,6 +182,7 @@
         return response.json();
       })
       .then(function (collection) {
+        performance.mark("catalogue-map:parsed");
         if (generation === self.generation) self.draw(collection);
       })
       .catch(function (error) {
@@ -206,6 +207,7 @@
     var markers = features.map(function (feature) {
       return self.marker(feature);
     });
+    performance.mark("catalogue-map:markers");
     // A new group per load: a superseded chunked load keeps working on a group off the map.
     if (this.cluster) this.map.removeLayer(this.cluster);
     this.cluster = this.newClusterGroup();
@@ -246,6 +248,7 @@
   CatalogueMap.prototype.ready = function () {
     var count = this.markers.length;
     this.loads += 1;
+    performance.mark("catalogue-map:ready");
     this.el.removeAttribute("aria-busy");
     var text = this.label("loaded", { count: count });
     if (this.unlocated) text += " " + this.label("unlocated", { count: this.unlocated });
