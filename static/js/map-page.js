@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var LIST_LIMIT = 100; // a list of thousands helps nobody: zoom or filter narrows it
+  var LIST_LIMIT = 60; // a list of thousands helps nobody: zoom or filter narrows it
   var TYPING_DELAY = 400;
 
   var canvas = document.querySelector('[data-catalogue-map][data-mode="full"]');
