@@ -81,8 +81,7 @@
 
   function showOnMap(marker) {
     catalogueMap.cluster.zoomToShowLayer(marker, function () {
-      marker.openPopup();
-      var link = marker.getPopup().getElement().querySelector(".map-popup a");
+      var link = catalogueMap.openPopup(marker).getElement().querySelector(".map-popup a");
       if (link) link.focus();
     });
   }

@@ -106,7 +106,7 @@
     return this.isApproximate(precision) ? this.label("precision" + precision.charAt(0).toUpperCase() + precision.slice(1)) : "";
   };
 
-  CatalogueMap.prototype.popup = function (p) {
+  CatalogueMap.prototype.popupContent = function (p) {
     var box = element("div", "map-popup");
     var title = element("p", "map-popup__name");
     var link = element("a", "", p.name);
@@ -130,17 +130,23 @@
       title: precision ? p.name + " (" + precision + ")" : p.name,
       riseOnHover: true,
     });
-    var self = this;
     marker.feature = feature;
-    marker.bindPopup(function () {
-      return self.popup(p);
-    });
     return marker;
   };
 
+  /* One popup for the whole map, filled on demand: a popup bound to each of 100,000 markers
+     would cost seconds before the first cluster shows. */
+  CatalogueMap.prototype.openPopup = function (marker) {
+    if (!this.popup) this.popup = L.popup({ offset: [0, -8] });
+    this.popup.setLatLng(marker.getLatLng()).setContent(this.popupContent(marker.feature.properties));
+    this.popup.openOn(this.map);
+    return this.popup;
+  };
+
   CatalogueMap.prototype.newClusterGroup = function () {
+    var self = this;
     var clusterLabel = this.el.dataset.labelCluster || "";
-    return L.markerClusterGroup({
+    var group = L.markerClusterGroup({
       // Cluster in slices so the page stays responsive with 100,000 points; short pauses between
       // slices (the default 50 ms adds up to seconds at that scale).
       chunkedLoading: true,
@@ -162,6 +168,14 @@
         });
       },
     });
+    // Markers' events reach the group: a click, or Enter on a focused marker, opens its popup.
+    group.on("click", function (event) {
+      self.openPopup(event.layer);
+    });
+    group.on("keypress", function (event) {
+      if (event.originalEvent.key === "Enter") self.openPopup(event.layer);
+    });
+    return group;
   };
 
   CatalogueMap.prototype.say = function (text) {
@@ -246,8 +260,15 @@
       }, 0);
     };
     if (!markers.length) return finish();
+    var reported = 0;
     this.cluster.options.chunkProgress = function (processed, total) {
-      if (processed === total) finish();
+      if (processed === total) return finish();
+      // Large sets take a few slices: say how far along, in steps a screen reader can bear.
+      var percent = Math.floor((processed / total) * 4) * 25;
+      if (percent > reported && generation === self.generation) {
+        reported = percent;
+        self.say(self.label("progress", { done: processed, total: total }));
+      }
     };
     this.cluster.addLayers(markers);
   };
