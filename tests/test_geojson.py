@@ -246,3 +246,21 @@ def test_its_row_names_agree_with_the_localized_rule(original, language, transla
 
     row = SimpleNamespace(name="Original", language=original, **{f"name_{suffix(language)}": translated})
     assert row_name("Original", translated, original, language) == localized(row, "name", language).text
+
+
+def test_it_sends_the_cached_gzip_to_clients_that_accept_it(client, make_initiative, django_assert_num_queries):
+    import gzip
+
+    make_initiative(slug="zipped", name="Polo Têxtil")
+    plain = client.get(f"{URL}?lang=en")
+    zipped = client.get(f"{URL}?lang=en", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert not plain.has_header("Content-Encoding")
+    assert gzip.decompress(zipped.content) == plain.content
+    assert zipped["ETag"] != plain["ETag"]
+    with django_assert_num_queries(0):
+        again = client.get(f"{URL}?lang=en", headers={"Accept-Encoding": "gzip"})
+    assert again.content == zipped.content
+    not_modified = client.get(f"{URL}?lang=en", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped["ETag"]})
+    assert not_modified.status_code == 304
