@@ -302,6 +302,8 @@
   };
 
   function start(el) {
+    // A page that includes the map partial twice loads this file twice: build each map once.
+    if (el.catalogueMap) return el.catalogueMap;
     var catalogueMap = new CatalogueMap(el);
     el.catalogueMap = catalogueMap;
     if (el.dataset.point) {
@@ -314,6 +316,6 @@
   }
 
   CatalogueMap.format = format;
-  window.CatalogueMap = CatalogueMap;
+  window.CatalogueMap = window.CatalogueMap || CatalogueMap;
   document.querySelectorAll("[data-catalogue-map]").forEach(start);
 })();
