@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import map_views, views
 
 app_name = "initiatives"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("initiatives/", views.initiative_list, name="list"),
+    path("map/", map_views.map_page, name="map"),
     path("initiatives/<slug:slug>/", views.initiative_detail, name="detail"),
     path("initiatives/<slug:slug>/similar/", views.similar, name="similar"),
     path("countries/<str:code>/", views.country, name="country"),

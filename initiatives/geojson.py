@@ -1,0 +1,181 @@
+"""The map's points: filtered initiatives as a GeoJSON FeatureCollection, cached per catalogue version.
+
+Built from `values_list()` rows (no model instance per row) over the one `InitiativeFilterSet`, so the
+map shows what the list shows. The serialised bytes are cached under the catalogue version plus the
+normalised query, so a cache hit costs no database query and any edit (signals bump the version)
+makes the next request rebuild. The ETag is derived from that key: a conditional request that still
+matches gets a 304 without reading the cached body.
+"""
+
+import gzip
+import hashlib
+import json
+import re
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from .cache import versioned_key
+from .filters import InitiativeFilterSet
+from .translation import LANGUAGE_CODES, active_language, suffix
+
+# ~1 m at the equator: more digits only make the response bigger.
+DIGITS = 5
+CACHE_SECONDS = 60 * 60
+POINT_FIELDS = ("kind", "country", "territory", "location_precision", "longitude", "latitude")
+SLUG_PLACEHOLDER = "slug-placeholder"
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
+
+
+class InvalidQuery(Exception):
+    """Filter parameters that do not validate; `errors` maps each parameter to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def requested_language(params) -> str:
+    """`?lang=` when given (the endpoint is not language-prefixed), else the request's language."""
+    lang = params.get("lang", "").strip().lower()
+    if not lang:
+        return active_language()
+    if lang not in LANGUAGE_CODES:
+        raise InvalidQuery({"lang": [_("Choose one of: %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)}]})
+    return lang
+
+
+def normalised_query(params) -> str:
+    """The filter parameters only, empty values dropped, sorted: equal filters share one cache entry."""
+    known = InitiativeFilterSet.base_filters.keys()
+    pairs = sorted(
+        (key, value.strip()) for key in params if key in known for value in params.getlist(key) if value.strip()
+    )
+    return urlencode(pairs)
+
+
+def cache_key(params, language: str, host: str) -> str:
+    # Hashed: a long search must not make a key memcached would refuse.
+    query = hashlib.sha256(normalised_query(params).encode()).hexdigest()
+    return versioned_key("geojson", language, host, query)
+
+
+def row_name(name: str, translated: str, original_language: str, language: str) -> str:
+    """`translation.localized()`'s choice on plain values (a call per row would cost a tenth of a
+    second per 10,000 rows): the original in its own language, else the translation, else the original.
+    tests/test_geojson.py checks that both agree."""
+    if language == (original_language or settings.LANGUAGE_CODE) or not translated:
+        return name
+    return translated
+
+
+def etag_for(key: str, gzipped: bool = False) -> str:
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + ("-gzip" if gzipped else "") + '"'
+
+
+def feature_collection(params, language: str, base_url: str) -> dict:
+    """Validate the filters and build the FeatureCollection (raises InvalidQuery)."""
+    filterset = InitiativeFilterSet(params)
+    if not filterset.is_valid():
+        raise InvalidQuery({field: list(messages) for field, messages in filterset.errors.items()})
+
+    with translation.override(language):
+        url_prefix, url_suffix = reverse("initiatives:detail", args=[SLUG_PLACEHOLDER]).split(SLUG_PLACEHOLDER)
+        country_names = dict(countries)
+    url_prefix = base_url + url_prefix
+
+    features = []
+    unlocated = 0
+    fields = ("slug", "name", f"name_{suffix(language)}", "language", *POINT_FIELDS)
+    for (
+        slug,
+        name,
+        translated,
+        original_language,
+        kind,
+        country,
+        territory,
+        precision,
+        lon,
+        lat,
+    ) in filterset.qs.values_list(*fields):
+        if lon is None or lat is None:
+            unlocated += 1
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                # GeoJSON (RFC 7946) is longitude first.
+                "geometry": {"type": "Point", "coordinates": [round(lon, DIGITS), round(lat, DIGITS)]},
+                "properties": {
+                    "slug": slug,
+                    "name": row_name(name, translated, original_language, language),
+                    "kind": kind,
+                    "country": country,
+                    "country_name": country_names.get(country, country),
+                    "territory": territory,
+                    "precision": precision,
+                    "url": f"{url_prefix}{slug}{url_suffix}",
+                },
+            }
+        )
+    # "unlocated" is a foreign member (RFC 7946 §6.1): matches that have no point to draw.
+    return {"type": "FeatureCollection", "features": features, "unlocated": unlocated}
+
+
+def serialise(collection: dict) -> bytes:
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def cached_geojson(params, language: str, base_url: str, key: str, gzipped: bool = False) -> bytes:
+    """The serialised collection, or its gzip (kept too: 10,000 features are ~3 MB raw, ~0.3 MB
+    gzipped, and compressing on every request would cost more than building from the cache)."""
+    if gzipped:
+        body = cache.get(f"{key}:gzip")
+        if body is None:
+            body = gzip.compress(cached_geojson(params, language, base_url, key), compresslevel=6, mtime=0)
+            cache.set(f"{key}:gzip", body, CACHE_SECONDS)
+        return body
+    body = cache.get(key)
+    if body is None:
+        body = serialise(feature_collection(params, language, base_url))
+        cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
+def site_root(request) -> str:
+    """Absolute detail URLs: other sites read this endpoint (CORS) to put our initiatives on their maps."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def response(request) -> HttpResponse:
+    """GET /api/initiatives.geojson?<filters>[&lang=]: 200 with an ETag, 304 when it still matches,
+    400 with one message list per invalid parameter."""
+    gzipped = ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) is not None
+    try:
+        language = requested_language(request.GET)
+        key = cache_key(request.GET, language, request.get_host())
+        # Each encoding is its own representation, with its own strong ETag.
+        etag = etag_for(key, gzipped)
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            reply = HttpResponseNotModified()
+        else:
+            body = cached_geojson(request.GET, language, site_root(request), key, gzipped)
+            reply = HttpResponse(body, content_type="application/geo+json")
+            if gzipped:
+                reply["Content-Encoding"] = "gzip"
+    except InvalidQuery as invalid:
+        return JsonResponse({"errors": invalid.errors}, status=400)
+    patch_vary_headers(reply, ["Accept-Encoding"])
+    reply["ETag"] = etag
+    # Revalidate every time: a 304 is cheap and an edit must show at once.
+    reply["Cache-Control"] = "public, no-cache"
+    return reply

@@ -1,0 +1,22 @@
+"""The map page and its GeoJSON: both driven by the one InitiativeFilterSet."""
+
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from . import geojson
+from .filters import InitiativeFilterSet
+
+
+@require_safe
+def map_page(request):
+    # Without JavaScript the filter form submits here and the page answers with the count and a
+    # link to the same selection as a list; with it, map.js refetches the GeoJSON instead.
+    filterset = InitiativeFilterSet(request.GET)
+    count = filterset.qs.count() if filterset.is_valid() else None
+    context = {"filterset": filterset, "count": count, "query": geojson.normalised_query(request.GET)}
+    return render(request, "initiatives/map.html", context)
+
+
+@require_safe
+def initiatives_geojson(request):
+    return geojson.response(request)

@@ -1,0 +1,48 @@
+"""What every map on the site needs from settings and the model, for `includes/map_preview.html`."""
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from ..models import Initiative
+
+register = template.Library()
+
+# One shape per kind (plus a colour in map.css) so that kinds differ without relying on colour.
+# map.js copies these from the legend into the markers: the shapes live here only.
+SHAPES = {
+    Initiative.Kind.CLUSTER: "M10 3a7 7 0 1 0 0 14a7 7 0 1 0 0-14Z",  # circle
+    Initiative.Kind.APL: "M3.5 3.5h13v13h-13Z",  # square
+    Initiative.Kind.ROTAS_POLO: "M10 1.5 18.5 10 10 18.5 1.5 10Z",  # diamond
+    Initiative.Kind.NETWORK: "M10 2 18.5 17H1.5Z",  # triangle
+    Initiative.Kind.TECH_PARK: "M5.5 2.5h9L19 10l-4.5 7.5h-9L1 10Z",  # hexagon
+    Initiative.Kind.VALUE_CHAIN: "M10 1.5l2.5 5.3 5.8.7-4.3 4 1.1 5.7L10 14.4l-5.1 2.8 1.1-5.7-4.3-4 5.8-.7Z",  # star
+    Initiative.Kind.OTHER: "M1.5 3h17L10 18Z",  # downward triangle
+}
+APPROXIMATE = (Initiative.Precision.REGION, Initiative.Precision.COUNTRY)
+
+
+def shape_svg(kind: str) -> str:
+    return mark_safe(
+        '<svg class="map-shape" viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">'
+        f'<path d="{SHAPES[kind]}"/></svg>'
+    )
+
+
+@register.simple_tag
+def map_config():
+    center = settings.LEAFLET_CONFIG.get("DEFAULT_CENTER", (-15.0, -65.0))
+    return {
+        "tiles_url": settings.MAP_TILES_URL,
+        "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+        "center": f"{center[0]},{center[1]}",
+        "zoom": settings.LEAFLET_CONFIG.get("DEFAULT_ZOOM", 3),
+        "min_zoom": settings.LEAFLET_CONFIG.get("MIN_ZOOM", 2),
+        "max_zoom": settings.LEAFLET_CONFIG.get("MAX_ZOOM", 18),
+        "geojson_url": reverse("api:initiatives-geojson"),
+        "kinds": [(kind.value, kind.label, shape_svg(kind)) for kind in Initiative.Kind],
+        "precisions": [(p.value, p.label) for p in Initiative.Precision],
+        "approximate": [p.value for p in APPROXIMATE],
+        "circle": shape_svg(Initiative.Kind.CLUSTER),
+    }

@@ -1,0 +1,321 @@
+/* The catalogue's maps: every [data-catalogue-map] element (templates/includes/map_preview.html)
+ * becomes a Leaflet map of clustered initiatives. Points come from the GeoJSON endpoint, or on a
+ * detail page from the element's own data-point. Settings and translated labels arrive in data-*
+ * attributes, so the pages need no inline script. When the clusters are drawn, the <html> element
+ * gets data-map-ready (markers drawn) and data-map-ready-at (performance.now()) for tests and
+ * benchmarks, and the map element fires "catalogue-map:ready".
+ */
+(function () {
+  "use strict";
+
+  // Zoom used to show a single initiative, by how precisely its location is known.
+  var ZOOM_FOR_PRECISION = { exact: 12, municipality: 9, region: 6, country: 4 };
+  var FIT_MAX_ZOOM = 11;
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (match, name) {
+      return name in values ? String(values[name]) : match;
+    });
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function escapeHtml(text) {
+    var box = document.createElement("span");
+    box.textContent = text;
+    return box.innerHTML;
+  }
+
+  function CatalogueMap(el) {
+    var data = el.dataset;
+    var container = el.closest(".catalogue-map") || el.parentNode;
+    this.el = el;
+    this.mode = data.mode || "preview";
+    this.status = container.querySelector("[data-map-status]");
+    this.approximate = (data.approximate || "region country").split(" ");
+    this.generation = 0;
+    this.loads = 0;
+    this.markers = [];
+    this.unlocated = 0;
+    this.readLegend(container);
+
+    var center = (data.center || "-15,-65").split(",").map(Number);
+    this.defaultCenter = L.latLng(center[0], center[1]);
+    this.defaultZoom = Number(data.zoom || 3);
+    this.map = L.map(el, {
+      center: this.defaultCenter,
+      zoom: this.defaultZoom,
+      minZoom: Number(data.minZoom || 2),
+      maxZoom: Number(data.maxZoom || 18),
+      // Small maps inside a page must not capture the page's scrolling.
+      scrollWheelZoom: this.mode === "full",
+    });
+    // No tiles configured (offline, tests): markers on a plain background, and no error.
+    if (data.tilesUrl) {
+      L.tileLayer(data.tilesUrl, { attribution: data.tilesAttribution, maxZoom: Number(data.maxZoom || 18) }).addTo(
+        this.map
+      );
+    }
+    this.cluster = null;
+  }
+
+  CatalogueMap.prototype.readLegend = function (container) {
+    // Shapes and kind names come from the legend, rendered (and translated) by the template.
+    var shapes = {};
+    var kinds = {};
+    container.querySelectorAll("[data-legend-kind]").forEach(function (item) {
+      shapes[item.dataset.legendKind] = item.querySelector("svg").outerHTML;
+      kinds[item.dataset.legendKind] = item.textContent.trim();
+    });
+    this.shapes = shapes;
+    this.kindNames = kinds;
+    this.icons = {};
+  };
+
+  CatalogueMap.prototype.isApproximate = function (precision) {
+    return this.approximate.indexOf(precision) !== -1;
+  };
+
+  CatalogueMap.prototype.icon = function (kind, precision) {
+    // One shared icon per kind and precision, not one per marker.
+    var approximate = this.isApproximate(precision);
+    var key = kind + (approximate ? ":approximate" : "");
+    if (!this.icons[key]) {
+      this.icons[key] = L.divIcon({
+        className: "map-marker map-marker--" + kind + (approximate ? " map-marker--approximate" : ""),
+        html: this.shapes[kind] || this.shapes.other || "",
+        iconSize: [22, 22],
+        iconAnchor: [11, 11],
+        popupAnchor: [0, -10],
+      });
+    }
+    return this.icons[key];
+  };
+
+  CatalogueMap.prototype.label = function (name, values) {
+    var key = "label" + name.charAt(0).toUpperCase() + name.slice(1);
+    return format(this.el.dataset[key] || "", values || {});
+  };
+
+  CatalogueMap.prototype.precisionLabel = function (precision) {
+    return this.isApproximate(precision) ? this.label("precision" + precision.charAt(0).toUpperCase() + precision.slice(1)) : "";
+  };
+
+  CatalogueMap.prototype.popupContent = function (p) {
+    var box = element("div", "map-popup");
+    var title = element("p", "map-popup__name");
+    var link = element("a", "", p.name);
+    link.href = p.url;
+    title.appendChild(link);
+    box.appendChild(title);
+    box.appendChild(element("p", "map-popup__meta", [this.kindNames[p.kind] || p.kind, p.country_name].join(" · ")));
+    if (p.territory) box.appendChild(element("p", "map-popup__territory", p.territory));
+    var precision = this.precisionLabel(p.precision);
+    if (precision) box.appendChild(element("p", "map-popup__approximate", precision));
+    return box;
+  };
+
+  CatalogueMap.prototype.marker = function (feature) {
+    var p = feature.properties;
+    var c = feature.geometry.coordinates; // GeoJSON is [longitude, latitude]
+    var precision = this.precisionLabel(p.precision);
+    var marker = L.marker([c[1], c[0]], {
+      icon: this.icon(p.kind, p.precision),
+      // The title is the marker's accessible name (markers are focusable buttons).
+      title: precision ? p.name + " (" + precision + ")" : p.name,
+      riseOnHover: true,
+    });
+    marker.feature = feature;
+    return marker;
+  };
+
+  /* One popup for the whole map, filled on demand: a popup bound to each of 100,000 markers
+     would cost seconds before the first cluster shows. */
+  CatalogueMap.prototype.openPopup = function (marker) {
+    if (!this.popup) this.popup = L.popup({ offset: [0, -8] });
+    this.popup.setLatLng(marker.getLatLng()).setContent(this.popupContent(marker.feature.properties));
+    this.popup.openOn(this.map);
+    return this.popup;
+  };
+
+  CatalogueMap.prototype.newClusterGroup = function () {
+    var self = this;
+    var clusterLabel = this.el.dataset.labelCluster || "";
+    var group = L.markerClusterGroup({
+      // Cluster in slices so the page stays responsive with 100,000 points; short pauses between
+      // slices (the default 50 ms adds up to seconds at that scale).
+      chunkedLoading: true,
+      chunkInterval: 150,
+      chunkDelay: 5,
+      // Street level shows single markers: six fewer zoom levels of clusters to compute. Points
+      // sharing a place (a region's centre) still spread out from their last cluster (spiderfy).
+      disableClusteringAtZoom: 13,
+      showCoverageOnHover: false,
+      maxClusterRadius: 60,
+      iconCreateFunction: function (cluster) {
+        var count = cluster.getChildCount();
+        var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+        return L.divIcon({
+          html:
+            "<div><span>" + count + '<span class="map-visually-hidden"> ' + escapeHtml(clusterLabel) + "</span></span></div>",
+          className: "marker-cluster marker-cluster-" + size,
+          iconSize: L.point(40, 40),
+        });
+      },
+    });
+    // Markers' events reach the group: a click, or Enter on a focused marker, opens its popup.
+    group.on("click", function (event) {
+      self.openPopup(event.layer);
+    });
+    group.on("keypress", function (event) {
+      if (event.originalEvent.key === "Enter") self.openPopup(event.layer);
+    });
+    return group;
+  };
+
+  CatalogueMap.prototype.say = function (text) {
+    if (this.status) this.status.textContent = text;
+  };
+
+  /* Fetch the GeoJSON for a query string (the filters, without "?") and draw it. */
+  CatalogueMap.prototype.load = function (query) {
+    var self = this;
+    var generation = ++this.generation;
+    var params = new URLSearchParams(query || "");
+    params.set("lang", this.el.dataset.lang || "");
+    this.say(this.label("loading"));
+    this.el.setAttribute("aria-busy", "true");
+    return fetch(this.el.dataset.geojsonUrl + "?" + params.toString(), { headers: { Accept: "application/geo+json" } })
+      .then(function (response) {
+        if (response.status === 400) {
+          return response.json().then(function (body) {
+            var error = new Error("invalid filters");
+            error.messages = body.errors || {};
+            throw error;
+          });
+        }
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (collection) {
+        performance.mark("catalogue-map:parsed");
+        if (generation === self.generation) self.draw(collection);
+      })
+      .catch(function (error) {
+        if (generation !== self.generation) return;
+        self.el.removeAttribute("aria-busy");
+        if (error.messages) {
+          var parts = [];
+          Object.keys(error.messages).forEach(function (name) {
+            parts.push(name + ": " + error.messages[name].join(" "));
+          });
+          self.say(self.label("invalid") + " " + parts.join(" "));
+        } else {
+          self.say(self.label("failed"));
+        }
+      });
+  };
+
+  CatalogueMap.prototype.draw = function (collection) {
+    var self = this;
+    var generation = this.generation;
+    var features = collection.features || [];
+    var markers = features.map(function (feature) {
+      return self.marker(feature);
+    });
+    performance.mark("catalogue-map:markers");
+    // A new group per load: a superseded chunked load keeps working on a group off the map.
+    if (this.cluster) this.map.removeLayer(this.cluster);
+    this.cluster = this.newClusterGroup();
+    this.map.addLayer(this.cluster);
+    this.markers = markers;
+    this.unlocated = collection.unlocated || 0;
+
+    if (markers.length === 1 && this.mode === "detail") {
+      var only = features[0].properties.precision;
+      this.map.setView(markers[0].getLatLng(), ZOOM_FOR_PRECISION[only] || 9, { animate: false });
+    } else if (markers.length) {
+      var bounds = L.latLngBounds(
+        markers.map(function (m) {
+          return m.getLatLng();
+        })
+      );
+      // Not animated: the clusters are computed once, for the final view.
+      this.map.fitBounds(bounds, { padding: [24, 24], maxZoom: FIT_MAX_ZOOM, animate: false });
+    } else {
+      this.map.setView(this.defaultCenter, this.defaultZoom, { animate: false });
+    }
+
+    var finish = function () {
+      // Let markercluster put the clusters on the map, then flag the drawing done.
+      setTimeout(function () {
+        requestAnimationFrame(function () {
+          if (generation === self.generation) self.ready();
+        });
+      }, 0);
+    };
+    if (!markers.length) return finish();
+    var reported = 0;
+    this.cluster.options.chunkProgress = function (processed, total) {
+      if (processed === total) return finish();
+      // Large sets take a few slices: say how far along, in steps a screen reader can bear.
+      var percent = Math.floor((processed / total) * 4) * 25;
+      if (percent > reported && generation === self.generation) {
+        reported = percent;
+        self.say(self.label("progress", { done: processed, total: total }));
+      }
+    };
+    this.cluster.addLayers(markers);
+  };
+
+  CatalogueMap.prototype.ready = function () {
+    var count = this.markers.length;
+    this.loads += 1;
+    performance.mark("catalogue-map:ready");
+    this.el.removeAttribute("aria-busy");
+    var text = this.label("loaded", { count: count });
+    if (this.unlocated) text += " " + this.label("unlocated", { count: this.unlocated });
+    this.say(text);
+    var root = document.documentElement.dataset;
+    root.mapReady = String(count);
+    root.mapReadyAt = performance.now().toFixed(1);
+    root.mapLoads = String(this.loads);
+    this.el.dispatchEvent(new CustomEvent("catalogue-map:ready", { detail: { map: this } }));
+  };
+
+  CatalogueMap.prototype.pointFeature = function () {
+    var d = this.el.dataset;
+    var point = d.point.split(",").map(Number);
+    return {
+      type: "Feature",
+      geometry: { type: "Point", coordinates: point },
+      properties: {
+        slug: d.slug, name: d.name, kind: d.kind, country_name: d.countryName,
+        territory: d.territory, precision: d.precision, url: d.url,
+      },
+    };
+  };
+
+  function start(el) {
+    // A page that includes the map partial twice loads this file twice: build each map once.
+    if (el.catalogueMap) return el.catalogueMap;
+    var catalogueMap = new CatalogueMap(el);
+    el.catalogueMap = catalogueMap;
+    if (el.dataset.point) {
+      catalogueMap.draw({ type: "FeatureCollection", features: [catalogueMap.pointFeature()] });
+    } else {
+      // The full map starts from the filters in the page's URL; the preview shows everything.
+      catalogueMap.load(catalogueMap.mode === "full" ? window.location.search.slice(1) : "");
+    }
+    return catalogueMap;
+  }
+
+  CatalogueMap.format = format;
+  window.CatalogueMap = window.CatalogueMap || CatalogueMap;
+  document.querySelectorAll("[data-catalogue-map]").forEach(start);
+})();

@@ -1,0 +1,219 @@
+"""The map page in Chromium: markers, filters, history, popups, keyboard path, CSP and axe-core."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+READY = "html[data-map-loads='%d']"  # map.js counts its drawings; a selector needs no eval (CSP)
+# What the pages will send in production: nothing inline, tiles as images from anywhere https.
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+PLACES = {
+    # slug: (name, kind, country, longitude, latitude, precision)
+    "bogota": ("Clúster de Software de Bogotá", "cluster", "CO", -74.07, 4.71, "exact"),
+    "lima": ("Clúster Textil de Lima", "cluster", "PE", -77.04, -12.05, "municipality"),
+    "mel-cariri": ("Polo do Mel do Cariri", "rotas_polo", "BR", -39.31, -7.23, "municipality"),
+    "leite-minas": ("Polo do Leite de Minas", "rotas_polo", "BR", -44.0, -18.5, "region"),
+    "apl-moveis": ("APL de Móveis de Ubá", "apl", "BR", -42.94, -21.12, "exact"),
+}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def places(make_initiative):
+    made = {}
+    for slug, (name, kind, country, lon, lat, precision) in PLACES.items():
+        made[slug] = make_initiative(
+            slug=slug, name=name, kind=kind, country=country, longitude=lon, latitude=lat, location_precision=precision
+        )
+    make_initiative(slug="draft", name="Draft cluster", country="BR", is_published=False)
+    return made
+
+
+def wait_ready(page, loads):
+    page.locator(READY % loads).wait_for(state="attached")
+
+
+def open_map(page, query="", loads=1):
+    page.goto(f"/en/map/{query}")
+    wait_ready(page, loads)
+
+
+def open_popup(page, marker):
+    marker.click()
+    # Popups fade in: let the fade finish before anyone (axe-core) judges their colours.
+    page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+
+
+def listed(page):
+    return page.locator("[data-map-list] li > a").all_inner_texts()
+
+
+def test_it_draws_and_lists_the_initiatives_of_a_filter(page, places):
+    open_map(page, "?country=BR")
+    assert page.evaluate("document.documentElement.dataset.mapReady") == "3"
+    assert sorted(listed(page)) == ["APL de Móveis de Ubá", "Polo do Leite de Minas", "Polo do Mel do Cariri"]
+    assert page.locator("[data-map-list-summary]").get_attribute("data-in-view") == "3"
+    assert "Initiatives on the map: 3." in page.locator("[data-map-status]").inner_text()
+    # The drawn markers (single or in clusters) add up to the same number.
+    singles = page.locator(".leaflet-marker-pane .map-marker").count()
+    clustered = sum(int(n) for n in page.locator(".marker-cluster > div > span").evaluate_all(
+        "spans => spans.map(s => s.firstChild.textContent)"
+    ))  # fmt: skip
+    assert singles + clustered == 3
+    assert page.console_errors == []
+
+
+def test_a_filter_change_redraws_the_markers_and_updates_the_url(page, places):
+    open_map(page)
+    assert len(listed(page)) == 5
+    page.get_by_label("Rotas polo").check()
+    wait_ready(page, 2)
+    assert page.url.endswith("/en/map/?kind=rotas_polo")
+    assert sorted(listed(page)) == ["Polo do Leite de Minas", "Polo do Mel do Cariri"]
+    assert page.locator("[data-map-list-link]").get_attribute("href") == "/en/initiatives/?kind=rotas_polo"
+
+    page.get_by_label("Country").select_option("PE")
+    wait_ready(page, 3)
+    assert page.url.endswith("/en/map/?country=PE&kind=rotas_polo")
+    assert listed(page) == []
+
+    # Back restores the previous filters, in the form and on the map.
+    page.go_back()
+    wait_ready(page, 4)
+    assert page.url.endswith("/en/map/?kind=rotas_polo")
+    assert page.get_by_label("Country").evaluate("select => [...select.selectedOptions].length") == 0
+    assert len(listed(page)) == 2
+
+    # Reloading the URL gives the same view.
+    page.reload()
+    wait_ready(page, 1)
+    assert page.get_by_label("Rotas polo").is_checked()
+    assert len(listed(page)) == 2
+    assert page.console_errors == []
+
+
+def test_typing_a_search_filters_without_a_history_entry_per_pause(page, places):
+    open_map(page)
+    history_length = page.evaluate("history.length")
+    page.get_by_label("Search:", exact=True).fill("cariri")
+    wait_ready(page, 2)
+    assert listed(page) == ["Polo do Mel do Cariri"]
+    assert page.url.endswith("?q=cariri")
+    assert page.evaluate("history.length") == history_length
+
+
+def test_a_popup_names_the_initiative_and_links_to_its_page(page, places):
+    open_map(page, "?country=CO")
+    marker = page.locator(".map-marker").first
+    assert marker.get_attribute("title") == "Clúster de Software de Bogotá"
+    marker.click()
+    popup = page.locator(".leaflet-popup .map-popup")
+    assert "Cluster initiative · Colombia" in popup.inner_text()
+    link = popup.get_by_role("link", name="Clúster de Software de Bogotá")
+    assert link.get_attribute("href").endswith("/en/initiatives/bogota/")
+    link.click()
+    page.wait_for_url(re.compile(r"/en/initiatives/bogota/$"))
+    assert page.locator("h1").inner_text() == "Clúster de Software de Bogotá"
+
+
+def test_a_region_precision_point_looks_and_reads_different(page, places):
+    open_map(page, "?kind=rotas_polo&country=BR")
+    approximate = page.locator(".map-marker--approximate")
+    assert approximate.count() == 1
+    assert approximate.get_attribute("title") == "Polo do Leite de Minas (Location known only to the region)"
+    approximate.click()
+    assert "Location known only to the region" in page.locator(".leaflet-popup .map-popup__approximate").inner_text()
+    dash = approximate.locator("path").evaluate("path => getComputedStyle(path).strokeDasharray")
+    assert dash not in ("", "none")
+    assert page.locator(".map-marker:not(.map-marker--approximate) path").first.evaluate(
+        "path => getComputedStyle(path).strokeDasharray"
+    ) in ("", "none")
+
+
+def test_keyboard_users_reach_markers_and_the_list(page, places):
+    open_map(page, "?country=PE")
+    marker = page.locator(".map-marker")
+    assert marker.get_attribute("tabindex") == "0"
+    assert marker.get_attribute("role") == "button"
+    marker.focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".leaflet-popup .map-popup__name").inner_text() == "Clúster Textil de Lima"
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Show on the map: Clúster Textil de Lima").press("Enter")
+    popup_link = page.locator(".leaflet-popup .map-popup__name a")
+    popup_link.wait_for()
+    assert popup_link.evaluate("link => document.activeElement === link")
+
+
+def test_the_list_follows_the_view(page, places):
+    open_map(page)
+    assert len(listed(page)) == 5
+    page.evaluate("document.querySelector('[data-catalogue-map]').catalogueMap.map.setView([-12.05, -77.04], 9)")
+    page.wait_for_function("document.querySelector('[data-map-list-summary]').dataset.inView === '1'")
+    assert listed(page) == ["Clúster Textil de Lima"]
+
+
+def test_it_works_under_a_strict_content_security_policy(page, places):
+    def with_csp(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": STRICT_CSP})
+
+    page.route(re.compile(r"/en/map/"), with_csp)
+    open_map(page, "?country=BR")
+    page.locator(".map-marker").first.click()
+    page.locator(".leaflet-popup").wait_for()
+    assert page.console_errors == []  # a CSP violation is a console error
+
+
+def test_unreachable_tiles_leave_the_markers_and_raise_no_script_error(page, places, settings):
+    settings.MAP_TILES_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # nothing listens on the discard port
+    open_map(page)
+    assert page.evaluate("document.documentElement.dataset.mapReady") == "5"
+    assert page.locator(".leaflet-tile-pane img").count() > 0
+    # Chromium itself reports each failed tile image; nothing else may appear.
+    others = [e for e in page.console_errors if "Failed to load resource" not in e and "127.0.0.1:9/" not in e]
+    assert others == []
+
+
+def test_it_reports_invalid_filters_instead_of_breaking(page, places):
+    page.goto("/en/map/?country=XX")
+    page.wait_for_function("document.querySelector('[data-map-status]').textContent.includes('not valid')")
+    assert "Select a valid choice" in page.locator(".map-filters__errors").first.inner_text()
+    assert [e for e in page.console_errors if "400" not in e] == []
+
+
+def test_it_fits_a_phone(page, places):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_map(page)
+    assert not page.locator("[data-map-filters-details]").evaluate("details => details.open")
+    box = page.locator("[data-catalogue-map]").bounding_box()
+    assert box["width"] <= 390 and box["height"] > 300
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator("[data-map-filters] summary").click()
+    page.get_by_label("Technology park").check()
+    wait_ready(page, 2)
+    assert listed(page) == []
+
+
+def test_axe_finds_no_serious_or_critical_violation(page, places):
+    from axe_playwright_python.sync_playwright import Axe
+
+    open_map(page)
+    open_popup(page, page.locator(".map-marker").first)
+    results = Axe().run(page)
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
