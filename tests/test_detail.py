@@ -40,7 +40,7 @@ def test_it_shows_everything_the_catalogue_knows(client, polo):
     assert 'href="/en/rotas/rota-do-cacau/"' in html
     assert 'href="/en/initiatives/?region=BR-PA"' in html
     assert 'href="/en/countries/BR/"' in html
-    assert 'class="map-preview"' in html
+    assert 'data-catalogue-map data-mode="detail"' in html  # the small map of this initiative
 
 
 def test_it_marks_the_original_language_when_the_page_has_no_version(client, polo):
