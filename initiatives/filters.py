@@ -30,6 +30,11 @@ class UpperMultipleChoiceField(forms.MultipleChoiceField):
         return [str(v).strip().upper() for v in super().to_python(value)]
 
 
+class CountryFilter(django_filters.MultipleChoiceFilter):
+    # field_class is a class attribute: as a keyword it would reach the form field and fail.
+    field_class = UpperMultipleChoiceField
+
+
 class BBoxField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
@@ -71,9 +76,7 @@ def through_filter(relation: str, term_field: str):
 
 class InitiativeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"), max_length=200)
-    country = django_filters.MultipleChoiceFilter(
-        field_class=UpperMultipleChoiceField, choices=countries, label=_("Country")
-    )
+    country = CountryFilter(choices=countries, label=_("Country"))
     region = django_filters.ModelMultipleChoiceFilter(
         queryset=Region.objects.all(),
         to_field_name="code",
@@ -90,11 +93,12 @@ class InitiativeFilterSet(django_filters.FilterSet):
     theme = django_filters.ModelMultipleChoiceFilter(
         queryset=Theme.objects.all(), to_field_name="slug", label=_("Theme"), method=through_filter("themes", "theme")
     )
+    # field_name names the slug: with to_field_name alone the filter compares slugs with the foreign key.
     program = django_filters.ModelMultipleChoiceFilter(
-        queryset=Program.objects.all(), to_field_name="slug", label=_("Programme")
+        queryset=Program.objects.all(), field_name="program__slug", to_field_name="slug", label=_("Programme")
     )
     route = django_filters.ModelMultipleChoiceFilter(
-        queryset=Route.objects.all(), to_field_name="slug", label=_("Rota")
+        queryset=Route.objects.all(), field_name="route__slug", to_field_name="slug", label=_("Rota")
     )
     status = django_filters.ChoiceFilter(choices=Initiative.Status.choices, label=_("Status"))
     bbox = BBoxFilter(label=_("Bounding box (min_lon,min_lat,max_lon,max_lat)"))
