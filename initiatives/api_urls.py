@@ -9,7 +9,8 @@ app_name = "api"
 
 urlpatterns = [
     path("initiatives/", api.InitiativeList.as_view(), name="initiative-list"),
-    path("initiatives/<slug:slug>/", api.InitiativeDetail.as_view(), name="initiative-detail"),
+    # Any text, not <slug:>: the view answers a JSON 404 for what is not a slug.
+    path("initiatives/<path:slug>/", api.InitiativeDetail.as_view(), name="initiative-detail"),
     path("initiatives.csv", api.CsvExport.as_view(), name="initiatives-csv"),
     path("initiatives.xlsx", api.XlsxExport.as_view(), name="initiatives-xlsx"),
     path("countries/", api.CountryList.as_view(), name="countries"),

@@ -305,3 +305,20 @@ def test_it_allows_cross_origin_reads_of_the_api_only(client, catalogue):
     assert csv["Access-Control-Allow-Origin"] == "*"
     page = client.get("/en/", headers={"origin": "https://maps.example.org"})
     assert "Access-Control-Allow-Origin" not in page
+
+
+@pytest.mark.parametrize("slug", ["not%20a%20slug", "%C2%84", "a/b", "%00"])
+def test_it_answers_json_404_for_any_missing_initiative(client, catalogue, slug):
+    response = client.get(f"/api/initiatives/{slug}/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    "parameter", ["q", "country", "region", "kind", "sector", "theme", "program", "route", "status", "bbox", "lang"]
+)
+def test_it_never_fails_on_nul_characters(client, catalogue, parameter):
+    # PostgreSQL refuses NUL in text: such values must be rejected or ignored, never reach a query.
+    for url in (LIST, "/api/initiatives.csv", "/api/regions/"):
+        response = client.get(f"{url}?{parameter}=a%00b")
+        assert response.status_code in (200, 400), (url, parameter)

@@ -22,6 +22,24 @@ class PageUrlField(serializers.Field):
         return request.build_absolute_uri(url) if request else url
 
 
+class BlankAsNull:
+    """An empty address is no address: null, so that a client never gets "" where a URI is promised."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class OptionalURLField(BlankAsNull, serializers.URLField):
+    pass
+
+
+class OptionalEmailField(BlankAsNull, serializers.EmailField):
+    pass
+
+
 class TermSerializer(serializers.Serializer):
     slug = serializers.SlugField(read_only=True)
     name = serializers.CharField(source="display_name", read_only=True, help_text=_("In the requested language."))
@@ -47,7 +65,7 @@ class MunicipalitySerializer(serializers.ModelSerializer):
 class ProgramRefSerializer(TermSerializer):
     owner = serializers.CharField(read_only=True)
     country = serializers.CharField(source="country.code", read_only=True, allow_blank=True)
-    website = serializers.URLField(read_only=True, allow_blank=True)
+    website = OptionalURLField()
 
 
 class RouteRefSerializer(TermSerializer):
@@ -66,6 +84,7 @@ class InitiativeListSerializer(serializers.ModelSerializer):
     themes = TermSerializer(many=True, read_only=True)
     program = TermSerializer(read_only=True, allow_null=True)
     route = TermSerializer(read_only=True, allow_null=True, help_text=_("The Rota, for Rotas polos."))
+    website = OptionalURLField()
 
     class Meta:
         model = Initiative
@@ -85,6 +104,8 @@ class InitiativeDetailSerializer(InitiativeListSerializer):
     municipalities = MunicipalitySerializer(many=True, read_only=True)
     program = ProgramRefSerializer(read_only=True, allow_null=True)
     route = RouteRefSerializer(read_only=True, allow_null=True, help_text=_("The Rota, for Rotas polos."))
+    email = OptionalEmailField()
+    source_url = OptionalURLField()
 
     class Meta(InitiativeListSerializer.Meta):
         fields = [

@@ -1,5 +1,7 @@
 """Read-only API views. Thin: the FilterSet selects, the serializers and exports present."""
 
+import re
+
 from django.db.models import Count, Prefetch, Q
 from django.http import StreamingHttpResponse
 from django.http.response import FileResponse
@@ -10,7 +12,7 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -40,6 +42,7 @@ from .serializers import (
 )
 from .throttling import AnonThrottle, ExportThrottle
 
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 # Parameters that choose a presentation, not a selection (they never make a file name say "filtered").
 PRESENTATION_PARAMETERS = {"ordering", "lang", "page", "page_size"}
 
@@ -88,7 +91,16 @@ class InitiativeList(LanguageMixin, generics.ListAPIView):
 
 @extend_schema(
     summary=_("One published initiative, with its territory and vocabularies expanded"),
-    parameters=[LANGUAGE_PARAMETER, RETRY_AFTER],
+    parameters=[
+        OpenApiParameter(
+            "slug",
+            {"type": "string", "pattern": SLUG.pattern},
+            OpenApiParameter.PATH,
+            description=_("The initiative's slug, as in the list's results and the address of its page."),
+        ),
+        LANGUAGE_PARAMETER,
+        RETRY_AFTER,
+    ],
     responses={200: InitiativeDetailSerializer, **error_responses(400, 404, 429)},
 )
 class InitiativeDetail(LanguageMixin, generics.RetrieveAPIView):
@@ -105,6 +117,12 @@ class InitiativeDetail(LanguageMixin, generics.RetrieveAPIView):
     serializer_class = InitiativeDetailSerializer
     lookup_field = "slug"
     filter_backends = []  # the list's filters do not apply to one initiative
+
+    def get_object(self):
+        # The URL takes any text so that every miss is a JSON 404, never the HTML page of the site.
+        if not SLUG.fullmatch(self.kwargs["slug"]):
+            raise NotFound()
+        return super().get_object()
 
 
 def count_published(queryset, relation: str = "initiatives"):
