@@ -1,9 +1,10 @@
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import Initiative, Municipality, Program
+
+from .throttle import fresh_throttle_counts  # noqa: F401  (autouse)
 
 pytestmark = pytest.mark.django_db
 
@@ -14,14 +15,6 @@ PUBLIC_LIST_FIELDS = {
     "managing_organisation", "year_started", "member_count", "website", "updated",
 }  # fmt: skip
 PRIVATE_FIELDS = {"internal_notes", "name_key", "search_text", "is_published"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    # DRF's throttles count requests in the cache: every test starts with a clean slate.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def slugs(client, query="", **headers):

@@ -5,7 +5,6 @@ import pytest
 import schemathesis
 from django.contrib.staticfiles import finders
 from django.core import signals
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
@@ -20,16 +19,11 @@ from schemathesis.specs.openapi.checks import (
 
 from catalogue.wsgi import application
 
+from .throttle import fresh_throttle_counts  # noqa: F401  (autouse)
+
 pytestmark = pytest.mark.django_db
 
 SCHEMA_URL = "/api/schema/?format=json"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

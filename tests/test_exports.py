@@ -4,13 +4,14 @@ from datetime import date
 
 import openpyxl
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from initiatives.api.exports import COLUMNS, export_filename, neutralise
 from initiatives.models import Municipality
+
+from .throttle import fresh_throttle_counts  # noqa: F401  (autouse)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +20,6 @@ IMPORTER_COLUMNS = [
     "website", "latitude", "longitude", "location_precision", "source",
 ]  # fmt: skip
 TODAY = timezone.localdate().isoformat()
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
