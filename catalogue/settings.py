@@ -178,9 +178,38 @@ LEAFLET_CONFIG = {
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],  # read-only: no request bodies
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],  # anonymous open data; staff work in the admin
+    "UNAUTHENTICATED_USER": None,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["initiatives.api.throttling.AnonThrottle"],
+    # Requests per client address; exports (whole selections) have a stricter budget of their own.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.getenv("API_THROTTLE_ANON", "600/hour"),
+        "exports": os.getenv("API_THROTTLE_EXPORTS", "60/hour"),
+    },
+    # Client address for throttling: 0 trusts only REMOTE_ADDR; behind N reverse proxies set API_NUM_PROXIES=N.
+    "NUM_PROXIES": envint("API_NUM_PROXIES", "0"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LAC catalogue of territorial productive initiatives: open data API",
+    "DESCRIPTION": (
+        "Read-only access to the published initiatives (clusters, local productive arrangements, Rotas polos…) "
+        "of Latin America and the Caribbean, with the same filters as the catalogue's pages, and exports of "
+        "any selection as CSV, Excel or GeoJSON. Anonymous clients are rate-limited: a 429 response says in "
+        "`Retry-After` how many seconds to wait."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "initiatives.models.Initiative.Kind",
+        "StatusEnum": "initiatives.models.Initiative.Status",
+        "LocationPrecisionEnum": "initiatives.models.Initiative.Precision",
+    },
 }
 # Other sites may read the API (and embed our data on their maps); nothing else is cross-origin.
 CORS_ALLOW_ALL_ORIGINS = True

@@ -3,9 +3,25 @@
 from django.urls import path
 
 from . import map_views
+from drf_spectacular.views import SpectacularAPIView
+
+from .api import views as api
 
 app_name = "api"
 
 urlpatterns = [
     path("initiatives.geojson", map_views.initiatives_geojson, name="initiatives-geojson"),
+    path("initiatives/", api.InitiativeList.as_view(), name="initiative-list"),
+    # Any text, not <slug:>: the view answers a JSON 404 for what is not a slug.
+    path("initiatives/<path:slug>/", api.InitiativeDetail.as_view(), name="initiative-detail"),
+    path("initiatives.csv", api.CsvExport.as_view(), name="initiatives-csv"),
+    path("initiatives.xlsx", api.XlsxExport.as_view(), name="initiatives-xlsx"),
+    path("countries/", api.CountryList.as_view(), name="countries"),
+    path("regions/", api.RegionList.as_view(), name="regions"),
+    path("sectors/", api.SectorList.as_view(), name="sectors"),
+    path("themes/", api.ThemeList.as_view(), name="themes"),
+    path("programs/", api.ProgramList.as_view(), name="programs"),
+    path("routes/", api.RouteList.as_view(), name="routes"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", api.ApiDocsView.as_view(), name="docs"),
 ]

@@ -1,0 +1,98 @@
+"""The OpenAPI description of the query parameters and error responses the API shares.
+
+The parameters are those of `InitiativeFilterSet`; their allowed values come from the same
+sources it uses (model choices, the ORDERINGS whitelist), so the schema cannot drift from it.
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+
+from ..filters import ORDERINGS
+from ..models import Initiative
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+BBOX_PATTERN = r"^\s*-?\d+(\.\d+)?\s*(,\s*-?\d+(\.\d+)?\s*){3}$"
+
+
+def _many(name, description, enum=None):
+    return OpenApiParameter(name, str, many=True, explode=True, style="form", enum=enum, description=description)
+
+
+LANGUAGE_PARAMETER = OpenApiParameter(
+    "lang",
+    str,
+    enum=LANGUAGE_CODES,
+    description=_(
+        "Language of names and labels (country names, sectors, themes…). Without it, the request's "
+        "Accept-Language header decides; Portuguese when it says nothing."
+    ),
+)
+
+FILTER_PARAMETERS = [
+    OpenApiParameter(
+        "q",
+        str,
+        description=_(
+            "Free-text search in names, territory, descriptions, managing organisation and municipality names; "
+            "case, accents and punctuation are ignored and every word must match."
+        ),
+    ),
+    _many(
+        "country",
+        _("ISO 3166-1 alpha-2 country code, either case (BR, co). Repeat the parameter for several countries."),
+    ),
+    _many("region", _("ISO 3166-2 code of a region (BR-CE, CO-ANT); see /api/regions/. Repeatable.")),
+    _many("kind", _("Kind of initiative. Repeatable."), enum=Initiative.Kind.values),
+    _many("sector", _("Sector slug; see /api/sectors/. Repeatable.")),
+    _many("theme", _("Theme slug; see /api/themes/. Repeatable.")),
+    _many("program", _("Programme slug; see /api/programs/. Repeatable.")),
+    _many("route", _("Rota slug (Rotas de Integração Nacional); see /api/routes/. Repeatable.")),
+    OpenApiParameter("status", str, enum=Initiative.Status.values, description=_("Active or inactive initiatives.")),
+    OpenApiParameter(
+        "bbox",
+        {"type": "string", "pattern": BBOX_PATTERN},
+        description=_(
+            "Only initiatives located inside the box min_lon,min_lat,max_lon,max_lat (decimal degrees, WGS 84), "
+            "e.g. -75,-35,-33,6."
+        ),
+    ),
+    OpenApiParameter(
+        "ordering",
+        str,
+        enum=list(ORDERINGS),
+        description=_("Sort order: name, country or creation date; a leading '-' reverses it. By name by default."),
+    ),
+]
+
+ERROR_DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+VALIDATION_ERRORS = {
+    "type": "object",
+    "description": "One list of messages per invalid query parameter.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    int,
+    location=OpenApiParameter.HEADER,
+    response=[429],
+    description=_("Seconds to wait before the next request."),
+)
+
+
+def error_responses(*codes: int) -> dict:
+    """The documented error responses, by status code, all JSON."""
+    known = {
+        400: OpenApiResponse(VALIDATION_ERRORS, description=_("Invalid query parameters, each with its message.")),
+        404: OpenApiResponse(ERROR_DETAIL, description=_("No published initiative or page with this address.")),
+        429: OpenApiResponse(ERROR_DETAIL, description=_("Too many requests: wait the seconds in Retry-After.")),
+    }
+    return {(code, "application/json"): known[code] for code in codes}
+
+
+EXPORT_PARAMETERS = [*FILTER_PARAMETERS, LANGUAGE_PARAMETER, RETRY_AFTER]

@@ -1,0 +1,151 @@
+"""What the API shows of each model. Every field is listed by name: a field added to a model stays
+private until someone decides to publish it (internal_notes, name_key and search_text never are)."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Initiative, Municipality, Region
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageUrlField(serializers.Field):
+    """The absolute address of the object's public page, in the language of the request."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        url = obj.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class BlankAsNull:
+    """An empty address is no address: null, so that a client never gets "" where a URI is promised."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class OptionalURLField(BlankAsNull, serializers.URLField):
+    pass
+
+
+class OptionalEmailField(BlankAsNull, serializers.EmailField):
+    pass
+
+
+class TermSerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(source="display_name", read_only=True, help_text=_("In the requested language."))
+
+
+class RegionRefSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country.code", read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "country"]
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.code", read_only=True, help_text=_("ISO 3166-2 code."))
+    country = serializers.CharField(source="country.code", read_only=True)
+
+    class Meta:
+        model = Municipality
+        fields = ["code", "name", "region", "country", "latitude", "longitude"]
+
+
+class ProgramRefSerializer(TermSerializer):
+    owner = serializers.CharField(read_only=True)
+    country = serializers.CharField(source="country.code", read_only=True, allow_blank=True)
+    website = OptionalURLField()
+
+
+class RouteRefSerializer(TermSerializer):
+    program = serializers.CharField(source="program.slug", read_only=True, help_text=_("Programme slug."))
+    sector = TermSerializer(read_only=True, allow_null=True)
+
+
+class InitiativeListSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:initiative-detail", lookup_field="slug")
+    page_url = PageUrlField(help_text=_("The initiative's page in the catalogue."))
+    display_name = serializers.CharField(read_only=True, help_text=_("The name in the requested language."))
+    country = serializers.CharField(source="country.code", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    country_name = serializers.CharField(source="country.name", read_only=True)
+    regions = RegionRefSerializer(many=True, read_only=True)
+    sectors = TermSerializer(many=True, read_only=True)
+    themes = TermSerializer(many=True, read_only=True)
+    program = TermSerializer(read_only=True, allow_null=True)
+    route = TermSerializer(read_only=True, allow_null=True, help_text=_("The Rota, for Rotas polos."))
+    website = OptionalURLField()
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "url", "page_url", "slug", "name", "display_name", "language", "kind", "status",
+            "country", "country_name", "regions", "territory", "latitude", "longitude", "location_precision",
+            "sectors", "themes", "program", "route",
+            "managing_organisation", "year_started", "member_count", "website", "updated",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class InitiativeDetailSerializer(InitiativeListSerializer):
+    display_description = serializers.CharField(
+        read_only=True, help_text=_("The description in the requested language.")
+    )
+    municipalities = MunicipalitySerializer(many=True, read_only=True)
+    program = ProgramRefSerializer(read_only=True, allow_null=True)
+    route = RouteRefSerializer(read_only=True, allow_null=True, help_text=_("The Rota, for Rotas polos."))
+    email = OptionalEmailField()
+    source_url = OptionalURLField()
+
+    class Meta(InitiativeListSerializer.Meta):
+        fields = [
+            *InitiativeListSerializer.Meta.fields,
+            "name_pt_br", "name_es", "name_en",
+            "description", "display_description", "description_pt_br", "description_es", "description_en",
+            "municipalities", "email", "source_text", "source_url", "created",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+# Vocabularies, each with the number of published initiatives (annotated by the view).
+
+
+class CountedSerializer(serializers.Serializer):
+    initiative_count = serializers.IntegerField(read_only=True, help_text=_("Published initiatives."))
+
+
+class CountrySerializer(CountedSerializer):
+    code = serializers.CharField(read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    name = serializers.CharField(read_only=True, help_text=_("In the requested language."))
+
+
+class RegionSerializer(CountedSerializer, RegionRefSerializer):
+    class Meta(RegionRefSerializer.Meta):
+        fields = [*RegionRefSerializer.Meta.fields, "initiative_count"]
+
+
+class SectorSerializer(CountedSerializer, TermSerializer):
+    pass
+
+
+class ThemeSerializer(CountedSerializer, TermSerializer):
+    pass
+
+
+class ProgramSerializer(CountedSerializer, ProgramRefSerializer):
+    pass
+
+
+class RouteSerializer(CountedSerializer, TermSerializer):
+    program = serializers.CharField(source="program.slug", read_only=True, help_text=_("Programme slug."))
+    sector = serializers.CharField(source="sector.slug", read_only=True, allow_null=True, help_text=_("Sector slug."))

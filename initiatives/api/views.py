@@ -1,0 +1,305 @@
+"""Read-only API views. Thin: the FilterSet selects, the serializers and exports present."""
+
+import re
+
+from django.db.models import Count, Prefetch, Q
+from django.http import StreamingHttpResponse
+from django.http.response import FileResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..filters import InitiativeFilterSet
+from ..models import Initiative, Municipality, Program, Region, Route, Sector, Theme
+from ..reference import lac_country_codes
+from ..text import fold
+from . import exports
+from .schema import (
+    FILTER_PARAMETERS,
+    LANGUAGE_CODES,
+    LANGUAGE_PARAMETER,
+    RETRY_AFTER,
+    error_responses,
+)
+from .serializers import (
+    CountrySerializer,
+    InitiativeDetailSerializer,
+    InitiativeListSerializer,
+    ProgramSerializer,
+    RegionSerializer,
+    RouteSerializer,
+    SectorSerializer,
+    ThemeSerializer,
+)
+from .throttling import AnonThrottle, ExportThrottle
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+# Parameters that choose a presentation, not a selection (they never make a file name say "filtered").
+PRESENTATION_PARAMETERS = {"ordering", "lang", "page", "page_size"}
+
+
+def requested_language(request) -> str:
+    """`?lang=` when given (and valid), else what LocaleMiddleware read from Accept-Language."""
+    value = request.query_params.get("lang")
+    if value is None:
+        return translation.get_language() or LANGUAGE_CODES[0]
+    if value.lower() not in LANGUAGE_CODES:
+        raise ValidationError({"lang": [_("Choose one of: %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)}]})
+    return value.lower()
+
+
+class LanguageMixin:
+    # Names and labels in the language the client asked for (?lang= or Accept-Language).
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.language = requested_language(request)
+        translation.activate(self.language)
+
+
+class InitiativePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+@extend_schema(
+    summary=_("Published initiatives, filtered and paginated"),
+    filters=False,  # the parameters below describe InitiativeFilterSet; no second guess from introspection
+    parameters=[*FILTER_PARAMETERS, LANGUAGE_PARAMETER, RETRY_AFTER],
+    responses={200: InitiativeListSerializer(many=True), **error_responses(400, 404, 429)},
+)
+class InitiativeList(LanguageMixin, generics.ListAPIView):
+    """The published initiatives matching the filters, the same selection as the catalogue's list page
+    and map for the same query string. Filters of different names combine with AND; repeated values of
+    one filter (country=BR&country=CO) with OR."""
+
+    queryset = Initiative.objects.with_vocabularies()
+    serializer_class = InitiativeListSerializer
+    filterset_class = InitiativeFilterSet
+    pagination_class = InitiativePagination
+
+
+@extend_schema(
+    summary=_("One published initiative, with its territory and vocabularies expanded"),
+    parameters=[
+        OpenApiParameter(
+            "slug",
+            {"type": "string", "pattern": SLUG.pattern},
+            OpenApiParameter.PATH,
+            description=_("The initiative's slug, as in the list's results and the address of its page."),
+        ),
+        LANGUAGE_PARAMETER,
+        RETRY_AFTER,
+    ],
+    responses={200: InitiativeDetailSerializer, **error_responses(400, 404, 429)},
+)
+class InitiativeDetail(LanguageMixin, generics.RetrieveAPIView):
+    """Everything public about one initiative: texts and their translations, regions and municipalities,
+    sectors, themes, programme and Rota. Drafts answer 404."""
+
+    queryset = (
+        Initiative.objects.published()
+        .select_related("program", "route__program", "route__sector")
+        .prefetch_related(
+            "sectors", "themes", "regions", Prefetch("municipalities", Municipality.objects.select_related("region"))
+        )
+    )
+    serializer_class = InitiativeDetailSerializer
+    lookup_field = "slug"
+    filter_backends = []  # the list's filters do not apply to one initiative
+
+    def get_object(self):
+        # The URL takes any text so that every miss is a JSON 404, never the HTML page of the site.
+        if not SLUG.fullmatch(self.kwargs["slug"]):
+            raise NotFound()
+        return super().get_object()
+
+
+def count_published(queryset, relation: str = "initiatives"):
+    """Each term with its number of published initiatives, in the same query."""
+    return queryset.annotate(initiative_count=Count(relation, filter=Q(**{f"{relation}__is_published": True})))
+
+
+class VocabularyList(LanguageMixin, generics.ListAPIView):
+    # A whole vocabulary, each term with its number of published initiatives; small, so unpaginated.
+    pagination_class = None
+    filter_backends = []
+
+
+def vocabulary_view(model, serializer_class, summary, select=()):
+    return extend_schema(
+        summary=summary,
+        parameters=[LANGUAGE_PARAMETER, RETRY_AFTER],
+        responses={200: serializer_class(many=True), **error_responses(400, 429)},
+    )(
+        type(
+            f"{model.__name__}List",
+            (VocabularyList,),
+            {
+                "queryset": count_published(model.objects.select_related(*select)),
+                "serializer_class": serializer_class,
+                "__doc__": "Every term, with its number of published initiatives.",
+            },
+        )
+    )
+
+
+SectorList = vocabulary_view(Sector, SectorSerializer, _("Sectors"))
+ThemeList = vocabulary_view(Theme, ThemeSerializer, _("Themes"))
+ProgramList = vocabulary_view(Program, ProgramSerializer, _("Programmes"))
+RouteList = vocabulary_view(
+    Route, RouteSerializer, _("Rotas of the Rotas de Integração Nacional"), ("program", "sector")
+)
+
+
+class RegionCountryFilter(serializers.Serializer):
+    country = serializers.ChoiceField(choices=list(countries), required=False)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value({k: v.upper() for k, v in data.items() if k == "country"})
+
+
+@extend_schema(
+    summary=_("First-level regions (states, departments, provinces…)"),
+    parameters=[
+        OpenApiParameter("country", str, description=_("Only the regions of this country (ISO 3166-1 alpha-2).")),
+        LANGUAGE_PARAMETER,
+        RETRY_AFTER,
+    ],
+    responses={200: RegionSerializer(many=True), **error_responses(400, 429)},
+)
+class RegionList(VocabularyList):
+    """Every first-level region (ISO 3166-2), with its number of published initiatives."""
+
+    serializer_class = RegionSerializer
+
+    def get_queryset(self):
+        chosen = RegionCountryFilter(data=self.request.query_params)
+        chosen.is_valid(raise_exception=True)
+        regions = count_published(Region.objects.all())
+        country = chosen.validated_data.get("country")
+        return regions.filter(country=country) if country else regions
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("Countries of Latin America and the Caribbean, and any other with initiatives"),
+        operation_id="countries_list",
+        parameters=[LANGUAGE_PARAMETER, RETRY_AFTER],
+        responses={200: CountrySerializer(many=True), **error_responses(400, 429)},
+    )
+)
+class CountryList(LanguageMixin, APIView):
+    """The 33 countries of Latin America and the Caribbean, and any other that has a published
+    initiative, with their names in the requested language and their number of published initiatives."""
+
+    def get(self, request):
+        counts = dict(
+            Initiative.objects.published()
+            .order_by()
+            .values_list("country")
+            .annotate(n=Count("pk"))
+            .values_list("country", "n")
+        )
+        rows = [
+            {"code": code, "name": str(countries.name(code)), "initiative_count": counts.get(code, 0)}
+            for code in set(lac_country_codes()) | set(counts)
+        ]
+        rows.sort(key=lambda row: (fold(row["name"]), row["code"]))
+        return Response(CountrySerializer(rows, many=True).data)
+
+
+class UseJson(BaseContentNegotiation):
+    """Exports answer a file whatever the Accept header says; their errors are JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+    def select_parser(self, request, parsers):
+        return None
+
+
+class ExportView(LanguageMixin, generics.GenericAPIView):
+    """The selection that /api/initiatives/ gives for the same filters, every row of it (unpaginated,
+    in the same order), as a file to download. Text that a spreadsheet would take for a formula
+    starts with an apostrophe. The columns are those the catalogue's importer reads back."""
+
+    queryset = Initiative.objects.all()
+    filterset_class = InitiativeFilterSet
+    pagination_class = None
+    throttle_classes = [AnonThrottle, ExportThrottle]
+    content_negotiation_class = UseJson
+    extension = ""
+
+    def get(self, request):
+        selection = self.filter_queryset(self.get_queryset())
+        filename = exports.export_filename(self.selection_countries(selection), self.extension, timezone.localdate())
+        if request.method == "HEAD":  # the headers without building the file
+            response = StreamingHttpResponse([], content_type=self.content_type)
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        return self.respond(selection, filename)
+
+    def selection_countries(self, selection) -> list[str] | None:
+        if not set(self.request.query_params) - PRESENTATION_PARAMETERS:
+            return None
+        return list(
+            selection.order_by().values_list("country", flat=True).distinct()[: exports.MAX_COUNTRIES_IN_NAME + 1]
+        )
+
+    def rows(self, selection):
+        """The rows, built with the requested language active even after this view has returned."""
+        language, build_uri = self.language, self.request.build_absolute_uri
+        with translation.override(language):
+            yield from exports.initiative_rows(selection, build_uri)
+
+
+def export_schema(media_type: str, summary, operation_id: str):
+    return extend_schema_view(
+        get=extend_schema(
+            summary=summary,
+            operation_id=operation_id,
+            parameters=[*FILTER_PARAMETERS, LANGUAGE_PARAMETER, RETRY_AFTER],
+            responses={(200, media_type): OpenApiTypes.BINARY, **error_responses(400, 429)},
+        )
+    )
+
+
+@export_schema("text/csv", _("The selection as CSV (UTF-8 with BOM), streamed"), "initiatives_csv")
+class CsvExport(ExportView):
+    extension = "csv"
+    content_type = "text/csv; charset=utf-8"
+
+    def respond(self, selection, filename):
+        response = StreamingHttpResponse(exports.csv_chunks(self.rows(selection)), content_type=self.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@export_schema(XLSX, _("The selection as an Excel workbook"), "initiatives_xlsx")
+class XlsxExport(ExportView):
+    extension = "xlsx"
+    content_type = XLSX
+
+    def respond(self, selection, filename):
+        spool = exports.write_xlsx(self.rows(selection), title=str(_("Initiatives")))
+        return FileResponse(spool, as_attachment=True, filename=filename, content_type=self.content_type)
+
+
+class ApiDocsView(TemplateView):
+    """Swagger UI from the vendored files; static/api/docs.js boots it from the schema URL."""
+
+    template_name = "api/docs.html"

@@ -1,0 +1,22 @@
+import pytest
+
+from .throttle import fresh_throttle_counts  # noqa: F401  (autouse)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_it_renders_the_api_documentation_from_vendored_files(page, make_initiative):
+    make_initiative(name="Polo do Mel", slug="polo-do-mel", country="BR")
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/api/docs/")
+    page.locator(".opblock-summary-path").first.wait_for()
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/initiatives/" in paths and "/api/initiatives.csv" in paths and len(paths) == 10
+    # Trying the list endpoint from the page works: the UI calls the API on this site.
+    page.locator("#operations-initiatives-initiatives_list .opblock-summary").click()
+    page.get_by_role("button", name="Execute").click()
+    page.locator("#operations-initiatives-initiatives_list .live-responses-table .response-col_status").first.wait_for()
+    assert "polo-do-mel" in page.locator("#operations-initiatives-initiatives_list .live-responses-table").inner_text()
+    assert all(url.startswith(page.url.split("/api/")[0]) for url in requested), "no request leaves the site"
+    assert page.console_errors == []
