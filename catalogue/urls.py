@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+
+from catalogue import health
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -8,7 +11,11 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("initiatives.urls")),
     prefix_default_language=True,
 )
+
+# --- Operations (issue 10): the load balancers' health check and the error pages. ---
+urlpatterns += [path("healthz", health.healthz, name="healthz")]
+handler500 = "catalogue.health.server_error"
