@@ -30,6 +30,10 @@ class UpperMultipleChoiceField(forms.MultipleChoiceField):
         return [str(v).strip().upper() for v in super().to_python(value)]
 
 
+class CountryFilter(django_filters.MultipleChoiceFilter):
+    field_class = UpperMultipleChoiceField
+
+
 class BBoxField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
@@ -71,9 +75,7 @@ def through_filter(relation: str, term_field: str):
 
 class InitiativeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"), max_length=200)
-    country = django_filters.MultipleChoiceFilter(
-        field_class=UpperMultipleChoiceField, choices=countries, label=_("Country")
-    )
+    country = CountryFilter(choices=countries, label=_("Country"))
     region = django_filters.ModelMultipleChoiceFilter(
         queryset=Region.objects.all(),
         to_field_name="code",
@@ -90,11 +92,16 @@ class InitiativeFilterSet(django_filters.FilterSet):
     theme = django_filters.ModelMultipleChoiceFilter(
         queryset=Theme.objects.all(), to_field_name="slug", label=_("Theme"), method=through_filter("themes", "theme")
     )
+    # field_name names the slug: django-filter filters on `field_name=<to_field_name value>`.
     program = django_filters.ModelMultipleChoiceFilter(
-        queryset=Program.objects.all(), to_field_name="slug", label=_("Programme")
+        queryset=Program.objects.all(),
+        to_field_name="slug",
+        field_name="program__slug",
+        distinct=False,
+        label=_("Programme"),
     )
     route = django_filters.ModelMultipleChoiceFilter(
-        queryset=Route.objects.all(), to_field_name="slug", label=_("Rota")
+        queryset=Route.objects.all(), to_field_name="slug", field_name="route__slug", distinct=False, label=_("Rota")
     )
     status = django_filters.ChoiceFilter(choices=Initiative.Status.choices, label=_("Status"))
     bbox = BBoxFilter(label=_("Bounding box (min_lon,min_lat,max_lon,max_lat)"))
