@@ -44,9 +44,18 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+FALLBACK_503 = (
+    "<!DOCTYPE html><title>503</title><h1>Service temporarily unavailable</h1><p>Please try again shortly.</p>"
+)
+
+
 def unavailable_response() -> HttpResponse:
     # A plain render: no request, so no context processor can touch the database.
-    body = loader.get_template("503.html").render()
+    try:
+        body = loader.get_template("503.html").render()
+    except Exception:  # the page for when things are broken must not break in turn
+        logger.exception("The 503 page could not be rendered")
+        body = FALLBACK_503
     response = HttpResponse(body, status=503)
     response["Retry-After"] = "60"
     response["Cache-Control"] = "no-store"

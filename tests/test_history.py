@@ -6,23 +6,9 @@ from django.urls import reverse
 from initiatives.history import recorded_as
 from initiatives.models import Initiative, Municipality, Route, Theme
 
+from .admin_forms import change_form, form_data
+
 pytestmark = pytest.mark.django_db
-
-
-def form_data(form, **changes):
-    """What the browser would submit for an admin form as shown, with some fields changed."""
-    data = {}
-    for name, value in {**form.initial, **changes}.items():
-        if name not in form.fields or value is None or value is False:
-            continue
-        if isinstance(value, list | tuple):
-            value = [getattr(item, "pk", item) for item in value]
-        data[name] = "on" if value is True else value
-    return data
-
-
-def change_form(client, initiative):
-    return client.get(reverse("admin:initiatives_initiative_change", args=[initiative.pk])).context["adminform"].form
 
 
 def test_it_records_who_changed_an_initiative_in_the_admin_and_what(client, superuser, make_initiative):
