@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from catalogue import health
@@ -17,5 +19,9 @@ urlpatterns += i18n_patterns(
 )
 
 # --- Operations (issue 10): the load balancers' health check and the error pages. ---
-urlpatterns += [path("healthz", health.healthz, name="healthz")]
+urlpatterns += [
+    path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin): no 404 in their console.
+    path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
+]
 handler500 = "catalogue.health.server_error"
