@@ -3,13 +3,16 @@
 An archive (.tar.gz) holds:
   manifest.json     format version, creation time, applied migrations, record counts per model
   catalogue.json    Django's JSON serialization of every record (loaddata can read it), with
-                    natural keys for content types, permissions and users, full-precision times
+                    natural keys for content types, permissions, users and groups (users and groups
+                    are identified by username and name, not by id), full-precision times
   files/media/...   MEDIA_ROOT, when set and present
   files/private/... PRIVATE_MEDIA_ROOT (uploaded import files), when present
 
 Not saved: content types and permissions (migrate recreates them; references to them use
 natural keys), sessions and django-axes' current lockouts (transient).
-Restore only goes into an empty, fully migrated database and never overwrites a file.
+Restore only goes into an empty, fully migrated database and never overwrites a file. "Empty"
+allows the groups that migrations create (the importer's "Importers"): a group of the same name in
+the backup is matched by name and takes the backup's permissions.
 """
 
 import datetime
@@ -22,6 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
@@ -95,7 +99,9 @@ def write_records(stream, using: str = DEFAULT_DB_ALIAS) -> Counter:
         objects(),
         stream=stream,
         use_natural_foreign_keys=True,
-        use_natural_primary_keys=False,
+        # Users and groups by username and name: ids differ after a restore, and groups made by
+        # migrations are matched rather than duplicated.
+        use_natural_primary_keys=True,
         cls=PreciseJSONEncoder,
     )
     return counts
@@ -117,6 +123,7 @@ def backup(out: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
         with transaction.atomic(using=using), records.open("w", encoding="utf-8") as stream:
             counts = write_records(stream, using)
             migrations = applied_migrations(using)
+            groups = sorted(Group.objects.using(using).values_list("name", flat=True))
         files = {}
         for label, root in file_roots().items():
             files[label] = (
@@ -126,6 +133,7 @@ def backup(out: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
             "format": FORMAT_VERSION,
             "created": timezone.now().isoformat(),
             "migrations": migrations,
+            "groups": groups,
             "records": dict(sorted(counts.items())),
             "files": files,
         }
@@ -140,12 +148,16 @@ def backup(out: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
     return manifest
 
 
-def non_empty_models(using: str = DEFAULT_DB_ALIAS) -> list[str]:
-    return [
-        f"{model._meta.label} ({model._base_manager.using(using).count()})"
-        for model in catalogue_models(using)
-        if model._base_manager.using(using).exists()
-    ]
+def non_empty_models(using: str = DEFAULT_DB_ALIAS, seeded_groups=()) -> list[str]:
+    """The models that hold records, apart from groups of these names (created by migrations)."""
+    found = []
+    for model in catalogue_models(using):
+        rows = model._base_manager.using(using).all()
+        if model is Group:
+            rows = rows.exclude(name__in=list(seeded_groups))
+        if rows.exists():
+            found.append(f"{model._meta.label} ({rows.count()})")
+    return found
 
 
 def _safe_member_path(name: str) -> PurePosixPath:
@@ -161,12 +173,6 @@ def restore(archive_path: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise BackupError("The database has unapplied migrations: run `manage.py migrate` first.")
-    filled = non_empty_models(using)
-    if filled:
-        raise BackupError(
-            "The database is not empty, and a restore never mixes two catalogues. "
-            "Restore into a new database (createdb, then manage.py migrate). Records found in: " + ", ".join(filled)
-        )
     try:
         archive = tarfile.open(archive_path, "r:gz")
     except (OSError, tarfile.TarError) as error:
@@ -182,6 +188,12 @@ def restore(archive_path: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
         manifest = json.load(archive.extractfile(members["manifest.json"]))
         if manifest.get("format") != FORMAT_VERSION:
             raise BackupError(f"Unknown backup format {manifest.get('format')!r} (this code reads {FORMAT_VERSION}).")
+        filled = non_empty_models(using, seeded_groups=manifest.get("groups", []))
+        if filled:
+            raise BackupError(
+                "The database is not empty, and a restore never mixes two catalogues. "
+                "Restore into a new database (createdb, then manage.py migrate). Records found in: " + ", ".join(filled)
+            )
         missing = {tuple(m) for m in manifest["migrations"]} - {tuple(m) for m in applied_migrations(using)}
         if missing:
             raise BackupError(

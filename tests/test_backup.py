@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from initiatives.backup import BackupError, restore
+from initiatives.backup import BackupError, non_empty_models, restore
 from initiatives.history import recorded_as
 from initiatives.models import Initiative, Municipality, Theme
 
@@ -66,9 +66,13 @@ def populated(client, settings, tmp_path, superuser, make_initiative, rota_do_me
 
 
 def records(archive: Path) -> dict[tuple[str, object], dict]:
+    """Every record by model and primary key (users and groups: by username and name)."""
     with tarfile.open(archive) as tar:
         rows = json.load(tar.extractfile("catalogue.json"))
-    keyed = {(row["model"], row["pk"]): row["fields"] for row in rows}
+    keyed = {
+        (row["model"], row.get("pk") or row["fields"].get("username", row["fields"].get("name"))): row["fields"]
+        for row in rows
+    }
     assert len(keyed) == len(rows)
     return keyed
 
@@ -127,10 +131,19 @@ def test_it_round_trips_a_populated_catalogue_into_an_empty_database(populated, 
     } <= models
     assert not models & {"contenttypes.contenttype", "auth.permission", "sessions.session"}
     assert source[("initiatives.initiative", populated.pk)]["internal_notes"] == "only staff"
+    assert sorted(source[("auth.group", "Editors")]["permissions"]) == [
+        ["change_initiative", "initiatives", "initiative"],
+        ["view_initiative", "initiatives", "initiative"],
+    ]
 
     target = {"DATABASE_URL": empty_database_url, "PRIVATE_MEDIA_ROOT": tmp_path / "private-restored"}
     migrated = manage("migrate", "--noinput", "-v0", **target)
     assert migrated.returncode == 0, migrated.stderr
+    # As the importer's migration creates its "Importers" group: a group the backup also has.
+    seeded = manage(
+        "shell", "-c", "from django.contrib.auth.models import Group; Group.objects.create(name='Editors')", **target
+    )
+    assert seeded.returncode == 0, seeded.stderr
     restored = manage("restore_catalogue", first, **target)
     assert restored.returncode == 0, restored.stderr
     assert f"Restored {len(source)} records and 1 files" in restored.stdout
@@ -191,3 +204,10 @@ def restore_into_empty(archive):
     """restore() with the emptiness check satisfied: the test database holds reference data."""
     with mock.patch("initiatives.backup.non_empty_models", return_value=[]):
         return restore(archive)
+
+
+def test_it_counts_only_groups_the_backup_does_not_have_as_records(db):
+    Group.objects.create(name="Importers")  # as a migration would
+    assert "auth.Group (1)" not in " ".join(non_empty_models(seeded_groups=["Importers"]))
+    Group.objects.create(name="Someone's own group")
+    assert "auth.Group (1)" in non_empty_models(seeded_groups=["Importers"])
