@@ -85,6 +85,19 @@ def server_error(request, template_name="500.html"):
     return defaults.server_error(request, template_name)
 
 
+class HealthCheckMiddleware:
+    """Answers /healthz before host validation and the HTTPS redirect: load balancers probe
+    over plain HTTP with their own Host header (an address), and must get the real answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            return healthz(request)
+        return self.get_response(request)
+
+
 class PermissionsPolicyMiddleware:
     """Browser features no page uses are switched off (settings.PERMISSIONS_POLICY)."""
 

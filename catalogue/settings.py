@@ -192,6 +192,10 @@ MIDDLEWARE = [
 # Right after SecurityMiddleware, so that every response (redirects included) carries the policy.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
 MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "catalogue.health.PermissionsPolicyMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("catalogue.health.PermissionsPolicyMiddleware") + 1, "catalogue.health.HealthCheckMiddleware"
+)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP (see catalogue/health.py)
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")  # {{ CSP_NONCE }}
 
 # The admin lives at /<lang>/<ADMIN_URL>; moving it off the well-known path sheds most bots.

@@ -109,7 +109,9 @@ from django.test import Client
 client = Client(HTTP_HOST="catalogue.example.org")
 health = client.get("/healthz", secure=True)
 page = client.get("/es/initiatives/", secure=True)
-print(json.dumps([health.status_code, health.json(), page.status_code, page.content.decode()]))
+# A load balancer: plain HTTP, its own address as the host.
+probe = Client(HTTP_HOST="10.0.0.5:8000").get("/healthz")
+print(json.dumps([health.status_code, health.json(), page.status_code, page.content.decode(), probe.status_code]))
 """
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)}
     env.update(
@@ -123,7 +125,8 @@ print(json.dumps([health.status_code, health.json(), page.status_code, page.cont
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    health_status, health, page_status, page = json.loads(result.stdout.strip().splitlines()[-1])
+    health_status, health, page_status, page, probe_status = json.loads(result.stdout.strip().splitlines()[-1])
+    assert probe_status == 503  # the real answer: no HTTPS redirect, no "bad host" 400
     assert (health_status, health) == (503, {"status": "unavailable", "problem": "database unavailable"})
     assert page_status == 503
     assert '<html lang="es">' in page and "Traceback" not in page
