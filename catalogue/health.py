@@ -8,7 +8,7 @@ import sys
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
-from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views import defaults
@@ -20,14 +20,20 @@ logger = logging.getLogger(__name__)
 DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
+def unapplied_migrations(connection) -> list[tuple[str, str]]:
+    """Every migration on disk not applied, not only the leaves: an applied leaf can hide an
+    unapplied parent (a migration recorded as unapplied, or one merged in later)."""
+    loader = MigrationLoader(connection)
+    return [key for key in loader.graph.nodes if key not in loader.applied_migrations]
+
+
 def database_problem(alias: str = DEFAULT_DB_ALIAS) -> str | None:
     """None when the database answers and every migration is applied, else what is wrong."""
     connection = connections[alias]
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        executor = MigrationExecutor(connection)
-        unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        unapplied = unapplied_migrations(connection)
     except DatabaseError:
         logger.exception("Health check: the database does not answer")
         return "database unavailable"

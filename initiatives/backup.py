@@ -30,10 +30,11 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 from django.utils import timezone
+
+from catalogue.health import unapplied_migrations
 
 from .cache import bump_catalogue_version
 
@@ -170,8 +171,7 @@ def _safe_member_path(name: str) -> PurePosixPath:
 def restore(archive_path: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
     """Load an archive made by backup() into an empty, migrated database; returns its manifest."""
     connection = connections[using]
-    executor = MigrationExecutor(connection)
-    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+    if unapplied_migrations(connection):
         raise BackupError("The database has unapplied migrations: run `manage.py migrate` first.")
     try:
         archive = tarfile.open(archive_path, "r:gz")

@@ -211,3 +211,11 @@ def test_it_counts_only_groups_the_backup_does_not_have_as_records(db):
     assert "auth.Group (1)" not in " ".join(non_empty_models(seeded_groups=["Importers"]))
     Group.objects.create(name="Someone's own group")
     assert "auth.Group (1)" in non_empty_models(seeded_groups=["Importers"])
+
+
+def test_it_refuses_a_database_with_unapplied_migrations(tmp_path, db):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    MigrationRecorder(connection).record_unapplied("initiatives", "0001_initial")
+    with pytest.raises(BackupError, match="unapplied migrations"):
+        restore(tmp_path / "any.tar.gz")
