@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.shortcuts import redirect
-from django.templatetags.static import static
+from django.templatetags.static import static as static_url  # not django.conf.urls.static's
 from django.urls import include, path
 
 from catalogue import health
@@ -22,6 +22,6 @@ urlpatterns += i18n_patterns(
 urlpatterns += [
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin): no 404 in their console.
-    path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
+    path("favicon.ico", lambda request: redirect(static_url("favicon.svg"), permanent=True)),
 ]
 handler500 = "catalogue.health.server_error"

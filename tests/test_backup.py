@@ -31,6 +31,7 @@ UPLOAD_BYTES = b"PK\x03\x04 not really a workbook \xff\xfe"
 def populated(client, settings, tmp_path, superuser, make_initiative, rota_do_mel):
     """Initiatives with relations, an admin edit (history + admin log), an import's tagged
     change, a group with permissions, a staff member in it, and an uploaded file."""
+    settings.MEDIA_ROOT = tmp_path / "media-source"  # empty: nothing from a developer's own media/
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-source"
     upload = settings.PRIVATE_MEDIA_ROOT / UPLOAD
     upload.parent.mkdir(parents=True)
@@ -136,7 +137,11 @@ def test_it_round_trips_a_populated_catalogue_into_an_empty_database(populated, 
         ["view_initiative", "initiatives", "initiative"],
     ]
 
-    target = {"DATABASE_URL": empty_database_url, "PRIVATE_MEDIA_ROOT": tmp_path / "private-restored"}
+    target = {
+        "DATABASE_URL": empty_database_url,
+        "MEDIA_ROOT": tmp_path / "media-restored",
+        "PRIVATE_MEDIA_ROOT": tmp_path / "private-restored",
+    }
     migrated = manage("migrate", "--noinput", "-v0", **target)
     assert migrated.returncode == 0, migrated.stderr
     # As the importer's migration creates its "Importers" group: a group the backup also has.
