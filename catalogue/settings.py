@@ -254,3 +254,78 @@ IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024
 IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "100000")
 IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", "1000")
+# ---------------------------------------------------------------------------------------------
+# Security and reliability (issue 10): CSP and other headers, admin path and lockout, change
+# history, the friendly 503 page. Kept in one block so that other branches' edits merge cleanly.
+# ---------------------------------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["csp", "axes", "simple_history"]
+MIDDLEWARE = [
+    *MIDDLEWARE,
+    "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
+    "catalogue.health.DatabaseUnavailableMiddleware",  # database down: a friendly 503, no traceback
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires: a lockout becomes its page
+]
+# Right after SecurityMiddleware, so that every response (redirects included) carries the policy.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "catalogue.health.PermissionsPolicyMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("catalogue.health.PermissionsPolicyMiddleware") + 1, "catalogue.health.HealthCheckMiddleware"
+)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP (see catalogue/health.py)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")  # {{ CSP_NONCE }}
+
+# The admin lives at /<lang>/<ADMIN_URL>; moving it off the well-known path sheds most bots.
+ADMIN_URL = os.getenv("ADMIN_URL", "admin/").strip("/") + "/"
+
+
+def url_origin(url: str) -> str | None:
+    """'https://{s}.tile.example.org/{z}/{x}/{y}.png' -> 'https://*.tile.example.org'."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    host = parts.netloc.replace("{s}.", "*.")
+    return f"{parts.scheme}://{host}"
+
+
+# No 'unsafe-inline' anywhere: templates keep scripts and styles in static files; an inline
+# script that truly must exist carries nonce="{{ request.csp_nonce }}".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *filter(None, [url_origin(MAP_TILES_URL)])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Cross-origin requests (map tiles) send only our origin: OpenStreetMap's tile policy asks for it.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from
+# one address, that pair is locked out for AXES_COOLOFF_MINUTES (manage.py axes_reset unlocks).
+AUTHENTICATION_BACKENDS = ["catalogue.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "30"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "catalogue.auth.lockout_response"  # templates/registration/lockout.html, HTTP 429
+# Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets, e.g. HTTP_X_REAL_IP.
+AXES_CLIENT_IP_CALLABLE = "catalogue.auth.client_ip"
+CLIENT_IP_HEADER = os.getenv("CLIENT_IP_HEADER", "REMOTE_ADDR")
+
+# Change history (django-simple-history): see initiatives/history.py for tagging imports.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+SIMPLE_HISTORY_REVERT_DISABLED = False

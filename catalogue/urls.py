@@ -2,8 +2,11 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url  # not django.conf.urls.static's
 from django.urls import include, path
 
+from catalogue import health
 from initiatives.sitemaps import cached_sitemap
 
 urlpatterns = [
@@ -14,7 +17,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("initiatives.urls")),
     path("", include("hub.urls")),
     prefix_default_language=True,
@@ -22,3 +25,10 @@ urlpatterns += i18n_patterns(
 
 # Public uploads (library PDFs, news images); in production the web server serves MEDIA_ROOT.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# --- Operations (issue 10): the load balancers' health check and the error pages. ---
+urlpatterns += [
+    path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin): no 404 in their console.
+    path("favicon.ico", lambda request: redirect(static_url("favicon.svg"), permanent=True)),
+]
+handler500 = "catalogue.health.server_error"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Initiative, Municipality, Program, Region, Route, Sector, Theme
 
@@ -9,7 +10,34 @@ TRANSLATION_FIELDSET = (
 )
 
 
-class VocabularyAdmin(admin.ModelAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Who changed what and when, with revert; an import's changes show its reason and record."""
+
+    history_list_display = ["history_change_reason", "import_record_id"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        record = getattr(obj, "_history", None)  # set when the admin reverts to a historical version
+        if record is None or not getattr(record, "_history_m2m_fields", None):
+            return form
+        # simple_history rebuilds the plain fields of the old version; its relations come from here.
+        initial = {field.name: historical_m2m_ids(record, field) for field in record._history_m2m_fields}
+
+        class RevertForm(form):
+            def __init__(self, *args, **kwargs):
+                kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
+                super().__init__(*args, **kwargs)
+
+        return RevertForm
+
+
+def historical_m2m_ids(record, field) -> list:
+    """The primary keys a many-to-many field held in a historical version."""
+    target = field.m2m_reverse_field_name()
+    return list(getattr(record, field.name).values_list(f"{target}_id", flat=True))
+
+
+class VocabularyAdmin(HistoryAdmin):
     list_display = ["name", "slug", "name_pt_br", "name_es", "name_en"]
     search_fields = ["name", "name_pt_br", "name_es", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -65,7 +93,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
+class InitiativeAdmin(HistoryAdmin):
     list_display = ["name", "kind", "country", "route", "status", "is_published", "updated"]
     list_filter = ["is_published", "country", "kind", "status", "route"]
     list_select_related = ["route"]

@@ -1,10 +1,9 @@
 """Unprefixed machine-readable URLs under /api/: the REST API, GeoJSON and exports."""
 
 from django.urls import path
-
-from . import map_views
 from drf_spectacular.views import SpectacularAPIView
 
+from . import map_views
 from .api import views as api
 
 app_name = "api"

@@ -5,7 +5,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
+from .history import HistoryTag
 from .querysets import InitiativeQuerySet
 from .text import fold
 from .translation import LANGUAGE_CHOICES, localized
@@ -42,6 +44,8 @@ class Vocabulary(models.Model):
 
 
 class Sector(Vocabulary):
+    history = HistoricalRecords(bases=[HistoryTag])
+
     class Meta(Vocabulary.Meta):
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
@@ -51,6 +55,8 @@ class Sector(Vocabulary):
 
 
 class Theme(Vocabulary):
+    history = HistoricalRecords(bases=[HistoryTag])
+
     class Meta(Vocabulary.Meta):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
@@ -63,6 +69,7 @@ class Program(Vocabulary):
     owner = models.CharField(_("owner"), max_length=200, blank=True)
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    history = HistoricalRecords(bases=[HistoryTag])
 
     class Meta(Vocabulary.Meta):
         verbose_name = _("programme")
@@ -85,6 +92,7 @@ class Route(Vocabulary):
         blank=True,
         help_text=_("Other spellings used in files, separated by ';' (e.g. 'Rota do Peixe')."),
     )
+    history = HistoricalRecords(bases=[HistoryTag])
 
     class Meta(Vocabulary.Meta):
         verbose_name = _("Rota")
@@ -226,6 +234,12 @@ class Initiative(models.Model):
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = InitiativeQuerySet.as_manager()
+    # Who changed what and when, relations included; the folded copies are derived, not history.
+    history = HistoricalRecords(
+        bases=[HistoryTag],
+        m2m_fields=[regions, municipalities, sectors, themes],
+        excluded_fields=["name_key", "search_text"],
+    )
 
     class Meta:
         ordering = ["name", "pk"]
