@@ -9,6 +9,7 @@ The version lives in the cache itself, so every app server sharing the cache agr
 import time
 
 from django.core.cache import cache
+from django.db import connection, transaction
 
 VERSION_KEY = "catalogue:version"
 
@@ -23,9 +24,18 @@ def catalogue_version() -> str:
     return version
 
 
-def bump_catalogue_version() -> str:
+def _set_new_version() -> str:
     version = str(time.time_ns())
     cache.set(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def bump_catalogue_version() -> str:
+    version = _set_new_version()
+    # Until the transaction commits, a reader may cache the old rows under the new version:
+    # bump once more when it lands (once per transaction, however many rows it writes).
+    if connection.in_atomic_block and not any(entry[1] is _set_new_version for entry in connection.run_on_commit):
+        transaction.on_commit(_set_new_version)
     return version
 
 

@@ -138,7 +138,9 @@ def plan_polos(sheets: list[Sheet], *, sheet_name=None, mark_absent_inactive=Fal
     routes = {p.route.id for p in polos.values()}
     existing = {
         (i.route_id, i.name_key): i
-        for i in Initiative.objects.filter(route_id__in=routes).prefetch_related("regions", "municipalities", "sectors")
+        for i in Initiative.objects.filter(route_id__in=routes)
+        .select_related("route")
+        .prefetch_related("regions", "municipalities", "sectors")
     }
     taken_slugs = set(Initiative.objects.values_list("slug", flat=True))
     items = []

@@ -265,8 +265,7 @@ def test_it_hides_links_to_a_map_and_exports_that_do_not_exist(client, catalogue
     assert "Download CSV" not in html
 
 
-def test_it_links_exactly_the_current_selection_to_the_map_and_exports(client, catalogue, settings):
-    settings.ROOT_URLCONF = "tests.urls_with_map_and_exports"
+def test_it_links_exactly_the_current_selection_to_the_map_and_exports(client, catalogue):
     html = client.get("/en/countries/BR/?sector=cocoa&sector=nope&page=1&ordering=-name").content.decode()
     for url in [
         "/en/map/?country=BR&amp;sector=cocoa&amp;ordering=-name",
@@ -277,7 +276,7 @@ def test_it_links_exactly_the_current_selection_to_the_map_and_exports(client, c
         assert f'href="{url}"' in html, url
     assert '<li><a href="/en/map/">Map</a></li>' in html  # and the header's navigation
     home = client.get("/en/").content.decode()
-    assert 'href="/en/map/">See every initiative on the map</a>' in home
+    assert 'href="/en/map/">Open the full map</a>' in home
 
 
 def test_it_offers_best_match_as_the_default_sort_only_when_searching(client, catalogue):

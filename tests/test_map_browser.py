@@ -51,7 +51,7 @@ def open_map(page, query="", loads=1):
 def open_popup(page, marker):
     marker.click()
     # Popups fade in: let the fade finish before anyone (axe-core) judges their colours.
-    page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
 
 
 def listed(page):
@@ -159,7 +159,7 @@ def test_the_list_follows_the_view(page, places):
     open_map(page)
     assert len(listed(page)) == 5
     page.evaluate("document.querySelector('[data-catalogue-map]').catalogueMap.map.setView([-12.05, -77.04], 9)")
-    page.wait_for_function("document.querySelector('[data-map-list-summary]').dataset.inView === '1'")
+    page.wait_for_function("() => document.querySelector('[data-map-list-summary]').dataset.inView === '1'")
     assert listed(page) == ["Clúster Textil de Lima"]
 
 
@@ -187,7 +187,7 @@ def test_unreachable_tiles_leave_the_markers_and_raise_no_script_error(page, pla
 
 def test_it_reports_invalid_filters_instead_of_breaking(page, places):
     page.goto("/en/map/?country=XX")
-    page.wait_for_function("document.querySelector('[data-map-status]').textContent.includes('not valid')")
+    page.wait_for_function("() => document.querySelector('[data-map-status]').textContent.includes('not valid')")
     assert "Select a valid choice" in page.locator(".map-filters__errors").first.inner_text()
     assert [e for e in page.console_errors if "400" not in e] == []
 

@@ -125,3 +125,16 @@ def test_it_bumps_the_catalogue_version_on_every_change(make_initiative):
     initiative.name = "Renamed"
     initiative.save()
     assert catalogue_version() != after_create
+
+
+def test_it_bumps_the_catalogue_version_again_when_the_transaction_commits(
+    make_initiative, django_capture_on_commit_callbacks
+):
+    from initiatives.cache import catalogue_version
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        make_initiative()
+        make_initiative()
+        during = catalogue_version()
+    assert len(callbacks) == 1  # one more bump per transaction, not one per row
+    assert catalogue_version() != during
