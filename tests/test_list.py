@@ -260,11 +260,6 @@ def test_it_names_the_active_filters_with_links_that_remove_each_one(client, cat
     ]
 
 
-def test_it_hides_links_to_a_map_and_exports_that_do_not_exist(client, catalogue):
-    html = client.get("/en/countries/BR/?sector=cocoa").content.decode()
-    assert "Download CSV" not in html
-
-
 def test_it_links_exactly_the_current_selection_to_the_map_and_exports(client, catalogue):
     html = client.get("/en/countries/BR/?sector=cocoa&sector=nope&page=1&ordering=-name").content.decode()
     for url in [
