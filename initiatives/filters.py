@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .models import Initiative, Program, Region, Route, Sector, Theme
+from .reference import lac_country_codes
+from .text import fold
 
 ORDERINGS = {
     # public name -> database ordering
@@ -28,6 +30,12 @@ class UpperMultipleChoiceField(forms.MultipleChoiceField):
 
     def to_python(self, value):
         return [str(v).strip().upper() for v in super().to_python(value)]
+
+
+def lac_country_choices() -> list[tuple[str, str]]:
+    """The catalogue's 33 countries, named and sorted in the page's language. (All 250 of
+    django-countries cost a translation each per request and offered countries it never holds.)"""
+    return sorted(((code, countries.name(code)) for code in lac_country_codes()), key=lambda choice: fold(choice[1]))
 
 
 class CountryFilter(django_filters.MultipleChoiceFilter):
@@ -93,7 +101,7 @@ def through_filter(relation: str, term_field: str):
 
 class InitiativeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"), max_length=200)
-    country = CountryFilter(choices=countries, label=_("Country"))
+    country = CountryFilter(choices=lac_country_choices, label=_("Country"))
     region = TermFilter(
         queryset=Region.objects.all(),
         to_field_name="code",
