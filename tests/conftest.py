@@ -75,3 +75,14 @@ def private_media(settings, tmp_path):
     # Imported files are stored; keep the tests' out of the working tree.
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture
+def english(settings):
+    """Run the test in English: the default language (pt-br) now has a catalogue, so tests that
+    read the importer's or the admin's English messages ask for English explicitly."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

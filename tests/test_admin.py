@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 MODELS = ["initiative", "sector", "theme", "program", "route", "region", "municipality"]
 

@@ -11,7 +11,7 @@ from initiatives.models import Initiative
 
 from .hub_fixtures import PDF_BYTES
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_isolation")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_isolation", "english")]
 
 MODELS = ["libraryitem", "event", "news", "proposal", "interest"]
 

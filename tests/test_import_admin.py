@@ -2,15 +2,17 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from initiatives.models import Initiative
 from rotas_import.models import ImportRecord
 
 from .import_files import CARIRI, LONG_HEADER, write_csv, write_xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-UPLOAD = reverse("admin:rotas_import_import_polos")
+with translation.override("en"):  # the staff's messages are read in English below
+    UPLOAD = reverse("admin:rotas_import_import_polos")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from rotas_import.services import import_file, plan_file
 
 from .import_files import CARIRI, LONG_HEADER, write_csv, write_encrypted_xlsx, write_xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def errors_of(path_or_bytes, name=None):

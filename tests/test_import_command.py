@@ -11,7 +11,7 @@ from rotas_import.models import ImportRecord
 
 from .import_files import CARIRI, LONG_HEADER, write_csv, write_xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def run(*args):

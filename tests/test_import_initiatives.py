@@ -16,7 +16,7 @@ from rotas_import.services import import_file, plan_file
 
 from .import_files import write_csv, write_ods, write_xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HEADER = ["name", "country", "region", "city", "sector", "managing_organisation", "year_started", "member_firms",
           "website", "latitude", "longitude", "location_precision", "source", "notes"]  # fmt: skip
