@@ -153,7 +153,11 @@ class ProposalAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject the selected proposals"), permissions=["change"])
     def reject(self, request, queryset):
         count = queryset.filter(status=Proposal.Status.NEW).update(status=Proposal.Status.REJECTED)
-        self.message_user(request, _("Rejected %(count)d proposals.") % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Rejected %(count)d proposal.", "Rejected %(count)d proposals.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Interest)
@@ -185,11 +189,20 @@ class InterestAdmin(admin.ModelAdmin):
             else:
                 unreachable += 1
         if sent:
-            self.message_user(request, _("Forwarded %(count)d messages.") % {"count": sent}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("Forwarded %(count)d message.", "Forwarded %(count)d messages.", sent) % {"count": sent},
+                messages.SUCCESS,
+            )
         if unreachable:
             self.message_user(
                 request,
-                _("%(count)d messages were not sent: their initiative has no contact e-mail.") % {"count": unreachable},
+                ngettext(
+                    "%(count)d message was not sent: its initiative has no contact e-mail.",
+                    "%(count)d messages were not sent: their initiative has no contact e-mail.",
+                    unreachable,
+                )
+                % {"count": unreachable},
                 messages.WARNING,
             )
         if not sent and not unreachable:
@@ -198,4 +211,8 @@ class InterestAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject the selected messages (spam or off-topic)"), permissions=["change"])
     def reject(self, request, queryset):
         count = queryset.filter(status=Interest.Status.NEW).update(status=Interest.Status.REJECTED)
-        self.message_user(request, _("Rejected %(count)d messages.") % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Rejected %(count)d message.", "Rejected %(count)d messages.", count) % {"count": count},
+            messages.SUCCESS,
+        )

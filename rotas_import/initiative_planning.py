@@ -18,6 +18,11 @@ from .reading import Sheet
 from .report import Issues
 from .values import fold
 
+# The vocabularies' names as staff read them, in the active language.
+VOCABULARY_NAMES = {
+    "sectors": lambda: Sector._meta.verbose_name_plural,
+    "themes": lambda: Theme._meta.verbose_name_plural,
+}
 LAC_BOX = {"lat": (-60.0, 33.0), "lon": (-120.0, -25.0)}
 MAX_KM_FROM_COUNTRY = 4000
 ENGLISH_SPEAKING = {"AG", "BB", "BS", "BZ", "DM", "GD", "GY", "JM", "KN", "LC", "TT", "VC"}
@@ -109,7 +114,7 @@ def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False) -> dict:
             for term in terms.values():
                 issues.error(
                     _("“%(name)s” is not one of the catalogue's %(vocabulary)s. Import again with “Create new "
-                      "sectors and themes” (--create-new-terms) to add it.") % {"name": term["name"], "vocabulary": relation},
+                      "sectors and themes” (--create-new-terms) to add it.") % {"name": term["name"], "vocabulary": VOCABULARY_NAMES[relation]()},
                     term["sheet"], term["row"], term["column"],
                 )  # fmt: skip
     plan = finish_plan("initiatives", layout if rows else "", read, skipped, items, issues)
