@@ -109,7 +109,7 @@ def test_it_forwards_moderated_interest_by_email(client, superuser, make_initiat
     changelist = reverse("admin:hub_interest_changelist")
     response = client.post(changelist, {"action": "forward", "_selected_action": [first.pk, second.pk]}, follow=True)
     html = response.content.decode()
-    assert "Forwarded 1 messages." in html and "1 messages were not sent" in html
+    assert "Forwarded 1 message." in html and "1 message was not sent" in html
     (message,) = mail.outbox
     assert message.to == ["contato@polo.example"] and message.reply_to == ["rui@example.org"]
     assert "Polo do Mel" in message.subject and "Vamos exportar?" in message.body
