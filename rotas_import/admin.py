@@ -94,6 +94,10 @@ class ImportRecordAdmin(admin.ModelAdmin):
     @admin.display(description=_("result"))
     def summary(self, record):
         counts = record.counts or {}
+        if record.kind == ImportRecord.Kind.UNDO:
+            return _("undid import #%(id)s: %(deleted)s deleted, %(restored)s restored") % {
+                "id": record.undoes_id, "deleted": counts.get("deleted", 0), "restored": counts.get("restored", 0),
+            }  # fmt: skip
         return _("%(created)s new, %(updated)s changed, %(unchanged)s unchanged, %(absent)s absent; %(errors)s errors") % {
             "created": counts.get("created", 0), "updated": counts.get("updated", 0),
             "unchanged": counts.get("unchanged", 0), "absent": counts.get("absent", 0), "errors": record.error_count,

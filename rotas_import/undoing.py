@@ -15,7 +15,7 @@ or news linked to a created initiative): it would silently overwrite that work.
 No request in here: the admin and `manage.py undo_import` share it.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -165,6 +165,16 @@ def undo_import(record: ImportRecord, user=None) -> ImportRecord:
     """Undo `record` in one transaction; return the undo's own record. Raises UndoError."""
     from .services import lock_imports
 
+    try:
+        return undo_in_transaction(record, user, lock_imports)
+    except IntegrityError as exc:
+        # A restored slug or (Rota, name) is taken by an initiative created since.
+        raise UndoError(
+            _("Import #%(id)s cannot be undone: %(detail)s. Nothing was changed.") % {"id": record.pk, "detail": exc}
+        ) from exc
+
+
+def undo_in_transaction(record: ImportRecord, user, lock_imports) -> ImportRecord:
     with transaction.atomic():
         lock_imports()
         record = ImportRecord.objects.select_for_update().get(pk=record.pk)
