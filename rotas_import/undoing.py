@@ -145,20 +145,27 @@ def who(row) -> str:
     return _("an unknown user")
 
 
-def references(created: list[int]) -> list[str]:
-    """Created initiatives that other records (expressions of interest, news…) now point to."""
-    reasons = []
-    for rel in Initiative._meta.get_fields(include_hidden=True):
+def linked(model, pks: list[int]) -> list[tuple[int, str]]:
+    """(pk, what) for each of the objects that other records (expressions of interest, news,
+    proposals, Rotas…) point to; not the objects' own links, nor their history."""
+    found = []
+    for rel in model._meta.get_fields(include_hidden=True):
         if not (rel.is_relation and rel.auto_created and not rel.concrete):
             continue
-        model = rel.related_model
-        if model._meta.auto_created or model.__name__.startswith("Historical"):
-            continue  # the initiative's own links, and history
-        linked = model._base_manager.filter(**{f"{rel.field.name}__in": created})
-        for pk in set(linked.values_list(f"{rel.field.name}", flat=True)) & set(created):
-            reasons.append(_("%(name)s now has %(things)s linked to it.")
-                           % {"name": Initiative.objects.get(pk=pk).name, "things": model._meta.verbose_name_plural})  # fmt: skip
-    return reasons
+        other = rel.related_model
+        if other._meta.auto_created or other.__name__.startswith("Historical"):
+            continue
+        name = rel.field.name
+        for pk in set(other._base_manager.filter(**{f"{name}__in": pks}).values_list(name, flat=True)) & set(pks):
+            found.append((pk, str(other._meta.verbose_name_plural)))
+    return found
+
+
+def references(created: list[int]) -> list[str]:
+    """Created initiatives that other records now point to: deleting them would lose those."""
+    names = dict(Initiative.objects.filter(pk__in=created).values_list("pk", "name"))
+    return [_("%(name)s now has %(things)s linked to it.") % {"name": names[pk], "things": things}
+            for pk, things in linked(Initiative, created)]  # fmt: skip
 
 
 def undo_import(record: ImportRecord, user=None) -> ImportRecord:
@@ -241,11 +248,4 @@ def delete_new_terms(record: ImportRecord) -> list[str]:
 
 
 def in_use(term) -> bool:
-    for rel in term._meta.get_fields(include_hidden=True):
-        if rel.is_relation and rel.auto_created and not rel.concrete:
-            model = rel.related_model
-            if model.__name__.startswith("Historical") or model._meta.auto_created:
-                continue
-            if model._base_manager.filter(**{rel.field.name: term}).exists():
-                return True
-    return False
+    return bool(linked(type(term), [term.pk]))
