@@ -7,11 +7,11 @@ import io
 import string
 
 import openpyxl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from rotas_import.initiative_rows import initiative_rows
-from rotas_import.layout import polo_layouts
+from rotas_import.initiative_rows import COLUMNS, accept_header, initiative_rows
+from rotas_import.layout import find_header, polo_layouts
 from rotas_import.reading import ReadError, read_file
 from rotas_import.report import Issues
 
@@ -55,7 +55,8 @@ def explained(data: bytes, name: str) -> tuple[int, Issues]:
         assert all(issue.message.strip() for issue in issues.errors + issues.warnings)
     # Nothing usable is always explained: an error, or a header was recognised (an empty table).
     assert layout.records or polo_issues.errors or layout.name
-    assert rows or row_issues.errors or not any(any(r) for s in sheets for r in s.rows)
+    filled = [sheet for sheet in sheets if any(any(r) for r in sheet.rows)]
+    assert rows or row_issues.errors or all(find_header(s, COLUMNS, accept_header)[0] for s in filled)
     return len(layout.records), polo_issues
 
 
@@ -84,6 +85,8 @@ def test_it_explains_damaged_files_that_start_like_real_ones(prefix, rest):
         max_size=3,
     )
 )
+@example(sheets={"Header only": [["name", "country"]]})  # a header and no rows: an empty table, fine
+@example(sheets={"Polos": [["ROTA", "POLO", "UF", "MUNICIPIO"]], "Notes": [[1, 2.5, True]]})
 def test_it_reads_random_workbooks_or_explains_why_not(sheets):
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
