@@ -14,7 +14,7 @@ from rotas_import.undoing import UndoError, undo_import
 
 from .import_files import CARIRI, LONG_HEADER, write_csv
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_isolation")]
 
 SERTAO = ["Rota do Leite", "Polo Sertão", "CE", "Quixadá", "", "", ""]
 CORRECTED = [CARIRI[0], CARIRI[1], ["Rota do Leite", "Polo Cariri", "CE", "Missão Velha", "", "", "gov.br/mdr/cariri"]]
@@ -133,6 +133,14 @@ def test_it_refuses_to_delete_an_initiative_visitors_wrote_about(reference_data,
         undo_import(first)
     assert refused.value.reasons == [f"Polo Cariri now has {Interest._meta.verbose_name_plural} linked to it."]
     assert Interest.objects.count() == 1
+
+
+def test_it_refuses_to_delete_an_initiative_news_now_mention(reference_data, tmp_path, make_news):
+    first = apply(tmp_path, "v1.csv", CARIRI)
+    make_news(initiatives=[Initiative.objects.get(name="Polo Cariri")])
+    with pytest.raises(UndoError) as refused:
+        undo_import(first)
+    assert refused.value.reasons == ["Polo Cariri now has news linked to it."]
 
 
 def test_it_removes_the_sectors_an_initiatives_import_created(reference_data, tmp_path):
