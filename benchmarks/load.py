@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,6 +142,7 @@ def summarise(samples, elapsed: float) -> dict:
         "throughput_rps": round(len(samples) / elapsed, 1),
         "errors": len(errors),
         "error_examples": sorted({f"{kind} {status}" for kind, _, status in errors})[:10],
+        "statuses": dict(sorted(Counter(str(status) for _, _, status in samples).items())),
         "by_kind": by_kind,
     }
 

@@ -13,6 +13,7 @@ from . import services
 from .applying import PlanError
 from .models import ImportRecord
 from .reading import ACCEPTED_EXTENSIONS, extension, too_big_message
+from .undoing import UndoError, undo_import, undo_plan
 
 PERMISSIONS = {
     ImportRecord.Kind.POLOS: "rotas_import.import_polos",
@@ -73,7 +74,7 @@ FORMS = {ImportRecord.Kind.POLOS: PoloUploadForm, ImportRecord.Kind.INITIATIVES:
 
 
 def can_import(user, kind=None) -> bool:
-    kinds = [kind] if kind else PERMISSIONS
+    kinds = [kind] if kind in PERMISSIONS else PERMISSIONS
     return user.is_active and user.is_staff and any(user.has_perm(PERMISSIONS[k]) for k in kinds)
 
 
@@ -93,6 +94,10 @@ class ImportRecordAdmin(admin.ModelAdmin):
     @admin.display(description=_("result"))
     def summary(self, record):
         counts = record.counts or {}
+        if record.kind == ImportRecord.Kind.UNDO:
+            return _("undid import #%(id)s: %(deleted)s deleted, %(restored)s restored") % {
+                "id": record.undoes_id, "deleted": counts.get("deleted", 0), "restored": counts.get("restored", 0),
+            }  # fmt: skip
         return _("%(created)s new, %(updated)s changed, %(unchanged)s unchanged, %(absent)s absent; %(errors)s errors") % {
             "created": counts.get("created", 0), "updated": counts.get("updated", 0),
             "unchanged": counts.get("unchanged", 0), "absent": counts.get("absent", 0), "errors": record.error_count,
@@ -123,6 +128,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
                 name="rotas_import_import_initiatives",
             ),
             path("<int:pk>/preview/", wrap(self.preview_view), name="rotas_import_importrecord_preview"),
+            path("<int:pk>/undo/", wrap(self.undo_view), name="rotas_import_importrecord_undo"),
         ] + super().get_urls()  # fmt: skip
 
     def changelist_view(self, request, extra_context=None):
@@ -155,7 +161,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def preview_view(self, request, pk):
         record = get_object_or_404(ImportRecord, pk=pk)
-        if not can_import(request.user, record.kind):
+        if not can_import(request.user, record.permission_kind):
             raise PermissionDenied
         if request.method == "POST":
             try:
@@ -179,11 +185,46 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "title": _("Import preview: %(name)s") % {"name": record.file_name},
             "record": record,
             "report": report,
-            "changed": [i for i in items if i["action"] in ("created", "updated") or i["changes"]],
+            "changed": [
+                i for i in items if i["action"] in ("created", "updated", "deleted", "restored") or i["changes"]
+            ],
             "absent": [i for i in items if i["action"] == "absent"],
             "unchanged": [i for i in items if i["action"] == "unchanged"],
             "can_confirm": record.status == ImportRecord.Status.PREVIEWED and not report.get("errors"),
             "offers_new_terms": offers_new_terms(record),
-            "upload_url": reverse(f"admin:rotas_import_import_{record.kind}"),
+            "upload_url": reverse(f"admin:rotas_import_import_{record.permission_kind}"),
+            "can_undo": record.status == ImportRecord.Status.APPLIED and record.kind != ImportRecord.Kind.UNDO,
         }
         return TemplateResponse(request, "admin/rotas_import/importrecord/preview.html", context)
+
+    def undo_view(self, request, pk):
+        """Undo a whole import: what it would do (or why not) first, then the confirmed POST."""
+        record = get_object_or_404(ImportRecord, pk=pk)
+        if not can_import(request.user, record.permission_kind):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                undo = undo_import(record, user=request.user)
+            except UndoError as exc:
+                messages.error(request, str(exc))
+                for reason in exc.reasons:
+                    messages.warning(request, reason)
+                return redirect("admin:rotas_import_importrecord_undo", pk=record.pk)
+            messages.success(request, _("Import #%(id)s was undone: %(deleted)s deleted, %(restored)s restored.")
+                             % {"id": record.pk, **undo.counts})  # fmt: skip
+            return redirect("admin:rotas_import_importrecord_preview", pk=undo.pk)
+        plan, refusal = None, None
+        try:
+            plan = undo_plan(record)
+        except UndoError as exc:
+            refusal = exc
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Undo import #%(id)s: %(name)s") % {"id": record.pk, "name": record.file_name},
+            "record": record,
+            "refusal": refusal,
+            "deleted": [plan["tagged"][pk].name for pk in plan["created"]] if plan else [],
+            "restored": [plan["tagged"][pk].name for pk in plan["changed"]] if plan else [],
+        }
+        return TemplateResponse(request, "admin/rotas_import/importrecord/undo.html", context)

@@ -1,11 +1,18 @@
 """Step 5: execute a clean plan in one transaction. Creates and updates in bulk, never deletes an
-initiative, and invalidates the catalogue's caches (bulk writes send no model signals)."""
+initiative, and invalidates the catalogue's caches (bulk writes send no model signals).
+
+Every initiative written gets one historical row with its final state (relations included),
+tagged with the import's record, so that `Initiative.history.filter(import_record_id=N)` lists
+what import N did and the import can be undone. An initiative whose last historical row does not
+show its current state (written before history existed, or in bulk) first gets a row of that
+state, so that undoing knows what to go back to."""
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from initiatives.cache import bump_catalogue_version
+from initiatives.history import record_history, recorded_as, snapshot_missing
 from initiatives.models import Initiative, Municipality, Sector, Theme
 
 from .values import fold
@@ -17,14 +24,20 @@ class PlanError(Exception):
     pass
 
 
-def apply_plan(plan: dict) -> dict:
-    """Write the plan; return the counts. Refuses a plan with errors."""
+def apply_plan(plan: dict, record=None) -> dict:
+    """Write the plan (tagging its history with `record`, an ImportRecord, when given); return the
+    counts. Refuses a plan with errors."""
     if plan["errors"]:
         raise PlanError(_("The file has errors: nothing was written."))
     created = [i for i in plan["items"] if i["action"] == "created"]
     changed = [i for i in plan["items"] if i["id"] is not None and (i["values"] or i["m2m"])]
+    tag = {"reason": "", "import_record_id": None, "user": None}
+    if record is not None:
+        tag = {"reason": _("Import #%(id)s: %(name)s") % {"id": record.pk, "name": record.file_name},
+               "import_record_id": record.pk, "user": record.user}  # fmt: skip
     try:
-        write(plan, created, changed)
+        with recorded_as(reason=tag["reason"], import_record_id=tag["import_record_id"]):
+            write(plan, created, changed, tag)
     except IntegrityError as exc:
         # Another import or an edit got there first (a slug or a polo name now taken).
         raise PlanError(
@@ -34,8 +47,9 @@ def apply_plan(plan: dict) -> dict:
     return plan["counts"]
 
 
-def write(plan: dict, created: list[dict], changed: list[dict]) -> None:
+def write(plan: dict, created: list[dict], changed: list[dict], tag: dict) -> None:
     with transaction.atomic():
+        snapshot_missing([i["id"] for i in changed], reason=_("Before an import"))
         create_terms(plan)
         new = [new_initiative(item) for item in created]
         Initiative.objects.bulk_create(new, batch_size=BATCH)
@@ -44,6 +58,9 @@ def write(plan: dict, created: list[dict], changed: list[dict]) -> None:
         update(changed)
         set_relations(created + changed)
         reindex([i["id"] for i in created + changed if i["action"] != "absent"])
+        written = Initiative.objects.in_bulk([i["id"] for i in created + changed])
+        for items, history_type in ((created, "+"), (changed, "~")):
+            record_history([written[i["id"]] for i in items], history_type, **tag)
         bump_catalogue_version()
 
 

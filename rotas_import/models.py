@@ -37,12 +37,14 @@ class ImportRecord(models.Model):
     class Kind(models.TextChoices):
         POLOS = "polos", _("Rotas polos")
         INITIATIVES = "initiatives", _("Initiatives")
+        UNDO = "undo", _("Undo of an import")
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Previewed")
         APPLIED = "applied", _("Applied")
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
+        UNDONE = "undone", _("Undone")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
@@ -60,6 +62,15 @@ class ImportRecord(models.Model):
     options = models.JSONField(_("options"), default=dict, blank=True)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     report = models.JSONField(_("report"), default=dict, blank=True)
+    undoes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="undone_by",
+        verbose_name=_("undoes"),
+        help_text=_("The import this record undid (records of kind “undo” only)."),
+    )
     created = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished = models.DateTimeField(_("applied or cancelled"), null=True, blank=True)
 
@@ -89,6 +100,11 @@ class ImportRecord(models.Model):
     @property
     def warning_count(self) -> int:
         return len(self.report.get("warnings", []))
+
+    @property
+    def permission_kind(self) -> str:
+        """The kind whose import permission this record needs (an undo: its import's)."""
+        return self.undoes.kind if self.kind == self.Kind.UNDO and self.undoes_id else self.kind
 
     def earlier_application(self):
         """The applied import of the very same file, if there is one."""

@@ -5,7 +5,7 @@ import hashlib
 import os
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,7 +17,19 @@ from .planning import finish_plan, plan_polos
 from .reading import ReadError, read_file
 from .report import Issues
 
+# Any constant: the key of the PostgreSQL advisory lock that serialises imports and undos.
+IMPORT_LOCK = 4_217_001
+
 PLANNERS = {ImportRecord.Kind.POLOS: plan_polos, ImportRecord.Kind.INITIATIVES: plan_initiatives}
+
+
+def lock_imports() -> None:
+    """Wait for any other import or undo to commit; call inside the transaction that writes.
+    Two staff confirming at once: the second re-plans after the first committed, so it never
+    creates what the first created. (SQLite serialises writing transactions by itself.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
 def planners():
@@ -88,6 +100,7 @@ def confirm(record: ImportRecord) -> ImportRecord:
     """Apply the previewed plan, re-planned from the stored file; refuse if it would now write
     anything other than what staff saw."""
     with transaction.atomic():
+        lock_imports()
         record = ImportRecord.objects.select_for_update().get(pk=record.pk)
         if record.status != ImportRecord.Status.PREVIEWED:
             raise PlanError(_("This import was already %(status)s.") % {"status": record.get_status_display().lower()})
@@ -98,7 +111,7 @@ def confirm(record: ImportRecord) -> ImportRecord:
             raise PlanError(
                 _("The catalogue changed since this preview, so the import would now do something else. Upload the file again to see the new preview.")
             )  # fmt: skip
-        apply_plan(plan)
+        apply_plan(plan, record)
         note_earlier_application(record, plan)
         record.report, record.counts = plan, plan["counts"]
         record.status, record.finished = ImportRecord.Status.APPLIED, timezone.now()
@@ -121,10 +134,13 @@ def import_file(kind: str, data: bytes, file_name: str, *, user=None, dry_run=Fa
         return plan_file(kind, data, file_name, **options), None
     record = ImportRecord(kind=kind, user=user, file_name=file_name[:255], sha256=sha256(data), options=options)
     with transaction.atomic():
+        lock_imports()
         plan = plan_file(kind, data, file_name, **options)
         note_earlier_application(record, plan)
+        if keep_record:
+            record.save()  # its id tags the history of what it writes
         if not plan["errors"]:
-            apply_plan(plan)
+            apply_plan(plan, record if keep_record else None)
         if not keep_record:
             return plan, None
         record.file.save(stored_name(file_name), ContentFile(data), save=False)

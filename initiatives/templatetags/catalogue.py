@@ -41,3 +41,11 @@ def alternate_urls(context):
     links = [(code, request.build_absolute_uri(translate_url(here, code))) for code, _name in settings.LANGUAGES]
     default = request.build_absolute_uri(translate_url(here, settings.LANGUAGE_CODE))
     return [*links, ("x-default", default)]
+
+
+@register.filter
+def web_url(value) -> str:
+    """The address when it is an http(s) one, else "": a stored `javascript:` or `data:` URL
+    (a bulk write, an old row) is shown as text, never made a link."""
+    text = str(value or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else ""
