@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..models import Municipality
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = 1000  # rows (and their prefetched relations) in memory at once
 LINES_PER_WRITE = 500  # CSV lines sent to the client at a time
 SEPARATOR = "; "
 
