@@ -202,7 +202,9 @@ def test_it_is_read_only(client, catalogue, method):
 
 def test_it_answers_head_and_options(client, catalogue):
     assert client.head(LIST).status_code == 200
-    assert client.options(LIST).status_code == 200
+    for url in (LIST, "/api/initiatives/mel/", "/api/countries/", "/api/initiatives.csv", "/api/initiatives.xlsx"):
+        response = client.options(url)
+        assert response.status_code == 200 and response["Content-Type"] == "application/json", url
 
 
 def test_it_counts_published_initiatives_per_vocabulary_term(client, catalogue, make_initiative):

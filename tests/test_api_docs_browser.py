@@ -9,6 +9,7 @@ def test_it_renders_the_api_documentation_from_vendored_files(page, make_initiat
     make_initiative(name="Polo do Mel", slug="polo-do-mel", country="BR")
     requested = []
     page.on("request", lambda request: requested.append(request.url))
+    page.set_default_timeout(60_000)  # a 1.7 MB bundle on a busy 2-core machine: a limit, not a timing check
     page.goto("/api/docs/")
     page.locator(".opblock-summary-path").first.wait_for()
     paths = page.locator(".opblock-summary-path").all_inner_texts()

@@ -187,6 +187,12 @@ def test_it_exports_control_characters_to_excel_without_failing(client, make_ini
     assert row["name"] == "Polo\x01 do\x0b Mel"
 
 
+@pytest.mark.parametrize("accept", ["text/csv", "application/json", "*/*", "text/html"])
+def test_it_answers_the_file_whatever_the_accept_header(client, catalogue, accept):
+    assert len(read_csv(client.get("/api/initiatives.csv", headers={"accept": accept}))) == 3
+    assert len(read_xlsx(client.get("/api/initiatives.xlsx", headers={"accept": accept}))) == 3
+
+
 def test_it_rejects_invalid_filters_as_json_whatever_the_accept_header(client, catalogue):
     for fmt in ("csv", "xlsx"):
         response = client.get(f"/api/initiatives.{fmt}?country=XX&lang=en", headers={"accept": "text/csv"})

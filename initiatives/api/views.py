@@ -83,7 +83,7 @@ class InitiativeList(LanguageMixin, generics.ListAPIView):
     and map for the same query string. Filters of different names combine with AND; repeated values of
     one filter (country=BR&country=CO) with OR."""
 
-    queryset = Initiative.objects.with_vocabularies()
+    queryset = Initiative.objects.published().with_vocabularies()  # the FilterSet narrows to published too
     serializer_class = InitiativeListSerializer
     filterset_class = InitiativeFilterSet
     pagination_class = InitiativePagination
@@ -234,7 +234,7 @@ class ExportView(LanguageMixin, generics.GenericAPIView):
     in the same order), as a file to download. Text that a spreadsheet would take for a formula
     starts with an apostrophe. The columns are those the catalogue's importer reads back."""
 
-    queryset = Initiative.objects.all()
+    queryset = Initiative.objects.published()
     filterset_class = InitiativeFilterSet
     pagination_class = None
     throttle_classes = [AnonThrottle, ExportThrottle]
