@@ -18,3 +18,8 @@ def fold(text: str | None) -> str:
 def search_terms(query: str | None) -> list[str]:
     """The folded words of a visitor's query, each of which must appear in a match."""
     return fold(query).split()
+
+
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection, OWASP): exports
+# prefix such text with an apostrophe, and the importer takes it off again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

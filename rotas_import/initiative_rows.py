@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from initiatives.models import EARLIEST_YEAR, Initiative
+from initiatives.text import FORMULA_START
 
 from .layout import cell, find_header, too_long
 from .reading import Sheet
@@ -35,7 +36,8 @@ COLUMNS = {
     "latitude": {"latitude", "latitud", "lat"},
     "longitude": {"longitude", "longitud", "lon", "lng"},
     "location_precision": {"location precision", "precision", "precisao", "precision de la ubicacion"},
-    "source": {"source", "fuente", "fonte", "source url", "source text"},
+    "source": {"source", "fuente", "fonte", "source text"},
+    "source_url": {"source url", "url de la fuente", "url da fonte"},
     "notes": {"notes", "notas", "observaciones", "observacoes", "internal notes"},
 }  # fmt: skip
 COLUMNS["year_started"].add("ano de inicio")  # 'año de inicio' folds to 'ano de inicio'
@@ -64,6 +66,14 @@ def accept_header(columns: dict[str, int], folded: list[str]) -> bool:
     return "name" in columns and ("country" in columns or "slug" in columns)
 
 
+def unneutralise(value: str) -> str:
+    """Undo the catalogue's export guard against spreadsheet formulas ("'=…" back to "=…"), so an
+    exported file imports back unchanged."""
+    if value.startswith("'") and value[1:2] in FORMULA_START:
+        return value[1:]
+    return value
+
+
 def initiative_rows(sheets: list[Sheet], issues: Issues) -> tuple[list[InitiativeRow], int, int, str]:
     rows, read, skipped, unrecognised = [], 0, 0, []
     for sheet in sheets:
@@ -82,7 +92,7 @@ def initiative_rows(sheets: list[Sheet], issues: Issues) -> tuple[list[Initiativ
                 continue
             if too_long(sheet, header, row, index + 1, issues):
                 continue
-            raw = {key: cell(row, position) for key, position in header.columns.items()}
+            raw = {key: unneutralise(cell(row, position)) for key, position in header.columns.items()}
             rows.append(InitiativeRow(sheet.name, index + 1, raw, names))
     if not rows and unrecognised:
         for sheet, found in unrecognised:
@@ -135,7 +145,13 @@ def typed_values(row: InitiativeRow, issues: Issues) -> dict:
         values["website"] = clean_url(raw["website"])
         if raw["website"] and not values["website"]:
             error("website", _("“%(value)s” is not a web address.") % {"value": raw["website"]})
-    if "source" in raw:
+    if "source_url" in raw:  # the catalogue's own export keeps the source's text and address apart
+        values["source_url"] = clean_url(raw["source_url"])
+        if raw["source_url"] and not values["source_url"]:
+            error("source_url", _("“%(value)s” is not a web address.") % {"value": raw["source_url"]})
+        if "source" in raw:
+            values["source_text"] = raw["source"]
+    elif "source" in raw:
         url = clean_url(raw["source"]) if " " not in raw["source"].strip() else ""
         values["source_url"], values["source_text"] = (url, "") if url else ("", raw["source"])
     if raw.get("location_precision"):

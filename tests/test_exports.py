@@ -79,7 +79,7 @@ def test_it_exports_public_columns_with_readable_names(client, catalogue):
     assert mel["name"] == "Polo do Mel do Sertão Central"
     assert (mel["country"], mel["country_name"]) == ("BR", "Brazil")
     assert (mel["region"], mel["region_codes"]) == ("Ceará", "BR-CE")
-    assert mel["city"] == "Fortaleza; Sobral"
+    assert mel["municipalities"] == "Fortaleza; Sobral"
     assert mel["sector"] == "Beekeeping and honey; Fruit growing"
     assert mel["themes"] == "Market access"
     assert (mel["route"], mel["program"]) == ("Honey Route", "National Integration Routes")
@@ -166,7 +166,7 @@ def test_it_neutralises_formulas_in_both_files(client, make_initiative):
     )  # fmt: skip
     [row] = read_csv(client.get("/api/initiatives.csv"))
     assert row["name"] == '\'=HYPERLINK("http://evil.example","click")'
-    assert (row["managing_organisation"], row["territory"], row["description"], row["source"]) == (
+    assert (row["managing_organisation"], row["city"], row["description"], row["source"]) == (
         "'@SUM(1+1)", "'-1+2", "'+cmd", "'\t=1",
     )  # fmt: skip
     assert row["latitude"] == "-3.5"  # numbers are not text: left as they are

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..models import Municipality
+from ..text import FORMULA_START
 
 CHUNK_SIZE = 1000  # rows (and their prefetched relations) in memory at once
 LINES_PER_WRITE = 500  # CSV lines sent to the client at a time
@@ -24,14 +25,11 @@ SEPARATOR = "; "
 
 COLUMNS = [
     "slug", "name", "kind", "kind_name", "status", "country", "country_name", "region", "region_codes", "city",
-    "territory", "sector", "themes", "program", "route", "managing_organisation", "year_started", "member_firms",
+    "municipalities", "sector", "themes", "program", "route", "managing_organisation", "year_started", "member_firms",
     "website", "email", "latitude", "longitude", "location_precision", "language", "description",
     "name_pt_br", "name_es", "name_en", "description_pt_br", "description_es", "description_en",
     "source", "source_url", "url", "updated",
 ]  # fmt: skip
-
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection, OWASP).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value):
@@ -63,7 +61,7 @@ def initiative_rows(selection, page_url: Callable[[str], str]) -> Iterator[list]
         yield [
             i.slug, i.name, i.kind, str(i.get_kind_display()), i.status, i.country.code, str(i.country.name),
             SEPARATOR.join(r.name for r in regions), SEPARATOR.join(r.code for r in regions),
-            SEPARATOR.join(m.name for m in i.municipalities.all()), i.territory,
+            i.territory, SEPARATOR.join(m.name for m in i.municipalities.all()),
             _names(i.sectors.all()), _names(i.themes.all()),
             str(i.program.display_name) if i.program else "", str(i.route.display_name) if i.route else "",
             i.managing_organisation, i.year_started, i.member_count, i.website, i.email,
