@@ -14,7 +14,7 @@ from rotas_import.undoing import UndoError, undo_import
 
 from .import_files import CARIRI, LONG_HEADER, write_csv
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_isolation")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_isolation", "english")]
 
 SERTAO = ["Rota do Leite", "Polo Sertão", "CE", "Quixadá", "", "", ""]
 CORRECTED = [CARIRI[0], CARIRI[1], ["Rota do Leite", "Polo Cariri", "CE", "Missão Velha", "", "", "gov.br/mdr/cariri"]]
