@@ -24,10 +24,19 @@ def home(request):
         "countries": sorted(
             ((code, countries.name(code), n) for code, n in data["countries"].items()), key=lambda c: c[1]
         ),
-        "sectors": _terms_with_counts(labels["sector"], data["sectors"]),
-        "themes": _terms_with_counts(labels["theme"], data["themes"]),
+        "sectors": _busiest(_terms_with_counts(labels["sector"], data["sectors"])),
+        "themes": _busiest(_terms_with_counts(labels["theme"], data["themes"])),
     }
     return render(request, "initiatives/home.html", context)
+
+
+HOME_TERMS = 15  # the home page is a way in, not the index: the list's facets hold every term
+
+
+def _busiest(rows):
+    """The HOME_TERMS terms with the most initiatives, in alphabetical order."""
+    top = sorted(rows, key=lambda row: -row[1])[:HOME_TERMS]
+    return sorted(top, key=lambda row: row[0].display_name)
 
 
 def _terms_with_counts(terms: dict, counts: dict):
