@@ -11,6 +11,7 @@ import time
 import pytest
 from django.conf import settings
 from django.db import connection, connections
+from django.utils import translation
 
 from initiatives.models import Initiative, Municipality, Route
 from rotas_import import applying, services
@@ -43,7 +44,8 @@ def test_it_never_duplicates_polos_when_two_staff_confirm_at_once(reference_data
     def confirm(record):
         try:
             start.wait()
-            services.confirm(record)
+            with translation.override("en"):  # each thread has its own active language
+                services.confirm(record)
             outcomes[record.pk] = "applied"
         except PlanError as exc:
             outcomes[record.pk] = str(exc)
