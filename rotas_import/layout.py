@@ -167,12 +167,9 @@ def polo_layouts(sheets: list[Sheet], issues: Issues, sheet_name: str | None = N
     return result
 
 
-def read_long(sheet: Sheet, header: Header, issues: Issues, result: Layout) -> str:
-    cols = header.columns
-    names = {key: header.names[position] for key, position in cols.items()}
-    places_key = "municipalities" if "municipalities" in cols else "municipality"
-    several = places_key == "municipalities"
-    last = {"route": "", "polo": "", "uf": "", "source": ""}
+def data_rows(sheet: Sheet, header: Header, issues: Issues, result: Layout):
+    """The rows below the header that hold something and keep to the cell limit, numbered as in
+    the spreadsheet; `result` counts every row read and every blank one skipped."""
     for index in range(header.index + 1, len(sheet.rows)):
         number = index + 1
         row = sheet.rows[index]
@@ -182,6 +179,16 @@ def read_long(sheet: Sheet, header: Header, issues: Issues, result: Layout) -> s
             continue
         if too_long(sheet, header, row, number, issues):
             continue
+        yield number, row
+
+
+def read_long(sheet: Sheet, header: Header, issues: Issues, result: Layout) -> str:
+    cols = header.columns
+    names = {key: header.names[position] for key, position in cols.items()}
+    places_key = "municipalities" if "municipalities" in cols else "municipality"
+    several = places_key == "municipalities"
+    last = {"route": "", "polo": "", "uf": "", "source": ""}
+    for number, row in data_rows(sheet, header, issues, result):
         route, polo, uf, source = (cell(row, cols.get(k)) for k in ("route", "polo", "uf", "source"))
         municipalities, codes = cell(row, cols.get(places_key)), cell(row, cols.get("code"))
         if not (polo or municipalities or codes or uf):
@@ -241,15 +248,7 @@ def read_wide(sheet: Sheet, header: Header, issues: Issues, result: Layout) -> s
         match = ROUTE_COLUMN.match(fold(written))
         if match and position not in cols.values():
             route_columns.append((position, written, match.group(1)))
-    for index in range(header.index + 1, len(sheet.rows)):
-        number = index + 1
-        row = sheet.rows[index]
-        result.read += 1
-        if not any(row):
-            result.skipped += 1
-            continue
-        if too_long(sheet, header, row, number, issues):
-            continue
+    for number, row in data_rows(sheet, header, issues, result):
         place = Place(cell(row, cols.get("municipality")), cell(row, cols.get("code")))
         uf = cell(row, cols.get("uf"))
         in_a_polo = False
