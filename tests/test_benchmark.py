@@ -1,17 +1,15 @@
 """The benchmark (benchmarks/run.py) and its synthetic catalogue; smoke tests, no timings."""
 
 import io
-import json
-import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from benchmarks.synthetic import SLUG_PREFIX, SOURCE_TEXT, RealDataError, generate, write_polos_file
 from initiatives.models import Initiative
+
+from .benchmark_scripts import run_benchmark
 
 ROOT = Path(__file__).resolve().parent.parent
 ENDPOINTS = {
@@ -21,20 +19,7 @@ ENDPOINTS = {
 
 
 def test_it_runs_the_benchmark_at_a_tiny_size_and_writes_json(tmp_path):
-    out = tmp_path / "bench.json"
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bench.sqlite3'}"  # never the suite's database
-    result = subprocess.run(
-        [sys.executable, "benchmarks/run.py", "--n", "200", "--repeat", "1", "--warmup", "0", "--json", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-
-    document = json.loads(out.read_text())
+    result, document = run_benchmark(tmp_path, "run.py", "--n", "200", "--repeat", "1", "--warmup", "0")
     run = document["runs"][0]
     assert run["meta"]["n"] == 200
     assert run["meta"]["database"] == "sqlite"
@@ -92,16 +77,9 @@ def test_it_writes_a_long_layout_polo_file(reference_data, tmp_path):
 
 
 def test_it_runs_the_load_test_briefly_and_stops_gunicorn(tmp_path):
-    out = tmp_path / "load.json"
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'load.sqlite3'}"
-    command = ["benchmarks/load.py", "--n", "100", "--clients", "2", "--seconds", "1", "--workers", "1"]
-    result = subprocess.run(
-        [sys.executable, *command, "--json", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    result, document = run_benchmark(
+        tmp_path, "load.py", "--n", "100", "--clients", "2", "--seconds", "1", "--workers", "1"
     )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-
-    document = json.loads(out.read_text())
     assert document["meta"]["workers"] == 1 and document["meta"]["n"] == 100
     assert document["mixed"]["requests"] > 0 and document["floor"]["requests"] > 0
     assert {"throughput_rps", "p50_ms", "p95_ms", "p99_ms", "errors"} <= set(document["floor"])
