@@ -2,7 +2,6 @@
 
 import io
 import socket
-from pathlib import Path
 
 import pytest
 
@@ -11,7 +10,6 @@ from initiatives.models import Initiative
 
 from .benchmark_scripts import run_benchmark
 
-ROOT = Path(__file__).resolve().parent.parent
 ENDPOINTS = {
     "floor", "home", "list", "list_filtered_search", "detail", "geojson_all", "geojson_filtered",
     "api_list", "csv_all", "import_polos",
