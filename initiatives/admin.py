@@ -142,7 +142,3 @@ class InitiativeAdmin(HistoryAdmin):
         ),  # fmt: skip
         (_("Staff"), {"fields": ("internal_notes", "created", "updated")}),
     ]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        form.instance.refresh_search_text()
