@@ -6,7 +6,7 @@ from django.utils import translation
 from initiatives.models import Initiative, Municipality, Region, Route
 from initiatives.text import fold
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_it_folds_case_accents_and_punctuation():
