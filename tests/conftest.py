@@ -86,3 +86,15 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the site's default language (pt-br), whatever an earlier test's
+    requests left active in this thread; tests that read English messages ask for `english`."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -15,7 +15,7 @@ from django.test import RequestFactory
 
 from catalogue.health import server_error
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["pt-br", "es", "en"]
 

@@ -11,7 +11,7 @@ from hub.models import Event, Interest, LibraryItem, News, Proposal, new_referen
 
 from .hub_fixtures import PDF_BYTES, PNG_BYTES
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_isolation")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_isolation", "english")]
 
 
 def test_it_folds_library_texts_into_the_search_index(make_library_item):

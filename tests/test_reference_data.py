@@ -4,7 +4,7 @@ from django.core.management import call_command
 from initiatives.models import Municipality, Program, Region, Route, Sector, Theme
 from initiatives.reference import country_points, load_reference_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_it_loads_brazil_with_ibge_codes_and_points(reference_data):
