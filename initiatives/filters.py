@@ -38,7 +38,17 @@ def lac_country_choices() -> list[tuple[str, str]]:
     return sorted(((code, countries.name(code)) for code in lac_country_codes()), key=lambda choice: fold(choice[1]))
 
 
-class CountryFilter(django_filters.MultipleChoiceFilter):
+class ColumnChoiceFilter(django_filters.MultipleChoiceFilter):
+    """Values of one column of the initiative itself: no join, so no duplicate rows to remove.
+    (django-filter adds DISTINCT over every selected column by default: at 100,000 rows that
+    doubled the cost of a filtered list.)"""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+
+class CountryFilter(ColumnChoiceFilter):
     # field_class is a class attribute in django-filter: passing it as a keyword breaks the form.
     field_class = UpperMultipleChoiceField
 
@@ -108,7 +118,7 @@ class InitiativeFilterSet(django_filters.FilterSet):
         label=_("Region"),
         method=through_filter("regions", "region"),
     )
-    kind = django_filters.MultipleChoiceFilter(choices=Initiative.Kind.choices, label=_("Kind"))
+    kind = ColumnChoiceFilter(choices=Initiative.Kind.choices, label=_("Kind"))
     sector = TermFilter(
         queryset=Sector.objects.all(),
         to_field_name="slug",
