@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django_countries import countries
 from .cache import versioned_key
 from .filters import InitiativeFilterSet
 from .models import Initiative, Program, Region, Route, Sector, Theme
+from .pagination import CachedCountPaginator
 from .text import fold
 
 PAGE_SIZE = 24
@@ -153,7 +153,7 @@ def _drop_invalid(filterset, params: QueryDict) -> tuple[QueryDict, list[str]]:
 
 def paginate(queryset, page_param: str | None):
     """The requested page, or the nearest one with a notice: page=abc and page=999 never fail."""
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = CachedCountPaginator(queryset, PAGE_SIZE)
     if page_param in (None, ""):
         return paginator.page(1), None
     try:

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from ..filters import InitiativeFilterSet
 from ..models import Initiative, Municipality, Program, Region, Route, Sector, Theme
+from ..pagination import CachedCountPaginator
 from ..reference import lac_country_codes
 from ..text import fold
 from . import exports
@@ -67,6 +68,7 @@ class LanguageMixin:
 
 
 class InitiativePagination(PageNumberPagination):
+    django_paginator_class = CachedCountPaginator  # the total is counted once per catalogue version
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
