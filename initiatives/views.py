@@ -1,5 +1,6 @@
 """Public pages. Thin: parameters go through browse.select() and the one FilterSet."""
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -8,11 +9,13 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from . import browse
+from .cache import versioned_key
 from .models import Initiative, Municipality, Route, Theme
 from .similarity import explain_similarity
 
 SIMILAR_ON_DETAIL = 6
 SIMILAR_PAGE_SIZE = 48
+SIMILAR_CACHE_SECONDS = 60 * 60
 OG_LOCALES = {"pt-br": "pt_BR", "es": "es_419", "en": "en_GB"}
 
 
@@ -86,9 +89,7 @@ def _published_with_everything():
 
 def initiative_detail(request, slug):
     initiative = get_object_or_404(_published_with_everything(), slug=slug)
-    similar = list(
-        Initiative.objects.published().similar_to(initiative).select_related("route")[: SIMILAR_ON_DETAIL + 1]
-    )
+    similar = similar_on_detail(initiative)
     context = {
         "initiative": initiative,
         "og_locale": OG_LOCALES.get(get_language(), "pt_BR"),
@@ -96,6 +97,22 @@ def initiative_detail(request, slug):
         "more_similar": len(similar) > SIMILAR_ON_DETAIL,
     }
     return render(request, "initiatives/detail.html", context)
+
+
+def similar_on_detail(initiative) -> list:
+    """The first similar initiatives (one more, to know whether to offer "all"). Ranking them reads
+    every initiative sharing a sector or theme (tens of thousands at 100,000): the ranking is kept
+    per catalogue version, so a page costs that once per change, then one query by key."""
+    key = versioned_key("similar", initiative.pk)
+    ids = cache.get(key)
+    if ids is None:
+        ranked = Initiative.objects.published().similar_to(initiative)[: SIMILAR_ON_DETAIL + 1]
+        ids = list(ranked.values_list("pk", flat=True))
+        cache.set(key, ids, SIMILAR_CACHE_SECONDS)
+    if not ids:
+        return []
+    found = Initiative.objects.published().select_related("route").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def similar(request, slug):

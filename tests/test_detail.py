@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import Initiative, Municipality, Route
+from initiatives.views import similar_on_detail
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,19 @@ def test_it_suggests_similar_initiatives_from_other_countries_first(client, make
     assert similar == ["Z Cacao Ecuador", "M Mercados Perú", "A Cacau Pará"]
 
 
+def test_it_ranks_similar_initiatives_once_per_catalogue_version(make_initiative, polo):
+    make_initiative(name="Z Cacao Ecuador", country="EC", sectors=["cocoa"])
+    assert [i.name for i in similar_on_detail(polo)] == ["Z Cacao Ecuador"]
+
+    with CaptureQueriesContext(connection) as again:
+        assert [i.name for i in similar_on_detail(polo)] == ["Z Cacao Ecuador"]
+    assert len(again) == 1  # the ranked initiatives, by key: no ranking over the catalogue
+    assert "other_country" not in again[0]["sql"]
+
+    make_initiative(name="A Cacao Perú", country="PE", sectors=["cocoa"])  # a change: ranked afresh
+    assert [i.name for i in similar_on_detail(polo)] == ["A Cacao Perú", "Z Cacao Ecuador"]
+
+
 def test_it_explains_why_initiatives_are_similar_on_their_own_page(client, make_initiative, polo):
     make_initiative(name="Cacao Ecuador", country="EC", sectors=["cocoa"], themes=["sustainability"])
     make_initiative(name="Cacau Bahia", country="BR", sectors=["cocoa"])
@@ -124,6 +138,7 @@ def test_it_shows_a_detail_page_with_a_constant_number_of_queries(client, make_i
         assert len(client.get(url + "similar/").context["results"]) == 16
     # The same, then the similar initiatives with their sectors and themes.
     assert len(few_similar) == len(many_similar) == 8
-    # The initiative with its programme and Rota, 4 prefetches (municipalities with their regions), similar.
-    assert len(few) == len(many) == 6
+    # The initiative with its programme and Rota, 4 prefetches (municipalities with their regions), the
+    # similar ones ranked (cached per catalogue version, each change here makes a new one) and fetched.
+    assert len(few) == len(many) == 7
     assert Initiative.objects.published().count() == 17
