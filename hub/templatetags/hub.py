@@ -6,7 +6,6 @@ from django.utils.translation import get_language
 
 from initiatives.cache import versioned_key
 
-from ..forms import InterestForm
 from ..models import Event, LibraryItem, News
 
 register = template.Library()
@@ -38,8 +37,3 @@ def theme_panels(theme):
         "events": Event.objects.published().on_theme(theme).upcoming()[:THEME_ITEMS],
         "news": News.objects.published().on_theme(theme).latest_first()[:THEME_ITEMS],
     }
-
-
-@register.simple_tag
-def interest_form():
-    return InterestForm(auto_id="interest_%s")  # ids that cannot clash with the host page's
