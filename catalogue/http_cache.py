@@ -9,13 +9,22 @@ and `Vary: Accept-Language, Cookie`. A conditional request whose validator still
 Anything tied to one visitor is never shared: a logged-in user, a page that embeds a CSRF token
 (any form), a modified session, pending messages or a response setting a cookie all get
 `Cache-Control: private, no-store`. A view that sets its own Cache-Control or ETag is left alone.
+
+The app servers keep those public pages too: a GET that was marked public is stored in the cache
+(Redis when REDIS_URL is set, shared by every server) under the same identity as its ETag plus the
+host and scheme, for PUBLIC_PAGE_CACHE_SECONDS, and the next anonymous visitor without a session
+gets it without the view running. An edit bumps the catalogue version, so it is never served stale.
 """
 
 import hashlib
 import re
+from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
@@ -27,17 +36,48 @@ EXCLUDED_PATHS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?(?:admin|i18n)/")
 SAFE_METHODS = ("GET", "HEAD")
 
 
+def _identity(request, version: str) -> str:
+    """What a public page depends on: the catalogue, the deploy, the language, the path and the
+    day (pages list upcoming events: one that has ended moves to the past at midnight)."""
+    today = timezone.localdate().isoformat()
+    return "|".join([version, settings.RELEASE, get_language() or "", today, request.get_full_path()])
+
+
 def validators(request) -> tuple[str, int | None]:
     """(weak ETag, Last-Modified timestamp) of the public version of this page."""
     version = catalogue_version()
-    key = "|".join([version, settings.RELEASE, get_language() or "", request.get_full_path()])
-    digest = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+    digest = hashlib.blake2b(_identity(request, version).encode(), digest_size=12).hexdigest()
     etag = f'W/"{digest}"'
     try:
-        last_modified = int(version) // 1_000_000_000  # versions are time.time_ns() strings
+        changed = int(version) // 1_000_000_000  # versions are time.time_ns() strings
     except ValueError:
-        last_modified = None
-    return etag, last_modified
+        return etag, None
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min)).timestamp()
+    return etag, max(changed, int(midnight))
+
+
+def page_key(request) -> str:
+    # Host and scheme too: pages hold absolute links (canonical, og:url, the API's URLs).
+    identity = "|".join([_identity(request, catalogue_version()), request.scheme, request.get_host()])
+    return "page:" + hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
+
+
+def stored_page(request) -> HttpResponse | None:
+    stored = cache.get(page_key(request))
+    if stored is None:
+        return None
+    content, headers = stored
+    return HttpResponse(content, headers=headers)
+
+
+def store_page(request, response) -> None:
+    """Keep a public response for the next anonymous visitor, unless it is streamed, too big, or
+    embeds this request's CSP nonce (an inline script allowed for this response only)."""
+    if request.method != "GET" or response.streaming or getattr(request, "_csp_nonce", None):
+        return
+    if len(response.content) > settings.PUBLIC_PAGE_CACHE_MAX_BYTES:
+        return
+    cache.set(page_key(request), (response.content, dict(response.items())), settings.PUBLIC_PAGE_CACHE_SECONDS)
 
 
 MESSAGES_COOKIE = CookieStorage.cookie_name
@@ -77,6 +117,9 @@ class PublicCacheMiddleware:
             if not_modified is not None and not_modified.status_code == 304:
                 self._mark_public(not_modified, etag, last_modified)
                 return not_modified
+        page_cache = applies and settings.PUBLIC_PAGE_CACHE_SECONDS > 0 and not _carries_visitor_state(request)
+        if page_cache and (stored := stored_page(request)) is not None:
+            return stored
 
         response = self.get_response(request)
         if not applies or response.status_code != 200:
@@ -90,6 +133,8 @@ class PublicCacheMiddleware:
             return self._not_modified_or(request, response, etag, None) if conditional and etag else response
         etag, last_modified = validators(request)
         self._mark_public(response, etag, last_modified)
+        if page_cache:
+            store_page(request, response)
         # Reached with a condition only by a visitor with a session cookie and nothing personal here.
         return self._not_modified_or(request, response, etag, last_modified) if conditional else response
 

@@ -156,11 +156,17 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "catalogue",
+            # Rendered pages live here too (below): room for a thousand, tens of MB at most.
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", "1000")},
         }
     }
 # Anonymous public GET pages carry an ETag and `Cache-Control: public, max-age=…` so that a
 # proxy or CDN may serve them (catalogue.http_cache). RELEASE changes every ETag on a deploy.
 PUBLIC_CACHE_MAX_AGE = envint("PUBLIC_CACHE_MAX_AGE", "60")
+# The same pages, rendered once per catalogue version and kept in the cache above for anonymous
+# visitors: a list or detail page then costs what the bare view costs. 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", "600")
+PUBLIC_PAGE_CACHE_MAX_BYTES = envint("PUBLIC_PAGE_CACHE_MAX_BYTES", "1000000")  # bigger pages are not kept
 RELEASE = os.getenv("RELEASE", "")
 # --- end cache ----------------------------------------------------------------------------
 

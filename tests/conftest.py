@@ -77,6 +77,16 @@ def private_media(settings, tmp_path):
     return settings.PRIVATE_MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the database is rolled back after every test, so a
+    catalogue version, a count or a rendered page left by an earlier test would describe rows
+    that no longer exist."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def english(settings):
     """Run the test in English: the default language (pt-br) now has a catalogue, so tests that

@@ -1,4 +1,4 @@
-"""Views that use per-visitor state, for tests/test_http_cache.py."""
+"""Views that use per-visitor state, for tests/test_http_cache.py and tests/test_page_cache.py."""
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -39,6 +39,27 @@ def plain(request):
     return HttpResponse("public")
 
 
+RENDERED = []
+
+
+def counted(request):
+    """Says how many times a view has run, so a test sees whether the page cache answered."""
+    RENDERED.append(request.get_full_path())
+    response = HttpResponse(f"rendered {len(RENDERED)} times", content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+def with_nonce(request):
+    RENDERED.append(request.get_full_path())
+    return HttpResponse(f'<script nonce="{request.csp_nonce}">1</script>')
+
+
+def big(request):
+    RENDERED.append(request.get_full_path())
+    return HttpResponse("x" * 2000)
+
+
 urlpatterns = [
     path("t/form/", with_form),
     path("t/message/", with_message),
@@ -46,5 +67,8 @@ urlpatterns = [
     path("t/own-policy/", own_policy),
     path("t/own-etag/", own_etag),
     path("t/plain/", plain),
+    path("t/counted/", counted),
+    path("t/nonce/", with_nonce),
+    path("t/big/", big),
     *project_urlpatterns,
 ]

@@ -1,6 +1,9 @@
 """Anonymous public pages are cacheable by a proxy; nothing personal ever is (catalogue.http_cache)."""
 
+from datetime import date
+
 import pytest
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +50,18 @@ def test_it_changes_the_etag_when_the_catalogue_changes(client, make_initiative)
     response = client.get("/en/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert response["ETag"] != etag
+
+
+def test_it_changes_the_validators_when_the_day_changes(client, reference_data, monkeypatch):
+    # Pages list upcoming events: an event that ended yesterday must not be served from a cache today.
+    first = client.get("/en/")
+    monkeypatch.setattr(timezone, "localdate", lambda: date(2099, 1, 2))
+
+    response = client.get("/en/", HTTP_IF_NONE_MATCH=first["ETag"], HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert response.status_code == 200
+    assert response["ETag"] != first["ETag"]
+    assert response["Last-Modified"] == "Fri, 02 Jan 2099 03:00:00 GMT"  # midnight in São Paulo
 
 
 def test_it_gives_each_language_and_query_its_own_etag(client, reference_data):
