@@ -115,6 +115,16 @@ class Bench:
         result["cache_control"] = first.headers.get("cache-control")
         return result
 
+    def page(self, path) -> dict:
+        """A public page as visitors get it (rendered once per catalogue version, then served from
+        the cache), and cold: the first request after a change, with every cache empty for it."""
+        from initiatives.cache import bump_catalogue_version
+
+        warm = self.endpoint(path)
+        if warm["status"] == "ok":
+            warm["cold"] = self.endpoint(path, before=bump_catalogue_version)
+        return warm
+
     def peak_memory(self, path) -> dict:
         tracemalloc.start()
         try:
@@ -197,15 +207,15 @@ class Bench:
         heavy = min(self.args.repeat, HEAVY_REPEAT)
         results = {
             "floor": self.endpoint(FLOOR_PATH),
-            "home": self.endpoint(f"/{LANG}/"),
-            "list": self.endpoint(f"/{LANG}/initiatives/"),
-            "list_filtered_search": self.endpoint(f"/{LANG}/initiatives/?country=BR&sector=fruit-growing&q=sao"),
-            "detail": self.endpoint(f"/{LANG}/initiatives/{slug}/"),
+            "home": self.page(f"/{LANG}/"),
+            "list": self.page(f"/{LANG}/initiatives/"),
+            "list_filtered_search": self.page(f"/{LANG}/initiatives/?country=BR&sector=fruit-growing&q=sao"),
+            "detail": self.page(f"/{LANG}/initiatives/{slug}/"),
             "geojson_all": self.geojson("geojson_all", "/api/initiatives.geojson"),
             "geojson_filtered": self.geojson(
                 "geojson_filtered", "/api/initiatives.geojson?country=BR&sector=beekeeping"
             ),
-            "api_list": self.endpoint("/api/initiatives/"),
+            "api_list": self.page("/api/initiatives/"),
             "csv_all": self.endpoint("/api/initiatives.csv", repeat=heavy),
         }
         home = results["home"]

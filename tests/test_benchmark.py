@@ -26,8 +26,12 @@ def test_it_runs_the_benchmark_at_a_tiny_size_and_writes_json(tmp_path):
     for name in ("floor", "home", "detail"):  # the others may not exist yet: "missing", never a crash
         assert run["results"][name]["status"] == "ok", name
         assert run["results"][name]["median_ms"] > 0 and run["results"][name]["queries"] >= 0
+    for name in ("home", "list", "list_filtered_search", "detail", "api_list"):
+        page = run["results"][name]
+        # Repeats come from the page cache; "cold" is the first request after a change.
+        assert page["queries"] == 0 and page["cold"]["status"] == "ok" and page["cold"]["queries"] > 0, name
     assert {t["result"] for t in document["targets"]} <= {"PASS", "FAIL", "missing"}
-    assert "× floor" in result.stdout
+    assert "× floor" in result.stdout and "list cold" in result.stdout
 
 
 def test_it_generates_marked_initiatives_with_their_relations(reference_data):
