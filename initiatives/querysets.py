@@ -6,15 +6,19 @@ from .text import fold, search_terms
 
 # Facet name (the query-string parameter) -> the field whose values it counts, in the same
 # spelling as the parameter's values (codes and slugs), so counts and links line up.
+# One value per initiative: a column, or a foreign key's slug.
 FACET_FIELDS = {
     "country": "country",
-    "region": "regions__code",
     "kind": "kind",
-    "sector": "sectors__slug",
-    "theme": "themes__slug",
     "program": "program__slug",
     "route": "route__slug",
     "status": "status",
+}
+# Several values per initiative: the relation, and the term's field on its through table.
+FACET_RELATIONS = {
+    "region": ("regions", "region__code"),
+    "sector": ("sectors", "sector__slug"),
+    "theme": ("themes", "theme__slug"),
 }
 
 
@@ -81,10 +85,21 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
 
     def facet_counts(self, facet: str) -> dict[str, int]:
         """How many of these initiatives carry each value of a facet, in one grouped query:
-        {'BR': 12, 'CO': 3} for 'country', {'rota-do-mel': 4} for 'route'…"""
-        field = FACET_FIELDS[facet]
-        rows = self.order_by().values(field).annotate(n=Count("pk", distinct=True)).values_list(field, "n")
-        return {key: n for key, n in rows if key not in (None, "")}
+        {'BR': 12, 'CO': 3} for 'country', {'rota-do-mel': 4} for 'route'…
+
+        Without COUNT(DISTINCT): a single-valued field counts each initiative once anyway, and a
+        many-valued one is counted on its through table, where each (initiative, term) pair is
+        unique. At 100,000 initiatives the DISTINCT made the list's facets take a second."""
+        if facet in FACET_RELATIONS:
+            from .models import Initiative
+
+            relation, field = FACET_RELATIONS[facet]
+            through = getattr(Initiative, relation).through.objects
+            rows = through.filter(initiative_id__in=self.order_by().values("pk")).values(field).annotate(n=Count("*"))
+        else:
+            field = FACET_FIELDS[facet]
+            rows = self.order_by().values(field).annotate(n=Count("*"))
+        return {key: n for key, n in rows.values_list(field, "n") if key not in (None, "")}
 
     def headline_figures(self) -> dict[str, int]:
         """The home page's figures in one query: initiatives, countries, firms or producers, Rotas polos."""
