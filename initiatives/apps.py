@@ -9,4 +9,4 @@ class InitiativesConfig(AppConfig):
 
     def ready(self):
         # Admin autodiscovery is off (see settings: django-leaflet's admin needs GDAL).
-        from . import admin, signals  # noqa: F401
+        from . import admin, checks, signals  # noqa: F401

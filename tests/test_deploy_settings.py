@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "catalogue.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://catalogue.example.org",
     "ADMIN_URL": "staff-entrance/",
+    "REDIS_URL": "redis://cache.internal:6379/0",  # not contacted by the checks
 }
 
 
@@ -38,6 +39,13 @@ def test_it_fails_the_deployment_checks_when_https_is_switched_off():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV, SECURE_SSL_REDIRECT="0")
     assert result.returncode != 0
     assert "security.W008" in result.stderr + result.stdout
+
+
+def test_it_warns_when_each_worker_would_keep_its_own_cache():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "REDIS_URL"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env, REDIS_URL="")
+    assert result.returncode != 0
+    assert "initiatives.W001" in result.stderr + result.stdout and "REDIS_URL" in result.stderr + result.stdout
 
 
 def test_it_serves_the_admin_at_the_path_the_setting_names():
