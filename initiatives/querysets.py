@@ -80,7 +80,7 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         return self.filter(latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon)
 
     def with_vocabularies(self):
-        """What a list or an export shows of each row, loaded in a constant number of queries."""
+        """What a list or the API shows of each row, loaded in a constant number of queries."""
         return self.select_related("program", "route").prefetch_related("sectors", "themes", "regions")
 
     def facet_counts(self, facet: str) -> dict[str, int]:

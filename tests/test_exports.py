@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from initiatives.api import exports
 from initiatives.api.exports import COLUMNS, export_filename, neutralise
-from initiatives.models import Municipality
+from initiatives.models import Municipality, Sector
 
 from .throttle import fresh_throttle_counts  # noqa: F401  (autouse)
 
@@ -225,3 +226,42 @@ def test_it_streams_in_chunks_with_a_constant_number_of_queries(client, make_ini
     many = export_queries()
     assert (few[0], many[0]) == (3, 33)
     assert many[1] == few[1]
+
+
+def test_it_keeps_each_row_with_its_relations_across_chunks(client, make_initiative, rota_do_mel, monkeypatch):
+    fortaleza, sobral = Municipality.objects.filter(code__in=["2304400", "2312908"]).order_by("name")
+    for n, (region, place, sector) in enumerate(
+        [("BR-CE", fortaleza, "beekeeping"), ("BR-PI", sobral, "dairy"), ("BR-CE", sobral, "fruit-growing")] * 3
+    ):
+        make_initiative(
+            name=f"Polo {n}", slug=f"polo-{n}", country="BR", regions=[region], municipalities=[place],
+            sectors=[sector], themes=["market-access"] if n % 2 else [], route=rota_do_mel if n % 3 else None,
+        )  # fmt: skip
+    whole = read_csv(client.get("/api/initiatives.csv?lang=en&ordering=-name"))
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)  # five chunks, the last one short
+
+    def export():
+        with CaptureQueriesContext(connection) as queries:
+            rows = read_csv(client.get("/api/initiatives.csv?lang=en&ordering=-name"))
+        return rows, len(queries)
+
+    chunked, queries = export()
+    assert chunked == whole
+    assert [row["slug"] for row in chunked] == api_slugs(client, "ordering=-name")
+    first = chunked[0]
+    assert (first["slug"], first["region_codes"], first["municipalities"]) == ("polo-8", "BR-CE", "Sobral")
+    assert (first["sector"], first["route"]) == ("Fruit growing", "Honey Route")
+    # One query per relation and chunk: a sixth chunk costs four more.
+    make_initiative(name="Polo 90", slug="polo-90", country="BR")
+    make_initiative(name="Polo 91", slug="polo-91", country="BR")
+    assert export()[1] == queries + 4
+
+
+def test_it_names_a_term_created_while_an_export_runs(reference_data):
+    from django.utils import translation
+
+    with translation.override("en"):
+        names = exports.TermNames(Sector)
+        created = Sector.objects.create(name="Cacau", language="pt-br", name_en="Cocoa beans", slug="new-cocoa")
+        assert names[created.pk] == "Cocoa beans"
+        assert names[0] == ""  # gone meanwhile: an empty name rather than a broken file

@@ -45,11 +45,26 @@ def test_it_returns_a_valid_feature_collection_with_longitude_first(client, make
         "name": "Cluster Lácteo de Nariño",
         "kind": "cluster",
         "country": "CO",
-        "country_name": "Colombia",
         "territory": "Pasto",
         "precision": "exact",
-        "url": "http://testserver/en/initiatives/lacteo-narino/",
     }
+    # Stated once for all the features rather than in each.
+    assert collection["url_template"] == "http://testserver/en/initiatives/{slug}/"
+    assert collection["country_names"] == {"CO": "Colombia"}
+
+
+def page_url(collection, feature) -> str:
+    return collection["url_template"].replace("{slug}", feature["properties"]["slug"])
+
+
+def test_it_names_each_country_of_its_features_once(client, make_initiative):
+    make_initiative(slug="a", country="BR")
+    make_initiative(slug="b", country="BR")
+    make_initiative(slug="c", country="MX")
+    make_initiative(slug="nowhere", country="AR", latitude=None, longitude=None)
+    assert geojson(client, "lang=es")["country_names"] == {"BR": "Brasil", "MX": "México"}
+    assert geojson(client, "lang=en&country=MX")["country_names"] == {"MX": "Mexico"}
+    assert geojson(client, "lang=en&country=UY")["country_names"] == {}
 
 
 def test_it_is_compact_utf8_json(client, make_initiative):
@@ -63,18 +78,20 @@ def test_it_is_compact_utf8_json(client, make_initiative):
 def test_it_localises_names_and_links_to_the_requested_language(client, make_initiative):
     make_initiative(name="Polo do Mel", language="pt-br", name_es="Polo de la Miel", slug="mel")
     make_initiative(name="Polo do Leite", language="pt-br", slug="leite")
-    features = {f["properties"]["slug"]: f["properties"] for f in geojson(client, "lang=es")["features"]}
-    assert features["mel"]["name"] == "Polo de la Miel"
-    assert features["leite"]["name"] == "Polo do Leite"  # no Spanish name: the original
-    assert features["mel"]["url"].endswith("/es/initiatives/mel/")
+    collection = geojson(client, "lang=es")
+    features = {f["properties"]["slug"]: f for f in collection["features"]}
+    assert features["mel"]["properties"]["name"] == "Polo de la Miel"
+    assert features["leite"]["properties"]["name"] == "Polo do Leite"  # no Spanish name: the original
+    assert page_url(collection, features["mel"]) == "http://testserver/es/initiatives/mel/"
     assert geojson(client, "lang=pt-br")["features"][0]["properties"]["name"] == "Polo do Leite"
 
 
 def test_it_takes_the_language_from_the_request_without_lang(client, make_initiative):
     make_initiative(name="Polo do Mel", language="pt-br", name_en="Honey polo", slug="mel")
-    [feature] = geojson(client, headers={"Accept-Language": "en"})["features"]
+    collection = geojson(client, headers={"Accept-Language": "en"})
+    [feature] = collection["features"]
     assert feature["properties"]["name"] == "Honey polo"
-    assert "/en/initiatives/mel/" in feature["properties"]["url"]
+    assert page_url(collection, feature) == "http://testserver/en/initiatives/mel/"
 
 
 def test_it_excludes_drafts(client, make_initiative):
@@ -264,3 +281,16 @@ def test_it_sends_the_cached_gzip_to_clients_that_accept_it(client, make_initiat
     assert again.content == zipped.content
     not_modified = client.get(f"{URL}?lang=en", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped["ETag"]})
     assert not_modified.status_code == 304
+
+
+def test_it_never_serves_a_body_cached_in_an_earlier_shape(client, make_initiative):
+    import hashlib
+
+    from initiatives.cache import versioned_key
+
+    make_initiative(slug="fresh")
+    # The key the code before url_template and country_names used: a deploy must not serve its body.
+    earlier = versioned_key("geojson", "en", "testserver", hashlib.sha256(b"").hexdigest())
+    cache.set(earlier, b'{"type":"FeatureCollection","features":[],"unlocated":0}')
+    collection = geojson(client, "lang=en")
+    assert slugs(collection) == ["fresh"] and "url_template" in collection

@@ -100,8 +100,7 @@ def test_the_map_data_api_and_exports_carry_markup_as_data(client, hostile):
     assert geojson["Content-Type"].startswith("application/")
     names = [f["properties"]["name"] for f in json.loads(geojson.content)["features"]]
     assert f"Cluster {ATTACKS}" in names  # data: the map's script writes it as text (see below)
-    for feature in json.loads(geojson.content)["features"]:
-        assert feature["properties"]["url"].startswith(("http://", "https://", "/"))
+    assert json.loads(geojson.content)["url_template"].startswith(("http://", "https://", "/"))
 
     api = client.get("/api/initiatives/", HTTP_ACCEPT="application/json")
     assert api["Content-Type"].startswith("application/json")
@@ -121,7 +120,8 @@ def test_the_map_script_writes_popups_as_text():
     popup = source[source.index("popupContent = function") : source.index("prototype.marker")]
     assert "innerHTML" not in popup and "bindPopup(p." not in source
     assert "textContent = text" in source  # element() writes text, never markup
-    assert re.search(r"link\.href = p\.url;", popup)  # the server-built detail address only
+    assert re.search(r"link\.href = this\.pageUrl\(p\);", popup)  # the server-built detail address only
+    assert 'this.urlTemplate.replace("{slug}", encodeURIComponent(p.slug))' in source  # the slug cannot escape it
     for script in (Path(settings.BASE_DIR) / "static" / "js").glob("*.js"):
         text = script.read_text()
         assigned = re.findall(r"\.innerHTML\s*=(?!=)", text)

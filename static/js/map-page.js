@@ -90,10 +90,10 @@
     var p = marker.feature.properties;
     var item = document.createElement("li");
     var link = document.createElement("a");
-    link.href = p.url;
+    link.href = catalogueMap.pageUrl(p);
     link.textContent = p.name;
     item.appendChild(link);
-    var facts = [catalogueMap.kindNames[p.kind] || p.kind, p.country_name];
+    var facts = [catalogueMap.kindNames[p.kind] || p.kind, catalogueMap.countryName(p)];
     var precision = catalogueMap.precisionLabel(p.precision);
     if (precision) facts.push(precision);
     var meta = document.createElement("span");

@@ -42,6 +42,8 @@
     this.loads = 0;
     this.markers = [];
     this.unlocated = 0;
+    this.urlTemplate = "";
+    this.countryNames = {};
     this.readLegend(container);
 
     var center = (data.center || "-15,-65").split(",").map(Number);
@@ -106,14 +108,24 @@
     return this.isApproximate(precision) ? this.label("precision" + precision.charAt(0).toUpperCase() + precision.slice(1)) : "";
   };
 
+  /* A feature's page and its country's name: the GeoJSON states them once for all its features
+     (url_template with a {slug} placeholder, country_names by code) rather than in each one. */
+  CatalogueMap.prototype.pageUrl = function (p) {
+    return this.urlTemplate.replace("{slug}", encodeURIComponent(p.slug));
+  };
+
+  CatalogueMap.prototype.countryName = function (p) {
+    return this.countryNames[p.country] || p.country;
+  };
+
   CatalogueMap.prototype.popupContent = function (p) {
     var box = element("div", "map-popup");
     var title = element("p", "map-popup__name");
     var link = element("a", "", p.name);
-    link.href = p.url;
+    link.href = this.pageUrl(p);
     title.appendChild(link);
     box.appendChild(title);
-    box.appendChild(element("p", "map-popup__meta", [this.kindNames[p.kind] || p.kind, p.country_name].join(" · ")));
+    box.appendChild(element("p", "map-popup__meta", [this.kindNames[p.kind] || p.kind, this.countryName(p)].join(" · ")));
     if (p.territory) box.appendChild(element("p", "map-popup__territory", p.territory));
     var precision = this.precisionLabel(p.precision);
     if (precision) box.appendChild(element("p", "map-popup__approximate", precision));
@@ -235,6 +247,8 @@
     this.map.addLayer(this.cluster);
     this.markers = markers;
     this.unlocated = collection.unlocated || 0;
+    this.urlTemplate = collection.url_template || "";
+    this.countryNames = collection.country_names || {};
 
     if (markers.length === 1 && this.mode === "detail") {
       var only = features[0].properties.precision;
@@ -288,17 +302,20 @@
     this.el.dispatchEvent(new CustomEvent("catalogue-map:ready", { detail: { map: this } }));
   };
 
-  CatalogueMap.prototype.pointFeature = function () {
+  /* A detail page's own initiative, from the element's data-*, in the GeoJSON endpoint's shape. */
+  CatalogueMap.prototype.pointCollection = function () {
     var d = this.el.dataset;
     var point = d.point.split(",").map(Number);
-    return {
+    var countryNames = {};
+    countryNames[d.country] = d.countryName;
+    var feature = {
       type: "Feature",
       geometry: { type: "Point", coordinates: point },
       properties: {
-        slug: d.slug, name: d.name, kind: d.kind, country_name: d.countryName,
-        territory: d.territory, precision: d.precision, url: d.url,
+        slug: d.slug, name: d.name, kind: d.kind, country: d.country, territory: d.territory, precision: d.precision,
       },
     };
+    return { type: "FeatureCollection", url_template: d.urlTemplate, country_names: countryNames, features: [feature] };
   };
 
   function start(el) {
@@ -307,7 +324,7 @@
     var catalogueMap = new CatalogueMap(el);
     el.catalogueMap = catalogueMap;
     if (el.dataset.point) {
-      catalogueMap.draw({ type: "FeatureCollection", features: [catalogueMap.pointFeature()] });
+      catalogueMap.draw(catalogueMap.pointCollection());
     } else {
       // The full map starts from the filters in the page's URL; the preview shows everything.
       catalogueMap.load(catalogueMap.mode === "full" ? window.location.search.slice(1) : "");
