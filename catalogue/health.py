@@ -11,6 +11,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, Operation
 from django.db.migrations.loader import MigrationLoader
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
@@ -82,6 +83,14 @@ class DatabaseUnavailableMiddleware:
             logger.error("Database unavailable while serving %s", request.path, exc_info=exception)
             return unavailable_response()
         return None
+
+
+def page_not_found(request, exception, template_name="404.html"):
+    """handler404: under /api/ a JSON body, as the API documents its 404s (an address no route
+    matches, e.g. a slug with a newline, would otherwise get the HTML page); elsewhere the page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": gettext("No published initiative or page with this address.")}, status=404)
+    return defaults.page_not_found(request, exception, template_name)
 
 
 def server_error(request, template_name="500.html"):

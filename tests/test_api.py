@@ -304,11 +304,22 @@ def test_it_allows_cross_origin_reads_of_the_api_only(client, catalogue):
     assert "Access-Control-Allow-Origin" not in page
 
 
-@pytest.mark.parametrize("slug", ["not%20a%20slug", "%C2%84", "a/b", "%00"])
+@pytest.mark.parametrize("slug", ["not%20a%20slug", "%C2%84", "a/b", "%00", "%0A", "a%0Ab"])
 def test_it_answers_json_404_for_any_missing_initiative(client, catalogue, slug):
     response = client.get(f"/api/initiatives/{slug}/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.usefixtures("english")
+def test_it_answers_json_404_for_any_address_under_the_api_and_html_elsewhere(client):
+    # A newline matches no route at all (schemathesis found it): the handler, not a view, answers.
+    for url in ("/api/nothing-here/", "/api/initiatives/a%0Ab/"):
+        response = client.get(url)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json", url
+        assert response.json() == {"detail": "No published initiative or page with this address."}
+    page = client.get("/en/nothing-here/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
 
 
 @pytest.mark.parametrize(
