@@ -210,6 +210,19 @@ def test_it_answers_head_without_building_the_file(client, catalogue):
     assert len(queries) == 1  # the countries for the file name; no rows read
 
 
+def test_it_sends_the_header_before_reading_a_row(client, catalogue):
+    response = client.get("/api/initiatives.csv")
+    chunks = iter(response.streaming_content)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = next(chunks)
+
+    assert first.decode("utf-8-sig") == ",".join(COLUMNS) + "\r\n"
+    assert len(queries) == 0  # the client has its first bytes before the database sorts the selection
+    rows = list(csv.DictReader(io.StringIO((first + b"".join(chunks)).decode("utf-8-sig"))))
+    assert rows and rows == read_csv(client.get("/api/initiatives.csv"))
+
+
 def test_it_streams_in_chunks_with_a_constant_number_of_queries(client, make_initiative, rota_do_mel):
     fortaleza = Municipality.objects.get(code="2304400")
 

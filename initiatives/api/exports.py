@@ -138,9 +138,14 @@ class _Echo:
 
 
 def csv_chunks(rows: Iterable[list]) -> Iterator[bytes]:
-    """UTF-8 with a byte-order mark (Excel then reads accents right), a few hundred lines per chunk."""
+    """UTF-8 with a byte-order mark (Excel then reads accents right), a few hundred lines per chunk.
+    The header goes out on its own first, before a row is read: the download starts at once while
+    the database sorts the selection (at 100,000 rows that takes a few hundred milliseconds)."""
     writer = csv.writer(_Echo())
-    lines = ["\ufeff"]
+    rows = iter(rows)
+    header = next(rows, None)
+    yield ("\ufeff" + (writer.writerow(header) if header is not None else "")).encode()
+    lines = []
     for row in rows:
         lines.append(writer.writerow([neutralise(value) for value in row]))
         if len(lines) >= LINES_PER_WRITE:
