@@ -226,9 +226,11 @@ class Bench:
             "csv_all": self.endpoint("/api/initiatives.csv", repeat=heavy),
         }
         home = results["home"]
-        if home["status"] == "ok" and home.get("etag"):
+        # The cold rows bumped the catalogue version since: ask for the current ETag.
+        etag = self.client.get(f"/{LANG}/").headers.get("etag") if home["status"] == "ok" else None
+        if etag:
             # What a proxy revalidating the page costs: a 304 before the view runs.
-            home["conditional"] = self.endpoint(f"/{LANG}/", headers={"If-None-Match": home["etag"]})
+            home["conditional"] = self.endpoint(f"/{LANG}/", headers={"If-None-Match": etag})
         if results["csv_all"]["status"] == "ok":
             results["csv_all"]["memory"] = self.peak_memory("/api/initiatives.csv")
         results["import_polos"] = {"status": "skipped"} if self.args.skip_import else self.import_polos()

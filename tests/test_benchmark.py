@@ -30,6 +30,7 @@ def test_it_runs_the_benchmark_at_a_tiny_size_and_writes_json(tmp_path):
         page = run["results"][name]
         # Repeats come from the page cache; "cold" is the first request after a change.
         assert page["queries"] == 0 and page["cold"]["status"] == "ok" and page["cold"]["queries"] > 0, name
+    assert run["results"]["home"]["conditional"]["http_status"] == 304  # a proxy revalidating
     assert {t["result"] for t in document["targets"]} <= {"PASS", "FAIL", "missing"}
     assert "× floor" in result.stdout and "list cold" in result.stdout
 
