@@ -65,10 +65,11 @@ class Selection:
     def full_query(self) -> str:
         return self.query()
 
-    def cache_key(self) -> str:
-        """Same initiatives, same key: parameter order, repeats, case and accents in q ignored."""
+    def cache_key(self, without: str | None = None) -> str:
+        """Same initiatives, same key: parameter order, repeats, case and accents in q ignored.
+        `without` leaves one parameter out: a facet's counts depend on every filter but its own."""
         parts = []
-        for key in sorted(set(self.params) - PRESENTATION):
+        for key in sorted(set(self.params) - PRESENTATION - {without}):
             values = sorted({fold(v) if key == "q" else v for v in self.params.getlist(key) if v.strip()})
             if values:
                 parts.append(f"{key}={','.join(values)}")
@@ -206,18 +207,26 @@ def queryset_without(filterset, name: str):
 
 def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     """For each facet, how many initiatives each value gives with the other active filters.
-    One grouped COUNT per facet, cached under the catalogue version and the normalised query."""
-    key = versioned_key("facets", selection.cache_key())
-    counts = cache.get(key)
-    if counts is None:
-        counts = {
-            name: queryset_without(selection.filterset, name).facet_counts(name)
-            for name in FACETS
-            if name not in selection.preset
-        }
+
+    One grouped COUNT per facet, each cached under the catalogue version and the filters *other*
+    than its own: ?country=BR and ?country=MX share their country counts (those of every
+    initiative), so the costly counts over the whole catalogue are made once per change, not once
+    per selection. The names of the regions counted (or chosen) come along under "_region_names"."""
+    names = [name for name in FACETS if name not in selection.preset]
+    keys = {name: versioned_key("facet", name, selection.cache_key(without=name)) for name in names}
+    keys["_region_names"] = versioned_key("region-names", selection.cache_key())
+    found = cache.get_many(keys.values())
+    counts = {name: found[key] for name, key in keys.items() if key in found}
+    missing = {}
+    for name in names:
+        if name not in counts:
+            counts[name] = missing[keys[name]] = queryset_without(selection.filterset, name).facet_counts(name)
+    if "_region_names" not in counts:
         codes = set(counts.get("region", {})) | set(selection.params.getlist("region"))
-        counts["_region_names"] = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-        cache.set(key, counts, CACHE_SECONDS)
+        names_by_code = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+        counts["_region_names"] = missing[keys["_region_names"]] = names_by_code
+    if missing:
+        cache.set_many(missing, CACHE_SECONDS)
     return counts
 
 

@@ -119,6 +119,20 @@ def test_it_caches_facet_counts_until_the_catalogue_changes(client, catalogue, m
     assert facet(client.get("/en/initiatives/?sector=cocoa"), "country") == {"BR": 1, "CO": 1, "PE": 1}
 
 
+def test_it_shares_a_facets_counts_between_selections_that_differ_only_in_it(client, catalogue):
+    country_counts = 'AS "country", COUNT(*)'  # the country facet's grouped query
+
+    with CaptureQueriesContext(connection) as brazil:
+        client.get("/en/initiatives/?country=BR")
+    with CaptureQueriesContext(connection) as colombia:
+        response = client.get("/en/initiatives/?country=CO")
+
+    assert any(country_counts in q["sql"] for q in brazil.captured_queries)
+    assert not any(country_counts in q["sql"] for q in colombia.captured_queries)
+    assert facet(response, "country") == {"BR": 2, "CO": 1, "MX": 1}  # every country, as for BR
+    assert facet(response, "sector") == {"cocoa": 1}  # Colombia's own
+
+
 def test_it_sorts_by_name_country_and_newest(client, catalogue):
     by_name = names(client.get("/en/initiatives/?ordering=name"))
     assert by_name == sorted(by_name, key=str.casefold)
