@@ -19,6 +19,7 @@ from .cache import versioned_key
 from .filters import InitiativeFilterSet
 from .models import Initiative, Program, Region, Route, Sector, Theme
 from .pagination import CachedCountPaginator
+from .querysets import FACET_FIELDS
 from .text import fold
 
 PAGE_SIZE = 24
@@ -218,6 +219,11 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     found = cache.get_many(keys.values())
     counts = {name: found[key] for name, key in keys.items() if key in found}
     missing = {}
+    # The one-value facets not filtered on all count the whole selection: one query for them all.
+    together = [name for name in names if name not in counts and name in FACET_FIELDS and name not in selection.params]
+    if len(together) > 1:
+        for name, values in selection.queryset.single_valued_facet_counts(together).items():
+            counts[name] = missing[keys[name]] = values
     for name in names:
         if name not in counts:
             counts[name] = missing[keys[name]] = queryset_without(selection.filterset, name).facet_counts(name)

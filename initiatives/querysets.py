@@ -101,6 +101,19 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
             rows = self.order_by().values(field).annotate(n=Count("*"))
         return {key: n for key, n in rows.values_list(field, "n") if key not in (None, "")}
 
+    def single_valued_facet_counts(self, facets: list[str]) -> dict[str, dict[str, int]]:
+        """facet_counts() of several one-value facets (country, kind, status, program, route) at
+        once: one grouped query over their combinations, summed here, instead of one scan of the
+        selection each (a search scans every row's text)."""
+        fields = [FACET_FIELDS[facet] for facet in facets]
+        totals = {facet: {} for facet in facets}
+        rows = self.order_by().values(*fields).annotate(n=Count("*")).values_list(*fields, "n")
+        for *values, n in rows:
+            for facet, key in zip(facets, values, strict=True):
+                if key not in (None, ""):
+                    totals[facet][key] = totals[facet].get(key, 0) + n
+        return totals
+
     def headline_figures(self) -> dict[str, int]:
         """The home page's figures in one query: initiatives, countries, firms or producers, Rotas polos."""
         figures = self.order_by().aggregate(

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from initiatives.browse import PAGE_SIZE
-from initiatives.models import Municipality, Route
+from initiatives.models import Initiative, Municipality, Route
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +131,17 @@ def test_it_shares_a_facets_counts_between_selections_that_differ_only_in_it(cli
     assert not any(country_counts in q["sql"] for q in colombia.captured_queries)
     assert facet(response, "country") == {"BR": 2, "CO": 1, "MX": 1}  # every country, as for BR
     assert facet(response, "sector") == {"cocoa": 1}  # Colombia's own
+
+
+@pytest.mark.parametrize("search", ["", "cacau", "polo"])
+def test_it_counts_one_value_facets_together_as_it_counts_them_one_by_one(catalogue, search):
+    selection = Initiative.objects.published().search(search)
+    facets = ["country", "kind", "status", "program", "route"]
+
+    together = selection.single_valued_facet_counts(facets)
+
+    assert together == {facet: selection.facet_counts(facet) for facet in facets}
+    assert together["country"] and all(sum(counts.values()) <= 4 for counts in together.values())
 
 
 def test_it_sorts_by_name_country_and_newest(client, catalogue):
@@ -259,9 +270,10 @@ def constant_queries(client, make_initiative, url, extra):
 def test_it_lists_with_a_constant_number_of_queries(client, make_initiative, django_assert_num_queries):
     few, many = constant_queries(client, make_initiative, "/en/initiatives/?sector=cocoa&country=BR&country=CO", 30)
     assert few == many
-    # Cold cache: 2 vocabulary checks + 8 facet counts + region names + 4 vocabularies + count + page + 3 prefetches.
+    # Cold cache: 2 vocabulary checks + 5 facet counts (country, sector, region, theme, and kind, program,
+    # route and status together) + region names + 4 vocabularies + count + page + 3 prefetches.
     make_initiative(name="Bump the catalogue version")
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(16):
         client.get("/en/initiatives/?sector=cocoa&country=BR&country=CO")
 
 
