@@ -264,10 +264,26 @@ def test_it_keeps_each_row_with_its_relations_across_chunks(client, make_initiat
     first = chunked[0]
     assert (first["slug"], first["region_codes"], first["municipalities"]) == ("polo-8", "BR-CE", "Sobral")
     assert (first["sector"], first["route"]) == ("Fruit growing", "Honey Route")
-    # One query per relation and chunk: a sixth chunk costs four more.
-    make_initiative(name="Polo 90", slug="polo-90", country="BR")
+    # The relations come with the rows, aggregated in the same query: a sixth chunk costs nothing more.
+    make_initiative(name="Polo 90", slug="polo-90", country="BR", sectors=["dairy"])
     make_initiative(name="Polo 91", slug="polo-91", country="BR")
-    assert export()[1] == queries + 4
+    assert export()[1] == queries
+
+
+def test_it_names_places_linked_while_an_export_runs(make_initiative):
+    from initiatives.models import Initiative
+
+    initiative = make_initiative(regions=["BR-CE"])
+    regions = exports.Related(exports.used_by("regions", Initiative.objects.all()), lambda region: region.code)
+    pernambuco = initiative.regions.model.objects.get(code="BR-PE")
+    initiative.regions.add(pernambuco)  # after the export read the regions in use
+
+    assert regions(f"{pernambuco.pk},{initiative.regions.get(code='BR-CE').pk}") == ["BR-CE", "BR-PE"]
+    assert regions("") == [] and regions(None) == []
+    assert regions("999999") == []  # deleted meanwhile: left out rather than a broken file
+    with CaptureQueriesContext(connection) as again:
+        assert regions("999999,999999") == [] and regions(str(pernambuco.pk)) == ["BR-PE"]
+    assert len(again) == 0  # each missing one asked for once
 
 
 def test_it_names_a_term_created_while_an_export_runs(reference_data):

@@ -1,10 +1,11 @@
 """CSV and Excel exports of a selection of initiatives, in bounded memory.
 
-Rows are plain values (`values_list()`, no model instance), read a chunk at a time; each chunk's
-regions, municipalities, sectors and themes come from their through tables in one query each, and
-the few dozen sectors, themes, programmes and Rotas are named from dictionaries built once. So
-100,000 initiatives never sit in memory together, and their CSV takes ~5 s (model instances with
-prefetched relations took ~40 s). The column names are those the importer of other countries'
+Rows are plain values (`values_list()`, no model instance) from one query read a chunk at a time;
+each row carries the ids of its regions, municipalities, sectors and themes, aggregated from the
+through tables in the same query, and they are named from dictionaries built once per export (the
+regions and municipalities the selection uses, the few dozen sectors, themes, programmes, Rotas).
+So an export runs the same handful of queries whatever its size, 100,000 initiatives never sit in
+memory together, and their CSV takes ~5 s (model instances with prefetched relations took ~40 s). The column names are those the importer of other countries'
 initiatives reads (name, country, region, city, sector, …), so an export can be edited and imported
 back; the extra columns are readable names and the translations.
 """
@@ -12,19 +13,18 @@ back; the extra columns are readable names and the translations.
 import csv
 import re
 import tempfile
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from itertools import islice
 
+from django.db.models import Aggregate, CharField, OuterRef, Subquery
 from django.urls import reverse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from ..models import Initiative, Program, Route, Sector, Theme
+from ..models import Initiative, Program, Region, Route, Sector, Theme
 from ..text import FORMULA_START
 
-CHUNK_SIZE = 1000  # rows (and their relations) in memory at once
+CHUNK_SIZE = 1000  # rows fetched from the database at a time
 LINES_PER_WRITE = 500  # CSV lines sent to the client at a time
 SEPARATOR = "; "
 
@@ -38,7 +38,7 @@ COLUMNS = [
 
 # The row's own columns, read with values_list(); the relations are looked up per chunk.
 FIELDS = (
-    "pk", "slug", "name", "kind", "status", "country", "territory", "program_id", "route_id",
+    "slug", "name", "kind", "status", "country", "territory", "program_id", "route_id",
     "managing_organisation", "year_started", "member_count", "website", "email", "latitude", "longitude",
     "location_precision", "language", "description", "name_pt_br", "name_es", "name_en",
     "description_pt_br", "description_es", "description_en", "source_text", "source_url", "updated",
@@ -53,23 +53,62 @@ def neutralise(value):
     return value
 
 
-def linked(relation: str, ids: list[int], *fields: str) -> dict[int, list[tuple]]:
-    """One many-to-many relation of a chunk of initiatives, in one query on its through table:
-    {initiative id: [(initiative id, field, …) of each related row]}, in the related model's own
-    order (as the pages and a prefetch list them)."""
+class IdList(Aggregate):
+    """The related ids of a group as one text, "3,17,5": one value per row instead of a query per
+    relation and chunk of rows."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, function="STRING_AGG", template="%(function)s((%(expressions)s)::text, ',')", **extra
+        )
+
+
+def related_ids(relation: str) -> Subquery:
+    """A row's ids of one many-to-many relation, read from its through table."""
     m2m = Initiative._meta.get_field(relation)
-    term = m2m.m2m_reverse_field_name()  # the through table's key to the related model: "sector"…
-    rows = (
-        # The same SQL as initiative_id__in, but Django prepares the 1,000 values in half the time.
-        m2m.remote_field.through.objects.filter(initiative__pk__in=ids)
-        # Ordering by the relation orders by the related model's Meta.ordering.
-        .order_by(term, "pk")
-        .values_list("initiative_id", *(f"{term}__{field}" for field in fields))
-    )
-    by_initiative = defaultdict(list)
-    for row in rows:
-        by_initiative[row[0]].append(row)
-    return by_initiative
+    term = m2m.m2m_reverse_name()  # the through table's column: "region_id"…
+    linked = m2m.remote_field.through.objects.filter(initiative_id=OuterRef("pk")).order_by()
+    return Subquery(linked.values("initiative_id").annotate(ids=IdList(term)).values("ids"), output_field=CharField())
+
+
+def used_by(relation: str, selection):
+    """The terms of a relation that a selection links to (thousands of municipalities, few used)."""
+    m2m = Initiative._meta.get_field(relation)
+    used = m2m.remote_field.through.objects.filter(initiative__in=selection.order_by().values("pk"))
+    return m2m.related_model.objects.filter(pk__in=used.values(m2m.m2m_reverse_name()))
+
+
+class Related:
+    """{pk: value} of the terms of one relation, and their order (the related model's own, as pages
+    and prefetches list them), loaded in one query: every term of a small vocabulary, or those a
+    selection uses (`used_by`)."""
+
+    def __init__(self, terms, value: Callable):
+        self.model, self.value = terms.model, value
+        self.values, self.position = {}, {}
+        self._load(terms)
+
+    def _load(self, terms):
+        for item in terms:
+            self.values[item.pk] = self.value(item)
+            self.position[item.pk] = len(self.position)
+
+    def __call__(self, ids: str | None) -> list:
+        """The values of "3,17,5" in the related model's order ("" or None: none)."""
+        if not ids:
+            return []
+        pks = [int(pk) for pk in ids.split(",")]
+        if unknown := [pk for pk in pks if pk not in self.values]:
+            # Linked while the export ran, after the terms were read: looked up once, listed last.
+            self._load(self.model.objects.filter(pk__in=unknown))
+            for pk in unknown:
+                self.values.setdefault(pk, None)  # deleted meanwhile: left out, and not asked again
+                self.position.setdefault(pk, len(self.position))
+        found = [pk for pk in pks if self.values[pk] is not None]
+        return [self.values[pk] for pk in sorted(found, key=self.position.__getitem__)]
 
 
 class TermNames(dict):
@@ -99,35 +138,38 @@ def initiative_rows(selection, page_url: Callable[[str], str]) -> Iterator[list]
     # One absolute address built per export, not per row (the slug is all that differs).
     url_prefix, url_suffix = page_url(reverse("initiatives:detail", args=[SLUG_PLACEHOLDER])).split(SLUG_PLACEHOLDER)
 
-    rows = selection.values_list(*FIELDS).iterator(chunk_size=CHUNK_SIZE)
-    while chunk := list(islice(rows, CHUNK_SIZE)):
-        ids = [row[0] for row in chunk]
-        regions = linked("regions", ids, "name", "code")
-        municipalities = linked("municipalities", ids, "name")
-        sector_ids = linked("sectors", ids, "id")
-        theme_ids = linked("themes", ids, "id")
-        for (
-            pk, slug, name, kind, status, country, territory, program_id, route_id,
-            managing_organisation, year_started, member_count, website, email, latitude, longitude,
-            location_precision, language, description, name_pt_br, name_es, name_en,
-            description_pt_br, description_es, description_en, source_text, source_url, updated,
-        ) in chunk:  # fmt: skip
-            if country not in country_names:
-                country_names[country] = str(countries.name(country))
-            its_regions = regions.get(pk, ())
-            yield [
-                slug, name, kind, kind_names.get(kind, kind), status, country, country_names[country],
-                SEPARATOR.join([region for _, region, _code in its_regions]),
-                SEPARATOR.join([code for _, _region, code in its_regions]),
-                territory, SEPARATOR.join([place for _, place in municipalities.get(pk, ())]),
-                SEPARATOR.join([sectors[term] for _, term in sector_ids.get(pk, ())]),
-                SEPARATOR.join([themes[term] for _, term in theme_ids.get(pk, ())]),
-                programs[program_id] if program_id else "", routes[route_id] if route_id else "",
-                managing_organisation, year_started, member_count, website, email,
-                latitude, longitude, location_precision, language, description,
-                name_pt_br, name_es, name_en, description_pt_br, description_es, description_en,
-                source_text, source_url, f"{url_prefix}{slug}{url_suffix}", updated.isoformat(timespec="seconds"),
-            ]  # fmt: skip
+    regions = Related(Region.objects.all(), lambda region: (region.name, region.code))
+    municipalities = Related(used_by("municipalities", selection), lambda place: place.name)
+    sectors_of = Related(Sector.objects.all(), lambda term: sectors[term.pk])
+    themes_of = Related(Theme.objects.all(), lambda term: themes[term.pk])
+    rows = selection.annotate(
+        region_ids=related_ids("regions"),
+        municipality_ids=related_ids("municipalities"),
+        sector_ids=related_ids("sectors"),
+        theme_ids=related_ids("themes"),
+    ).values_list(*FIELDS, "region_ids", "municipality_ids", "sector_ids", "theme_ids")
+    for (
+        slug, name, kind, status, country, territory, program_id, route_id,
+        managing_organisation, year_started, member_count, website, email, latitude, longitude,
+        location_precision, language, description, name_pt_br, name_es, name_en,
+        description_pt_br, description_es, description_en, source_text, source_url, updated,
+        region_ids, municipality_ids, sector_ids, theme_ids,
+    ) in rows.iterator(chunk_size=CHUNK_SIZE):  # fmt: skip
+        if country not in country_names:
+            country_names[country] = str(countries.name(country))
+        its_regions = regions(region_ids)
+        yield [
+            slug, name, kind, kind_names.get(kind, kind), status, country, country_names[country],
+            SEPARATOR.join([region for region, _code in its_regions]),
+            SEPARATOR.join([code for _region, code in its_regions]),
+            territory, SEPARATOR.join(municipalities(municipality_ids)),
+            SEPARATOR.join(sectors_of(sector_ids)), SEPARATOR.join(themes_of(theme_ids)),
+            programs[program_id] if program_id else "", routes[route_id] if route_id else "",
+            managing_organisation, year_started, member_count, website, email,
+            latitude, longitude, location_precision, language, description,
+            name_pt_br, name_es, name_en, description_pt_br, description_es, description_en,
+            source_text, source_url, f"{url_prefix}{slug}{url_suffix}", updated.isoformat(timespec="seconds"),
+        ]  # fmt: skip
 
 
 class _Echo:
