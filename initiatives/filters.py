@@ -7,6 +7,7 @@ status, bbox and ordering. The same parameters give the same initiatives everywh
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -96,11 +97,19 @@ class BBoxFilter(django_filters.Filter):
         return qs.in_bbox(*value) if value else qs
 
 
+def nothing_chosen(value) -> bool:
+    """No term chosen. A model choice field cleans "nothing" to `queryset.none()`, whose truth
+    value compiles a query: on every list, map, API and export request, for each term filter."""
+    if isinstance(value, models.QuerySet):
+        return value.query.is_empty()
+    return not value
+
+
 def through_filter(relation: str, term_field: str):
     """Initiatives linked to any of the chosen terms, without DISTINCT over the whole result."""
 
     def method(queryset, name, value):
-        if not value:
+        if nothing_chosen(value):
             return queryset
         through = getattr(Initiative, relation).through
         linked = through.objects.filter(**{f"{term_field}_id__in": [term.pk for term in value]})
@@ -159,7 +168,7 @@ class InitiativeFilterSet(django_filters.FilterSet):
 
     def filter_foreign_key(self, queryset, name, value):
         # The default predicate would compare the foreign key with the slug (to_field_name).
-        return queryset.filter(**{f"{name}__in": value}) if value else queryset
+        return queryset if nothing_chosen(value) else queryset.filter(**{f"{name}__in": value})
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

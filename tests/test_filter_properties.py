@@ -9,7 +9,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from initiatives.filters import ORDERINGS, InitiativeFilterSet
+from initiatives.filters import ORDERINGS, InitiativeFilterSet, nothing_chosen
 from initiatives.models import Initiative, Program, Region, Route, Sector, Theme
 from initiatives.text import fold, search_terms
 
@@ -153,6 +153,13 @@ def test_it_lists_each_initiative_once_for_several_values_of_each_filter(catalog
     names = [i.name for i in filterset.qs]
     assert names.count("Clúster Mango") == 1  # in three chosen values at once, listed once
     assert "Polo do Mel" not in names  # in none of the chosen sectors
+
+
+def test_it_tells_an_empty_choice_without_running_or_compiling_a_query(reference_data, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert nothing_chosen(Sector.objects.none()) and nothing_chosen([]) and nothing_chosen(None)
+        assert not nothing_chosen(Sector.objects.filter(slug__in=["beekeeping"]))
+        assert not nothing_chosen(["BR"])
 
 
 FOLDED = re.compile(r"^(?:[0-9a-z]+(?: [0-9a-z]+)*)?$")
