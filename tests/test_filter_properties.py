@@ -155,7 +155,7 @@ def test_it_lists_each_initiative_once_for_several_values_of_each_filter(catalog
     assert "Polo do Mel" not in names  # in none of the chosen sectors
 
 
-def test_it_tells_an_empty_choice_without_running_or_compiling_a_query(reference_data, django_assert_num_queries):
+def test_it_tells_whether_terms_were_chosen_without_running_a_query(reference_data, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert nothing_chosen(Sector.objects.none()) and nothing_chosen([]) and nothing_chosen(None)
         assert not nothing_chosen(Sector.objects.filter(slug__in=["beekeeping"]))
