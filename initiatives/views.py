@@ -106,8 +106,12 @@ def similar_on_detail(initiative) -> list:
     key = versioned_key("similar", initiative.pk)
     ids = cache.get(key)
     if ids is None:
-        ranked = Initiative.objects.published().similar_to(initiative)[: SIMILAR_ON_DETAIL + 1]
-        ids = list(ranked.values_list("pk", flat=True))
+        wanted = SIMILAR_ON_DETAIL + 1
+        published = Initiative.objects.published()
+        # Enough initiatives abroad sharing everything are the ranking's first places: no need to rank.
+        ids = list(published.sharing_everything_abroad(initiative).values_list("pk", flat=True)[:wanted])
+        if len(ids) < wanted:
+            ids = list(published.similar_to(initiative).values_list("pk", flat=True)[:wanted])
         cache.set(key, ids, SIMILAR_CACHE_SECONDS)
     if not ids:
         return []

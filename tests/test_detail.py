@@ -100,10 +100,28 @@ def test_it_ranks_similar_initiatives_once_per_catalogue_version(make_initiative
     with CaptureQueriesContext(connection) as again:
         assert [i.name for i in similar_on_detail(polo)] == ["Z Cacao Ecuador"]
     assert len(again) == 1  # the ranked initiatives, by key: no ranking over the catalogue
-    assert "other_country" not in again[0]["sql"]
+    assert "CASE WHEN" not in again[0]["sql"]  # the ranking orders by a CASE on the country
 
     make_initiative(name="A Cacao Perú", country="PE", sectors=["cocoa"])  # a change: ranked afresh
     assert [i.name for i in similar_on_detail(polo)] == ["A Cacao Perú", "Z Cacao Ecuador"]
+
+
+def test_it_takes_the_ranking_first_places_from_those_abroad_sharing_everything(make_initiative, polo):
+    # Enough initiatives abroad with cocoa, sustainability and market access: they are the first
+    # places of the full ranking, found without ranking every candidate.
+    for name in "HGFEDCBA":
+        make_initiative(
+            name=f"{name} Cacao", country="EC", sectors=["cocoa"], themes=["sustainability", "market-access"]
+        )
+    make_initiative(name="0 Cacau Pará", country="BR", sectors=["cocoa"], themes=["sustainability", "market-access"])
+    make_initiative(name="0 Cacao Perú", country="PE", sectors=["cocoa"], themes=["sustainability"])
+    ranked = [i.name for i in Initiative.objects.published().similar_to(polo)[:7]]
+
+    with CaptureQueriesContext(connection) as queries:
+        similar = [i.name for i in similar_on_detail(polo)]
+
+    assert similar == ranked == [f"{name} Cacao" for name in "ABCDEFG"]
+    assert not any("CASE WHEN" in q["sql"] for q in queries.captured_queries)  # no full ranking
 
 
 def test_it_explains_why_initiatives_are_similar_on_their_own_page(client, make_initiative, polo):
@@ -139,6 +157,7 @@ def test_it_shows_a_detail_page_with_a_constant_number_of_queries(client, make_i
     # The same, then the similar initiatives with their sectors and themes.
     assert len(few_similar) == len(many_similar) == 8
     # The initiative with its programme and Rota, 4 prefetches (municipalities with their regions), the
-    # similar ones ranked (cached per catalogue version, each change here makes a new one) and fetched.
-    assert len(few) == len(many) == 7
+    # similar ones (cached per catalogue version, each change here makes a new one): those abroad
+    # sharing everything (too few here), so ranked, then fetched.
+    assert len(few) == len(many) == 8
     assert Initiative.objects.published().count() == 17
