@@ -89,3 +89,23 @@ def test_it_runs_the_load_test_briefly_and_stops_gunicorn(tmp_path):
     port = int(result.stdout.split("127.0.0.1:")[1].split("…")[0])
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0  # gunicorn is gone
+
+
+def run_with(n, **queries):
+    results = {"floor": {"status": "ok", "median_ms": 0.3, "queries": 0}}
+    results |= {name: {"status": "ok", "median_ms": 1.0, "queries": count} for name, count in queries.items()}
+    return {"meta": {"n": n}, "results": results}
+
+
+def test_it_fails_the_queries_target_only_when_a_count_grows_with_n():
+    from benchmarks.report import evaluate
+
+    def verdict(small, large):
+        target = next(t for t in evaluate(large, small) if t["target"].startswith("SQL queries"))
+        return target["result"], target["note"]
+
+    assert verdict(run_with(1000, detail=8, list=14), run_with(100000, detail=8, list=14)) == ("PASS", "")
+    # One query fewer at 100,000 (the data allowed a shortcut) is reported, and is no failure…
+    assert verdict(run_with(1000, detail=8), run_with(100000, detail=7)) == ("PASS", "detail 8→7")
+    # …one more is the N+1 the target exists to catch.
+    assert verdict(run_with(1000, detail=8), run_with(100000, detail=9)) == ("FAIL", "detail 8→9")
