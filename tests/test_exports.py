@@ -290,7 +290,7 @@ def test_it_names_a_term_created_while_an_export_runs(reference_data):
     from django.utils import translation
 
     with translation.override("en"):
-        names = exports.TermNames(Sector)
+        names = exports.Related(Sector.objects.all(), lambda term: str(term.display_name))
         created = Sector.objects.create(name="Cacau", language="pt-br", name_en="Cocoa beans", slug="new-cocoa")
-        assert names[created.pk] == "Cocoa beans"
-        assert names[0] == ""  # gone meanwhile: an empty name rather than a broken file
+        assert names.one(created.pk) == "Cocoa beans"
+        assert names.one(0) == "" and names.one(None) == ""  # gone meanwhile: empty rather than a broken file

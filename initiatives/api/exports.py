@@ -98,9 +98,14 @@ class Related:
 
     def __call__(self, ids: str | None) -> list:
         """The values of "3,17,5" in the related model's order ("" or None: none)."""
-        if not ids:
-            return []
-        pks = [int(pk) for pk in ids.split(",")]
+        return self.values_of([int(pk) for pk in ids.split(",")]) if ids else []
+
+    def one(self, pk: int | None):
+        """The value of a foreign key's term (a programme, a Rota); "" for none."""
+        found = self.values_of([pk]) if pk is not None else []
+        return found[0] if found else ""
+
+    def values_of(self, pks: list[int]) -> list:
         if unknown := [pk for pk in pks if pk not in self.values]:
             # Linked while the export ran, after the terms were read: looked up once, listed last.
             self._load(self.model.objects.filter(pk__in=unknown))
@@ -109,20 +114,6 @@ class Related:
                 self.position.setdefault(pk, len(self.position))
         found = [pk for pk in pks if self.values[pk] is not None]
         return [self.values[pk] for pk in sorted(found, key=self.position.__getitem__)]
-
-
-class TermNames(dict):
-    """{pk: name in the active language} of every term of a small vocabulary (a few dozen rows).
-    A term created while a long export runs is looked up when first met."""
-
-    def __init__(self, model):
-        super().__init__((term.pk, str(term.display_name)) for term in model.objects.all())
-        self.model = model
-
-    def __missing__(self, pk):
-        term = self.model.objects.filter(pk=pk).first()
-        self[pk] = str(term.display_name) if term else ""
-        return self[pk]
 
 
 def initiative_rows(selection, page_url: Callable[[str], str]) -> Iterator[list]:
@@ -134,14 +125,15 @@ def initiative_rows(selection, page_url: Callable[[str], str]) -> Iterator[list]
     kind_names = {value: str(label) for value, label in Initiative.Kind.choices}
     countries = Initiative._meta.get_field("country").countries
     country_names = {}
-    sectors, themes, programs, routes = (TermNames(model) for model in (Sector, Theme, Program, Route))
     # One absolute address built per export, not per row (the slug is all that differs).
     url_prefix, url_suffix = page_url(reverse("initiatives:detail", args=[SLUG_PLACEHOLDER])).split(SLUG_PLACEHOLDER)
 
     regions = Related(Region.objects.all(), lambda region: (region.name, region.code))
     municipalities = Related(used_by("municipalities", selection), lambda place: place.name)
-    sectors_of = Related(Sector.objects.all(), lambda term: sectors[term.pk])
-    themes_of = Related(Theme.objects.all(), lambda term: themes[term.pk])
+    # Names in the active language; a few dozen terms each, so all of them.
+    sectors, themes, programs, routes = (
+        Related(model.objects.all(), lambda term: str(term.display_name)) for model in (Sector, Theme, Program, Route)
+    )
     rows = selection.annotate(
         region_ids=related_ids("regions"),
         municipality_ids=related_ids("municipalities"),
@@ -163,8 +155,8 @@ def initiative_rows(selection, page_url: Callable[[str], str]) -> Iterator[list]
             SEPARATOR.join([region for region, _code in its_regions]),
             SEPARATOR.join([code for _region, code in its_regions]),
             territory, SEPARATOR.join(municipalities(municipality_ids)),
-            SEPARATOR.join(sectors_of(sector_ids)), SEPARATOR.join(themes_of(theme_ids)),
-            programs[program_id] if program_id else "", routes[route_id] if route_id else "",
+            SEPARATOR.join(sectors(sector_ids)), SEPARATOR.join(themes(theme_ids)),
+            programs.one(program_id), routes.one(route_id),
             managing_organisation, year_started, member_count, website, email,
             latitude, longitude, location_precision, language, description,
             name_pt_br, name_es, name_en, description_pt_br, description_es, description_en,
