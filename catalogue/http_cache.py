@@ -43,9 +43,8 @@ def _identity(request, version: str) -> str:
     return "|".join([version, settings.RELEASE, get_language() or "", today, request.get_full_path()])
 
 
-def validators(request) -> tuple[str, int | None]:
+def validators(request, version: str) -> tuple[str, int | None]:
     """(weak ETag, Last-Modified timestamp) of the public version of this page."""
-    version = catalogue_version()
     digest = hashlib.blake2b(_identity(request, version).encode(), digest_size=12).hexdigest()
     etag = f'W/"{digest}"'
     try:
@@ -56,28 +55,28 @@ def validators(request) -> tuple[str, int | None]:
     return etag, max(changed, int(midnight))
 
 
-def page_key(request) -> str:
+def page_key(request, version: str) -> str:
     # Host and scheme too: pages hold absolute links (canonical, og:url, the API's URLs).
-    identity = "|".join([_identity(request, catalogue_version()), request.scheme, request.get_host()])
+    identity = "|".join([_identity(request, version), request.scheme, request.get_host()])
     return "page:" + hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
 
 
-def stored_page(request) -> HttpResponse | None:
-    stored = cache.get(page_key(request))
+def stored_page(key: str) -> HttpResponse | None:
+    stored = cache.get(key)
     if stored is None:
         return None
     content, headers = stored
     return HttpResponse(content, headers=headers)
 
 
-def store_page(request, response) -> None:
+def store_page(request, response, key: str) -> None:
     """Keep a public response for the next anonymous visitor, unless it is streamed, too big, or
     embeds this request's CSP nonce (an inline script allowed for this response only)."""
     if request.method != "GET" or response.streaming or getattr(request, "_csp_nonce", None):
         return
     if len(response.content) > settings.PUBLIC_PAGE_CACHE_MAX_BYTES:
         return
-    cache.set(page_key(request), (response.content, dict(response.items())), settings.PUBLIC_PAGE_CACHE_SECONDS)
+    cache.set(key, (response.content, dict(response.items())), settings.PUBLIC_PAGE_CACHE_SECONDS)
 
 
 MESSAGES_COOKIE = CookieStorage.cookie_name
@@ -111,14 +110,18 @@ class PublicCacheMiddleware:
     def __call__(self, request):
         applies = request.method in SAFE_METHODS and not EXCLUDED_PATHS.match(request.path_info)
         conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+        # Read once, before the view: a page rendered while an edit lands is then filed (and
+        # validated) under the version it was rendered from, never under the newer one.
+        version = catalogue_version() if applies else ""
         if applies and conditional and not _carries_visitor_state(request):
-            etag, last_modified = validators(request)
+            etag, last_modified = validators(request, version)
             not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if not_modified is not None and not_modified.status_code == 304:
                 self._mark_public(not_modified, etag, last_modified)
                 return not_modified
         page_cache = applies and settings.PUBLIC_PAGE_CACHE_SECONDS > 0 and not _carries_visitor_state(request)
-        if page_cache and (stored := stored_page(request)) is not None:
+        key = page_key(request, version) if page_cache else ""
+        if page_cache and (stored := stored_page(key)) is not None:
             return stored
 
         response = self.get_response(request)
@@ -131,10 +134,10 @@ class PublicCacheMiddleware:
             # The view decided (e.g. the GeoJSON with its own validators); still honour its ETag.
             etag = response.get("ETag")
             return self._not_modified_or(request, response, etag, None) if conditional and etag else response
-        etag, last_modified = validators(request)
+        etag, last_modified = validators(request, version)
         self._mark_public(response, etag, last_modified)
         if page_cache:
-            store_page(request, response)
+            store_page(request, response, key)
         # Reached with a condition only by a visitor with a session cookie and nothing personal here.
         return self._not_modified_or(request, response, etag, last_modified) if conditional else response
 

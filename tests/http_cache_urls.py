@@ -55,6 +55,15 @@ def with_nonce(request):
     return HttpResponse(f'<script nonce="{request.csp_nonce}">1</script>')
 
 
+def edited_meanwhile(request):
+    """An edit lands while the page renders."""
+    from initiatives.cache import bump_catalogue_version
+
+    RENDERED.append(request.get_full_path())
+    bump_catalogue_version()
+    return HttpResponse(f"rendered {len(RENDERED)} times")
+
+
 def big(request):
     RENDERED.append(request.get_full_path())
     return HttpResponse("x" * 2000)
@@ -70,5 +79,6 @@ urlpatterns = [
     path("t/counted/", counted),
     path("t/nonce/", with_nonce),
     path("t/big/", big),
+    path("t/edited-meanwhile/", edited_meanwhile),
     *project_urlpatterns,
 ]

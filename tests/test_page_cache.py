@@ -44,6 +44,15 @@ def test_it_renders_again_after_a_change_to_the_catalogue(client):
 
 
 @pytest.mark.urls("tests.http_cache_urls")
+def test_it_files_a_page_under_the_version_it_was_rendered_from(client):
+    first = client.get("/t/edited-meanwhile/")  # the catalogue changed during the render
+
+    again = client.get("/t/edited-meanwhile/", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 200 and again.content == b"rendered 2 times"  # neither stored nor validated as current
+
+
+@pytest.mark.urls("tests.http_cache_urls")
 def test_it_keeps_each_path_query_language_and_host_apart(client):
     for path in ("/t/counted/", "/t/counted/?page=2", "/t/counted/?page=2"):
         client.get(path)
