@@ -31,6 +31,8 @@ from django.utils.translation import get_language
 
 from initiatives.cache import catalogue_version
 
+from .health import DATABASE_DOWN
+
 # Staff screens and the language switch are never shared, whatever their status.
 EXCLUDED_PATHS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?(?:admin|i18n)/")
 SAFE_METHODS = ("GET", "HEAD")
@@ -112,7 +114,10 @@ class PublicCacheMiddleware:
         conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
         # Read once, before the view: a page rendered while an edit lands is then filed (and
         # validated) under the version it was rendered from, never under the newer one.
-        version = catalogue_version() if applies else ""
+        try:
+            version = catalogue_version() if applies else ""
+        except DATABASE_DOWN:  # the view meets the same failure and answers with the 503 page
+            applies, version = False, ""
         if applies and conditional and not _carries_visitor_state(request):
             etag, last_modified = validators(request, version)
             not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)

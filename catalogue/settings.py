@@ -140,8 +140,10 @@ MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.getenv("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 
 # --- Cache (performance) -------------------------------------------------------------------
-# Local memory by default (one process); with REDIS_URL every app server shares one cache, so
-# they all agree on the catalogue version and on cached figures (docs/performance.md).
+# Files in a folder beside the SQLite database by default, so that every process of one server
+# (web workers, management commands) shares the cached pages and figures; with REDIS_URL every app
+# server shares one cache (docs/performance.md). Not the database cache: it would queue behind an
+# import's write lock on SQLite.
 REDIS_URL = os.getenv("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -152,14 +154,20 @@ if REDIS_URL:
         }
     }
 else:
+    _database_file = str(DATABASES["default"]["NAME"]) if DATABASES["default"]["ENGINE"].endswith("sqlite3") else ""
+    _database_file = "" if _database_file in ("", ":memory:") else _database_file
+    _default_cache_dir = Path(_database_file).parent / "cache" if _database_file else BASE_DIR / "cache"
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "catalogue",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.getenv("CACHE_DIR", str(_default_cache_dir)),
             # Rendered pages live here too (below): room for a thousand, tens of MB at most.
             "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", "1000")},
         }
     }
+# The catalogue version (initiatives.cache) is one database row; each process re-reads it at most
+# this often, so an edit made by another process shows within these seconds.
+CATALOGUE_VERSION_RECHECK_SECONDS = 2
 # Anonymous public GET pages carry an ETag and `Cache-Control: public, max-age=…` so that a
 # proxy or CDN may serve them (catalogue.http_cache). RELEASE changes every ETag on a deploy.
 PUBLIC_CACHE_MAX_AGE = envint("PUBLIC_CACHE_MAX_AGE", "60")

@@ -1,4 +1,4 @@
-"""Deployment check: the catalogue version and the cached pages must be shared by every process."""
+"""Deployment check: the cached pages and figures must be shared by every process."""
 
 from django.conf import settings
 from django.core import checks
@@ -12,11 +12,10 @@ def check_shared_cache(app_configs, **kwargs):
         return []
     return [
         checks.Warning(
-            "The cache is local to each process, and so is the catalogue version: with several "
-            "workers or servers, an edit shows at once only in the process that made it, the others "
-            "keep serving their cached pages, counts and map points for up to an hour.",
-            hint="Set REDIS_URL so that every process shares one cache (docs/performance.md); "
-            "silence initiatives.W001 only if a single process serves the site.",
+            "The cache is local to each process: every worker renders and keeps its own copy of "
+            "each page, count and map, and memory grows with the number of workers.",
+            hint="Leave CACHES at its default (files beside the database) or set REDIS_URL so that "
+            "every process shares one cache (docs/performance.md).",
             id="initiatives.W001",
         )
     ]

@@ -343,3 +343,24 @@ class Initiative(models.Model):
     @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+class CatalogueVersion(models.Model):
+    """The one row saying which version of the catalogue every cached page, count and map is of.
+
+    In the database rather than in a cache so that every process agrees on it with the default
+    settings: the web workers, `manage.py shell`, an import run from the command line."""
+
+    ROW_ID = 1
+
+    value = models.CharField(_("version"), max_length=40)
+    changed = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("catalogue version")
+        verbose_name_plural = _("catalogue versions")
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="catalogueversion_single_row")]
+
+    def __str__(self):
+        return self.value
