@@ -9,7 +9,7 @@ import sys
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 from django.db.migrations.loader import MigrationLoader
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext
 from django.views import defaults
@@ -51,6 +51,7 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+FALLBACK_500 = "<!DOCTYPE html><title>500</title><h1>Server error</h1><p>Reference: %(request_id)s</p>"
 FALLBACK_503 = (
     "<!DOCTYPE html><title>503</title><h1>Service temporarily unavailable</h1><p>Please try again shortly.</p>"
 )
@@ -94,10 +95,18 @@ def page_not_found(request, exception, template_name="404.html"):
 
 
 def server_error(request, template_name="500.html"):
-    """handler500: the database failing outside a view (a middleware) still gets the 503 page."""
+    """handler500: the database failing outside a view (a middleware) still gets the 503 page.
+    The page shows the request id, which names the error's line in the log (catalogue.logs)."""
     if isinstance(sys.exc_info()[1], DATABASE_DOWN):
         return unavailable_response()
-    return defaults.server_error(request, template_name)
+    request_id = getattr(request, "request_id", "")
+    # A plain render, as Django's own handler does: no context processor may touch the database.
+    try:
+        body = loader.get_template(template_name).render({"request_id": request_id})
+    except Exception:  # the page for when things are broken must not break in turn
+        logger.exception("The 500 page could not be rendered")
+        body = FALLBACK_500 % {"request_id": request_id}
+    return HttpResponseServerError(body)
 
 
 class HealthCheckMiddleware:

@@ -347,3 +347,28 @@ CLIENT_IP_HEADER = os.getenv("CLIENT_IP_HEADER", "REMOTE_ADDR")
 # Change history (django-simple-history): see initiatives/history.py for tagging imports.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = False
+
+# Logs: one JSON line per event on stderr (gunicorn's error log, journald or `docker logs`), each
+# with the request id that the 500 page shows the visitor (catalogue/logs.py, docs/operations.md).
+MIDDLEWARE.insert(0, "catalogue.logs.RequestIdMiddleware")  # first: every response carries the id
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request": {"()": "catalogue.logs.RequestContextFilter"}},
+    "formatters": {"json": {"()": "catalogue.logs.JsonLinesFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request"],
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        # Django's own console handler would print each event a second time, unstructured.
+        "django": {"handlers": [], "level": "WARNING"},
+        # 4xx answers are in the access log; errors (500s) carry their traceback here.
+        "django.request": {"level": "ERROR"},
+    },
+}

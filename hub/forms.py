@@ -29,3 +29,13 @@ class InterestForm(HoneypotForm, forms.ModelForm):
         help_texts = {
             "message": _("Staff read every message before forwarding it to the initiative."),
         }
+
+
+class ProposalLookupForm(forms.Form):
+    """A tracking reference as typed, case and surrounding spaces ignored. A NUL byte or a text too
+    long for a reference is refused here with a message, not by the database (PostgreSQL fails on NUL)."""
+
+    reference = forms.CharField(max_length=Proposal._meta.get_field("reference").max_length)
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].upper()

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -8,7 +8,7 @@ from initiatives.models import Initiative
 
 from .feeds import build_calendar
 from .filters import LibraryFilterSet
-from .forms import InterestForm, ProposalForm
+from .forms import InterestForm, ProposalForm, ProposalLookupForm
 from .models import Event, LibraryItem, News, Proposal
 from .spam import over_rate_limit
 
@@ -89,16 +89,26 @@ def propose(request):
 
 
 def proposal_status(request, reference):
-    proposal = get_object_or_404(Proposal, reference=reference.strip().upper())
+    form = ProposalLookupForm({"reference": reference})
+    if not form.is_valid():
+        raise Http404(_("No proposal has this reference."))
+    proposal = get_object_or_404(Proposal, reference=form.cleaned_data["reference"])
     return render(request, "hub/proposal_status.html", {"proposal": proposal})
 
 
 def proposal_lookup(request):
-    reference = request.GET.get("reference", "").strip().upper()
-    if reference and Proposal.objects.filter(reference=reference).exists():
+    if not request.GET.get("reference", "").strip():
+        return render(request, "hub/proposal_lookup.html", {"reference": "", "error": ""})
+    form = ProposalLookupForm(request.GET)
+    if not form.is_valid():
+        shown = form.data["reference"].replace("\x00", "")
+        context = {"reference": shown, "error": " ".join(form.errors["reference"])}
+        return render(request, "hub/proposal_lookup.html", context, status=400)
+    reference = form.cleaned_data["reference"]
+    if Proposal.objects.filter(reference=reference).exists():
         return redirect("hub:proposal_status", reference=reference)
     error = _("No proposal has the reference %(reference)s. Check it and try again.") % {"reference": reference}
-    return render(request, "hub/proposal_lookup.html", {"reference": reference, "error": error if reference else ""})
+    return render(request, "hub/proposal_lookup.html", {"reference": reference, "error": error})
 
 
 def interest(request, slug):

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .contacts import export_contact_addresses
 from .models import Initiative, Municipality, Program, Region, Route, Sector, Theme
 
 TRANSLATION_FIELDSET = (
@@ -102,6 +103,7 @@ class InitiativeAdmin(HistoryAdmin):
     autocomplete_fields = ["regions", "municipalities", "sectors", "themes", "route"]
     readonly_fields = ["created", "updated"]
     date_hierarchy = "created"
+    actions = [export_contact_addresses]  # the only way to the addresses: no public page shows them
     fieldsets = [
         (None, {"fields": ("name", "slug", "kind", "status", "is_published", "language", "description")}),
         (

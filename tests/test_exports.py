@@ -180,6 +180,46 @@ def test_it_neutralises_formulas_in_both_files(client, make_initiative):
     assert latitude.data_type == "n" and latitude.value == -3.5
 
 
+def separators_outside_quotes(content: str) -> str:
+    """The `,` and `;` a reader honouring double quotes would split on, whichever it takes for the separator."""
+    outside, quoted = [], False
+    for char in content:
+        if char == '"':
+            quoted = not quoted  # a doubled "" inside a field toggles twice: still inside
+        elif char in ",;" and not quoted:
+            outside.append(char)
+    return "".join(outside)
+
+
+def test_it_quotes_every_field_so_a_semicolon_never_splits_one(client, make_initiative):
+    # Excel in Portuguese and Spanish splits a CSV on ";": an unquoted "a;=1+2;" gave a cell "=1+2".
+    make_initiative(
+        name="ZZFORM3 a;=1+2;", slug="semicolon", managing_organisation="x;=cmd|' /C calc'!A0",
+        territory='"quoted";@SUM(A1)', description="two\nlines; =1", latitude=-3.5, longitude=-40.0,
+    )  # fmt: skip
+    content = b"".join(client.get("/api/initiatives.csv").streaming_content).decode("utf-8-sig")
+    header, _row = content.split("\r\n", 1)
+    assert header == ",".join(f'"{column}"' for column in COLUMNS)
+    # Only the writer's own separators are outside quotes: a ";" (or ",") in a value never starts a cell.
+    assert separators_outside_quotes(content) == "," * (len(COLUMNS) - 1) * 2
+    [parsed] = read_csv(client.get("/api/initiatives.csv"))
+    assert (parsed["name"], parsed["managing_organisation"], parsed["city"], parsed["description"]) == (
+        "ZZFORM3 a;=1+2;", "x;=cmd|' /C calc'!A0", '"quoted";@SUM(A1)', "two\nlines; =1",
+    )  # fmt: skip
+    assert parsed["latitude"] == "-3.5"
+
+
+def test_it_stores_every_excel_cell_as_a_value_never_a_formula(client, make_initiative):
+    make_initiative(
+        name="=1+2", slug="formula", managing_organisation="a;=1+2", territory="@SUM(A1)", description="-cmd",
+        source_text="+1", website="\t=1", latitude=-3.5, longitude=-40.0,
+    )  # fmt: skip
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(client.get("/api/initiatives.xlsx").streaming_content)))
+    cells = [cell for row in workbook.active.iter_rows() for cell in row if cell.value is not None]
+    assert cells and {cell.data_type for cell in cells} <= {"s", "n"}
+    assert not [cell.value for cell in cells if cell.data_type == "s" and cell.value.startswith(("=", "+", "-", "@"))]
+
+
 def test_it_exports_control_characters_to_excel_without_failing(client, make_initiative):
     make_initiative(name="Polo\x01 do\x0b Mel", slug="control")
     [row] = read_xlsx(client.get("/api/initiatives.xlsx"))
@@ -217,7 +257,7 @@ def test_it_sends_the_header_before_reading_a_row(client, catalogue):
     with CaptureQueriesContext(connection) as queries:
         first = next(chunks)
 
-    assert first.decode("utf-8-sig") == ",".join(COLUMNS) + "\r\n"
+    assert first.decode("utf-8-sig") == ",".join(f'"{column}"' for column in COLUMNS) + "\r\n"
     assert len(queries) == 0  # the client has its first bytes before the database sorts the selection
     rows = list(csv.DictReader(io.StringIO((first + b"".join(chunks)).decode("utf-8-sig"))))
     assert rows and rows == read_csv(client.get("/api/initiatives.csv"))

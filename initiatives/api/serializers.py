@@ -1,5 +1,6 @@
 """What the API shows of each model. Every field is listed by name: a field added to a model stays
-private until someone decides to publish it (internal_notes, name_key and search_text never are)."""
+private until someone decides to publish it (internal_notes, name_key and search_text never are; nor the contact e-mail, which the hub's
+forms reach without publishing it)."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -33,10 +34,6 @@ class BlankAsNull:
 
 
 class OptionalURLField(BlankAsNull, serializers.URLField):
-    pass
-
-
-class OptionalEmailField(BlankAsNull, serializers.EmailField):
     pass
 
 
@@ -104,7 +101,6 @@ class InitiativeDetailSerializer(InitiativeListSerializer):
     municipalities = MunicipalitySerializer(many=True, read_only=True)
     program = ProgramRefSerializer(read_only=True, allow_null=True)
     route = RouteRefSerializer(read_only=True, allow_null=True, help_text=_("The Rota, for Rotas polos."))
-    email = OptionalEmailField()
     source_url = OptionalURLField()
 
     class Meta(InitiativeListSerializer.Meta):
@@ -112,7 +108,7 @@ class InitiativeDetailSerializer(InitiativeListSerializer):
             *InitiativeListSerializer.Meta.fields,
             "name_pt_br", "name_es", "name_en",
             "description", "display_description", "description_pt_br", "description_es", "description_en",
-            "municipalities", "email", "source_text", "source_url", "created",
+            "municipalities", "source_text", "source_url", "created",
         ]  # fmt: skip
         read_only_fields = fields
 
