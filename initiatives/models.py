@@ -341,5 +341,12 @@ class Initiative(models.Model):
         return localized(self, "description")
 
     @property
+    def factual_summary(self) -> str:
+        """A sentence from the data, in the active language: for when there is no description."""
+        from .summary import factual_summary
+
+        return factual_summary(self)
+
+    @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
