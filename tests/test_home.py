@@ -46,7 +46,10 @@ def test_it_answers_the_home_page_with_a_constant_number_of_queries(client, make
         response = client.get("/en/")
     html = response.content.decode()
     assert 'href="/en/countries/CO/">Colombia</a> <span class="count">10</span>' in html
-    assert 'href="/en/themes/sustainability/">Sustainability and energy transition</a> <span class="count">20</span>' in html
+    assert (
+        'href="/en/themes/sustainability/">Sustainability and energy transition</a> <span class="count">20</span>'
+        in html
+    )
 
 
 def test_it_says_how_many_initiatives_a_partial_figure_covers(client, make_initiative):
