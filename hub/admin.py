@@ -1,14 +1,18 @@
 from django import forms
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from .collaboration import create_draft_initiative, forward_interest
+from .loading import LoadError, load_hub_content
 from .models import TIME_ZONE_CHOICES, Event, Interest, LibraryItem, News, Proposal
 
 
@@ -27,6 +31,7 @@ class HubContentAdmin(admin.ModelAdmin):
 
 @admin.register(LibraryItem)
 class LibraryItemAdmin(HubContentAdmin):
+    change_list_template = "admin/hub/libraryitem/change_list.html"
     list_display = ["title", "kind", "year", "language", "is_published"]
     list_filter = ["is_published", "kind", "language", "themes"]
     search_fields = [*HubContentAdmin.search_fields, "authors"]
@@ -37,6 +42,23 @@ class LibraryItemAdmin(HubContentAdmin):
         (_("Classification"), {"fields": ("countries", "sectors", "themes")}),
         translations("title", "summary"),
     ]
+
+    def get_urls(self):
+        load = self.admin_site.admin_view(require_POST(self.load_shipped_view))
+        return [path("load-shipped/", load, name="hub_libraryitem_load_shipped"), *super().get_urls()]
+
+    def load_shipped_view(self, request):
+        """The shipped library and events, loaded as `load_hub_content` does: staff edits stay."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        try:
+            results = load_hub_content()
+        except LoadError as exc:
+            messages.error(request, _("Nothing was loaded: %(error)s") % {"error": exc})
+        else:
+            for name, result in results.items():
+                messages.success(request, result.summary(name))
+        return redirect("admin:hub_libraryitem_changelist")
 
 
 class EventAdminForm(forms.ModelForm):

@@ -64,7 +64,19 @@ class HubContent(models.Model):
         return [self.title, self.title_pt_br, self.title_es, self.title_en]
 
 
-class LibraryItem(HubContent):
+class ShippedContent(models.Model):
+    """Content that may come from the project's own files (see hub.loading)."""
+
+    # The item's URL in the shipped file: its identity when the file is loaded again.
+    source_key = models.CharField(max_length=500, blank=True, editable=False, db_index=True)
+    # The values it was last loaded with: a field that differs from them was edited, and stays.
+    as_loaded = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class LibraryItem(ShippedContent, HubContent):
     class Kind(models.TextChoices):
         PUBLICATION = "publication", _("Publication")
         METHODOLOGY = "methodology", _("Methodology")
@@ -130,7 +142,7 @@ class LibraryItem(HubContent):
         return self.document.url if self.document else self.link
 
 
-class Event(HubContent):
+class Event(ShippedContent, HubContent):
     class Kind(models.TextChoices):
         EVENT = "event", _("Event")
         COURSE = "course", _("Course")
@@ -167,8 +179,6 @@ class Event(HubContent):
         constraints = [
             # An event cannot end before it starts.
             models.CheckConstraint(condition=Q(end__gte=F("start")), name="event_ends_after_start"),
-            # Visitors must know where to go: a place, online, or both.
-            models.CheckConstraint(condition=~Q(place="") | Q(is_online=True), name="event_has_place_or_online"),
         ]
 
     def get_absolute_url(self):
@@ -178,7 +188,8 @@ class Event(HubContent):
         errors = {}
         if self.start and self.end and self.end < self.start:
             errors["end"] = _("The event cannot end before it starts.")
-        if not self.place and not self.is_online:
+        # Visitors must know where to go; an event of the past may be recorded without its place.
+        if not self.place and not self.is_online and not (self.end and self.is_past):
             errors["place"] = _("Give a place, or tick 'online'.")
         if errors:
             raise ValidationError(errors)

@@ -317,6 +317,8 @@ def home_figures() -> dict:
             "countries": published.facet_counts("country"),
             "sectors": published.facet_counts("sector"),
             "themes": published.facet_counts("theme"),
+            # Themes also live through the hub's content: offered when anything on them is published.
+            "themes_in_use": sorted(Theme.objects.with_published().values_list("slug", flat=True)),
         }
         cache.set(key, figures, CACHE_SECONDS)
     return figures

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from . import search_index
 from .history import HistoryTag
-from .querysets import InitiativeQuerySet
+from .querysets import InitiativeQuerySet, VocabularyQuerySet
 from .text import fold
 from .translation import LANGUAGE_CHOICES, localized
 
@@ -27,6 +28,8 @@ class Vocabulary(models.Model):
     language = models.CharField(_("language of the name"), max_length=8, choices=LANGUAGE_CHOICES, default="en")
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     description = models.TextField(_("short description"), blank=True)
+
+    objects = VocabularyQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -315,19 +318,16 @@ class Initiative(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def build_search_text(self, municipality_names: list[str] | None = None) -> str:
-        """Everything a visitor may search for, folded: names, territory, texts, organisation, places."""
-        if municipality_names is None:
-            municipality_names = list(self.municipalities.values_list("name", flat=True)) if self.pk else []
-        parts = [
-            self.name, self.name_pt_br, self.name_es, self.name_en, self.territory, self.managing_organisation,
-            self.description, self.description_pt_br, self.description_es, self.description_en,
-            *municipality_names,
-        ]  # fmt: skip
-        return " ".join(fold(p) for p in parts if p)
+    def build_search_text(self, municipality_names: list[str] | None = None, **relations) -> str:
+        """Everything a visitor may search for, folded (see initiatives.search_index). Without
+        arguments, the relations are read from the database; a writer holding them passes the
+        municipality names and optionally `regions` (names) and `sectors` (objects)."""
+        if municipality_names is None and not relations:
+            return search_index.current_search_text(self)
+        return search_index.search_text(self, municipalities=municipality_names or (), **relations)
 
     def refresh_search_text(self) -> None:
-        """Call after changing municipalities (their names are part of the search index)."""
+        """Call after changing municipalities, regions or sectors (their names are searched)."""
         text = self.build_search_text()
         Initiative.objects.filter(pk=self.pk).update(search_text=text)
         self.search_text = text
@@ -339,6 +339,13 @@ class Initiative(models.Model):
     @property
     def display_description(self):
         return localized(self, "description")
+
+    @property
+    def factual_summary(self) -> str:
+        """A sentence from the data, in the active language: for when there is no description."""
+        from .summary import factual_summary
+
+        return factual_summary(self)
 
     @property
     def has_point(self) -> bool:

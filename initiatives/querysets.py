@@ -1,7 +1,8 @@
 from django.db import connections, models
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from . import search_index
 from .text import fold, search_terms
 
 # Facet name (the query-string parameter) -> the field whose values it counts, in the same
@@ -20,6 +21,33 @@ FACET_RELATIONS = {
     "sector": ("sectors", "sector__slug"),
     "theme": ("themes", "theme__slug"),
 }
+
+
+# Content of other apps that makes a term worth showing, by vocabulary model: lookups of a
+# boolean that is True on published rows (e.g. "library_items__is_published" for Theme). Apps
+# register theirs in their AppConfig.ready(), so this app never imports them.
+PUBLISHED_USES: dict[type, list[str]] = {}
+
+
+def count_as_published_use(vocabulary_model, lookup: str) -> None:
+    uses = PUBLISHED_USES.setdefault(vocabulary_model, [])
+    if lookup not in uses:
+        uses.append(lookup)
+
+
+class VocabularyQuerySet(models.QuerySet):
+    """Verbs of sectors, themes, programmes and Rotas."""
+
+    def with_published(self):
+        """Terms with something published: an initiative, or content another app registered
+        (see count_as_published_use). The others stay answerable but are not offered: home page,
+        facets, sitemap."""
+        lookups = ["initiatives__is_published", *PUBLISHED_USES.get(self.model, [])]
+        used = Q()
+        for lookup in lookups:
+            # One semi-join per relation: OR-ing joins of several relations would multiply rows.
+            used |= Q(pk__in=self.model.objects.filter(**{lookup: True}).values("pk"))
+        return self.filter(used)
 
 
 class WordSimilarity(models.Func):
@@ -66,15 +94,34 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
     def search(self, query: str | None):
-        """Folded word search (see FoldedSearchQuerySet). On PostgreSQL the LIKEs use the pg_trgm
-        index (migration 0003) and the matches whose name resembles the query most come first (word similarity on the short folded name: on the
-        whole text it costs ten times more); an explicit ordering applied afterwards replaces that.
-        The set of results is the same on every database."""
+        """Folded word search (see FoldedSearchQuerySet) over every name of an initiative (see
+        initiatives.search_index). A query that is exactly a region's or a country's name ranks
+        that place's initiatives first ('Pará' before Paraíba's). On PostgreSQL the LIKEs use the
+        pg_trgm index (migration 0003) and, after the place, the matches whose name resembles the
+        query most come first (word similarity on the short folded name: on the whole text it
+        costs ten times more). An explicit ordering applied afterwards replaces all that. The set
+        of results is the same on every database."""
         matches = super().search(query)
-        if search_terms(query) and self.db_vendor() == "postgresql":
-            similarity = WordSimilarity(Value(fold(query)), F("name_key"))
-            matches = matches.annotate(search_rank=similarity).order_by("-search_rank", "name_key", "pk")
-        return matches
+        if not search_terms(query):
+            return matches
+        order = ["name_key", "pk"]
+        if self.db_vendor() == "postgresql":
+            matches = matches.annotate(search_rank=WordSimilarity(Value(fold(query)), F("name_key")))
+            order.insert(0, "-search_rank")
+        region_ids, country_codes = search_index.places_named(query, self.model.regions.field.related_model)
+        if region_ids or country_codes:
+            through = self.model.regions.through.objects
+            in_region = Exists(through.filter(initiative_id=OuterRef("pk"), region_id__in=region_ids))
+            matches = matches.annotate(
+                place_rank=Case(
+                    When(in_region, then=Value(0)),
+                    When(country__in=country_codes, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                )
+            )
+            order.insert(0, "place_rank")
+        return matches.order_by(*order) if len(order) > 2 else matches
 
     def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
         return self.filter(latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon)
@@ -115,11 +162,13 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         return totals
 
     def headline_figures(self) -> dict[str, int]:
-        """The home page's figures in one query: initiatives, countries, firms or producers, Rotas polos."""
+        """The home page's figures in one query: initiatives, countries, firms or producers, Rotas polos.
+        Few initiatives state their members: `members_stated` says how many the sum covers."""
         figures = self.order_by().aggregate(
             initiatives=Count("pk"),
             countries=Count("country", distinct=True),
             members=Coalesce(Sum("member_count"), 0),
+            members_stated=Count("pk", filter=Q(member_count__isnull=False)),
             rotas_polos=Count("pk", filter=Q(kind="rotas_polo")),
         )
         return figures

@@ -1,6 +1,6 @@
 """Reference data shipped with the project: Brazil's states and municipalities (IBGE), the
 first-level divisions of Latin American and Caribbean countries (pycountry), each country's
-reference point, the Rotas de Integração Nacional programme and the starting themes.
+reference point, the Rotas de Integração Nacional programme and the themes (data/themes.csv).
 
 Each loader is idempotent: it creates what is missing, corrects what differs, deletes nothing.
 """
@@ -14,7 +14,8 @@ import pycountry
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import Municipality, Program, Region, Route, Sector, Theme
+from . import search_index
+from .models import Initiative, Municipality, Program, Region, Route, Sector, Theme
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -162,17 +163,15 @@ SECTORS = [
     ("ict", "Tecnologias da informação e comunicação", "Tecnologías de la información y las comunicaciones", "Information and communication technologies"),
 ]  # fmt: skip
 
-# The CEPAL platform's areas of joint work.
-THEMES = [
-    ("market-access", "Acesso a mercados", "Acceso a mercados", "Market access"),
-    ("research-development-innovation", "Pesquisa, desenvolvimento e inovação", "Investigación, desarrollo e innovación", "Research, development and innovation"),
-    ("productive-integration", "Integração produtiva", "Integración productiva", "Productive integration"),
-    ("circular-economy", "Economia circular", "Economía circular", "Circular economy"),
-    ("training-of-managers", "Formação de gestores", "Formación de gestores", "Training of managers"),
-    ("internationalisation", "Internacionalização", "Internacionalización", "Internationalisation"),
-    ("sustainability", "Sustentabilidade", "Sostenibilidad", "Sustainability"),
-    ("digital-transformation", "Transformação digital", "Transformación digital", "Digital transformation"),
-]  # fmt: skip
+# The areas of joint work the platform exists for (CEPAL's, widened to 15); the first 8 themes'
+# slugs are kept where the meaning is the same. Columns: slug, name_pt, name_es, name_en.
+THEMES_FILE = DATA_DIR / "themes.csv"
+
+
+def themes() -> list[tuple[str, str, str, str]]:
+    with open(THEMES_FILE, encoding="utf-8") as f:
+        return [(row["slug"], row["name_pt"], row["name_es"], row["name_en"]) for row in csv.DictReader(f)]
+
 
 ROTAS_PROGRAM_SLUG = "rotas-de-integracao-nacional"
 
@@ -182,7 +181,7 @@ def _vocabulary(slug, pt, es, en):
 
 
 def load_vocabularies(report: LoadReport) -> None:
-    _sync(Theme, "slug", {row[0]: _vocabulary(*row) for row in THEMES}, report)
+    _sync(Theme, "slug", {row[0]: _vocabulary(*row) for row in themes()}, report)
     sectors = _sync(Sector, "slug", {row[0]: _vocabulary(*row) for row in SECTORS}, report)
     program = _sync(
         Program,
@@ -225,4 +224,7 @@ def load_reference_data() -> LoadReport:
     load_regions(report)
     load_brazil_municipalities(report)
     load_vocabularies(report)
+    if any(report.updated.values()):
+        # Bulk writes send no signal: renamed places and terms must reach the search index.
+        search_index.reindex(Initiative.objects.all())
     return report

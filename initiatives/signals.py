@@ -1,15 +1,41 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 
+from . import search_index
 from .cache import bump_catalogue_version
 from .models import Initiative, Municipality, Program, Region, Route, Sector, Theme
 
+SEARCHED_RELATIONS = (Initiative.municipalities.through, Initiative.regions.through, Initiative.sectors.through)
 
-@receiver(m2m_changed, sender=Initiative.municipalities.through)
-def reindex_after_municipalities_change(sender, instance, action, reverse, **kwargs):
-    # Municipality names are searchable; keep the folded index in step with the relation.
-    if action in ("post_add", "post_remove", "post_clear") and not reverse:
+
+def reindex_after_relation_change(sender, instance, action, reverse, pk_set=None, **kwargs):
+    # Place and sector names are searchable; keep the folded index in step with the relations.
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
         instance.refresh_search_text()
+    elif pk_set:
+        search_index.reindex(Initiative.objects.filter(pk__in=pk_set))
+
+
+def reindex_after_rename(sender, instance, created, raw=False, **kwargs):
+    # A renamed sector, region, municipality, Rota or programme changes its initiatives' index.
+    if created or raw:
+        return
+    search_index.reindex(Initiative.objects.filter(**{SEARCHED_TERMS[sender]: instance}))
+
+
+SEARCHED_TERMS = {
+    Sector: "sectors",
+    Region: "regions",
+    Municipality: "municipalities",
+    Route: "route",
+    Program: "program",
+}
+
+for through in SEARCHED_RELATIONS:
+    m2m_changed.connect(reindex_after_relation_change, sender=through, dispatch_uid=f"reindex-{through.__name__}")
+for model in SEARCHED_TERMS:
+    post_save.connect(reindex_after_rename, sender=model, dispatch_uid=f"reindex-rename-{model.__name__}")
 
 
 CATALOGUE_MODELS = (Initiative, Sector, Theme, Program, Route, Region, Municipality)

@@ -28,7 +28,9 @@ def home(request):
             ((code, countries.name(code), n) for code, n in data["countries"].items()), key=lambda c: c[1]
         ),
         "sectors": _busiest(_terms_with_counts(labels["sector"], data["sectors"])),
-        "themes": _busiest(_terms_with_counts(labels["theme"], data["themes"])),
+        "themes": _busiest(
+            _terms_with_counts(labels["theme"], {slug: data["themes"].get(slug, 0) for slug in data["themes_in_use"]})
+        ),
     }
     return render(request, "initiatives/home.html", context)
 

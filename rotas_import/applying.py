@@ -11,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from initiatives import search_index
 from initiatives.cache import bump_catalogue_version
 from initiatives.history import record_history, recorded_as, snapshot_missing
-from initiatives.models import Initiative, Municipality, Sector, Theme
+from initiatives.models import Initiative, Sector, Theme
 
 from .values import fold
 
@@ -130,13 +131,7 @@ def set_relations(items: list[dict]) -> None:
 
 
 def reindex(ids: list[int]) -> None:
-    """Refresh the folded search index of the written initiatives (names of their municipalities)."""
-    if not ids:
-        return
-    names: dict[int, list[str]] = {}
-    for initiative_id, name in Municipality.objects.filter(initiatives__in=ids).values_list("initiatives", "name"):
-        names.setdefault(initiative_id, []).append(name)
-    objs = list(Initiative.objects.filter(pk__in=ids))
-    for obj in objs:
-        obj.search_text = obj.build_search_text(names.get(obj.pk, []))
-    Initiative.objects.bulk_update(objs, ["search_text"], batch_size=BATCH)
+    """Refresh the folded search index of the written initiatives (their places and sectors are
+    part of it)."""
+    if ids:
+        search_index.reindex(Initiative.objects.filter(pk__in=ids))

@@ -161,3 +161,28 @@ def test_it_shows_a_detail_page_with_a_constant_number_of_queries(client, make_i
     # sharing everything (too few here), so ranked, then fetched.
     assert len(few) == len(many) == 8
     assert Initiative.objects.published().count() == 17
+
+
+def test_it_describes_an_initiative_without_description_from_its_data(client, make_initiative, rota_do_mel):
+    amapa = Municipality.objects.filter(region__code="BR-AP").order_by("code")[:16]
+    make_initiative(name="Polo do Mel do Meio do Mundo", slug="mel-meio-do-mundo", country="BR", kind="rotas_polo",
+                    route=rota_do_mel, regions=["BR-AP"], municipalities=list(amapa), sectors=["beekeeping"])  # fmt: skip
+    english = client.get("/en/initiatives/mel-meio-do-mundo/").content.decode()
+    assert "Polo of the Honey Route in 16 municipalities of Amapá. Sector: Beekeeping and honey." in english
+    spanish = client.get("/es/initiatives/mel-meio-do-mundo/").content.decode()
+    assert "Ruta de la Miel" in spanish and "Apicultura" in spanish
+
+
+def test_it_places_a_cluster_without_description_in_its_city_and_region(client, make_initiative):
+    make_initiative(name="Cluster Agroalimentario", slug="agro", country="CO", territory="Medellín",
+                    regions=["CO-ANT"], sectors=["cocoa"], language="es")  # fmt: skip
+    html = client.get("/en/initiatives/agro/").content.decode()
+    assert "Cluster initiative in Medellín, Antioquia (Colombia). Sector: Cocoa and chocolate." in html
+    assert '<meta name="description" content="Cluster initiative in Medellín, Antioquia (Colombia).' in html
+
+
+def test_it_notes_the_original_language_only_over_text_shown_in_it(client, make_initiative):
+    make_initiative(name="Cluster Agroalimentario", slug="agro", country="CO", language="es")
+    portuguese = client.get("/pt-br/initiatives/agro/").content.decode()
+    assert '<h1 lang="es">Cluster Agroalimentario</h1>' in portuguese
+    assert 'class="lang-note"' not in portuguese  # a name is not text to translate; there is no text

@@ -1,5 +1,7 @@
 import pytest
 
+from initiatives.models import Route, Sector, Theme
+
 pytestmark = pytest.mark.django_db
 
 
@@ -16,7 +18,7 @@ def test_it_answers_the_home_page_with_figures(client, make_initiative):
     response = client.get("/en/")
     assert response.status_code == 200
     figures = response.context["figures"]
-    assert figures == {"initiatives": 2, "countries": 2, "members": 42, "rotas_polos": 1}
+    assert figures == {"initiatives": 2, "countries": 2, "members": 42, "members_stated": 2, "rotas_polos": 1}
 
 
 def test_it_caches_the_home_figures_until_the_catalogue_changes(
@@ -38,10 +40,42 @@ def test_it_caches_the_home_figures_until_the_catalogue_changes(
 def test_it_answers_the_home_page_with_a_constant_number_of_queries(client, make_initiative, django_assert_num_queries):
     for n in range(20):
         make_initiative(country=["BR", "CO"][n % 2], sectors=["cocoa", "ict"], themes=["sustainability"])
-    # figures, countries, sectors, themes; the four vocabularies for their names; the hub's
-    # latest news and next events
-    with django_assert_num_queries(10):
+    # figures, countries, sectors, themes, the themes with anything published; the four
+    # vocabularies for their names; the hub's latest news, next events and (none ahead) past events
+    with django_assert_num_queries(12):
         response = client.get("/en/")
     html = response.content.decode()
     assert 'href="/en/countries/CO/">Colombia</a> <span class="count">10</span>' in html
-    assert 'href="/en/themes/sustainability/">Sustainability</a> <span class="count">20</span>' in html
+    assert (
+        'href="/en/themes/sustainability/">Sustainability and energy transition</a> <span class="count">20</span>'
+        in html
+    )
+
+
+def test_it_says_how_many_initiatives_a_partial_figure_covers(client, make_initiative):
+    make_initiative(member_count=700)
+    make_initiative(member_count=10)
+    make_initiative()
+    html = client.get("/en/").content.decode()
+    assert "in the 2 initiatives that state it" in html
+    assert "<dd>710</dd>" in html
+
+
+def test_it_leaves_out_a_figure_no_initiative_states(client, make_initiative):
+    make_initiative()
+    html = client.get("/en/").content.decode()
+    assert "Firms or producers involved" not in html
+
+
+def test_it_offers_only_themes_and_sectors_with_something_published(client, make_initiative, make_library_item):
+    make_initiative(sectors=["cocoa"], themes=["sustainability"])
+    make_initiative(sectors=["dairy"], themes=["governance"], is_published=False)
+    make_library_item(themes=["market-access"])
+    make_library_item(themes=["finance-investment"], is_published=False)
+    response = client.get("/en/")
+    assert {t.slug for t, _n in response.context["themes"]} == {"sustainability", "market-access"}
+    assert [s.slug for s, _n in response.context["sectors"]] == ["cocoa"]
+    assert client.get("/en/themes/governance/").status_code == 200  # hidden, still answering
+    assert set(Theme.objects.with_published().values_list("slug", flat=True)) == {"sustainability", "market-access"}
+    assert list(Sector.objects.with_published().values_list("slug", flat=True)) == ["cocoa"]
+    assert not Route.objects.with_published().exists()

@@ -193,3 +193,18 @@ def test_it_lets_only_staff_who_may_add_initiatives_create_drafts(client, staff_
     client.force_login(grant(staff_user, "add_initiative"))
     client.post(changelist, {"action": "create_draft_initiatives", "_selected_action": [proposal.pk]})
     assert Initiative.objects.get().is_published is False
+
+
+def test_it_loads_the_shipped_library_and_events_from_the_admin(client, superuser, staff_user, reference_data):
+    url = "/en/admin/hub/libraryitem/load-shipped/"
+    client.force_login(staff_user)  # no permission on the library
+    assert client.post(url).status_code == 403
+    client.force_login(superuser)
+    changelist = client.get("/en/admin/hub/libraryitem/").content.decode()
+    assert f'action="{url}"' in changelist
+    assert client.get(url).status_code == 405  # a load is a POST
+    response = client.post(url, follow=True)
+    assert "library.csv: 22 created, 0 updated" in [str(m) for m in response.context["messages"]][0]
+    assert (LibraryItem.objects.count(), Event.objects.count()) == (22, 15)
+    response = client.post(url, follow=True)
+    assert "library.csv: 0 created, 0 updated, 22 unchanged" in [str(m) for m in response.context["messages"]][0]

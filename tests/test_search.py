@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from initiatives.filters import InitiativeFilterSet
-from initiatives.models import Initiative, Municipality, Route
+from initiatives.models import Initiative, Municipality, Route, Sector
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,55 @@ def test_it_ranks_closer_matches_first_on_postgresql(make_initiative):
     make_initiative(name="Polo Sertão", description="Apicultura e um pouco de cacau.")
     make_initiative(name="Cacau", description="")
     assert [i.name for i in InitiativeFilterSet({"q": "cacau"}).qs][0] == "Cacau"
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("apicultura", {"Polo Sertão"}),  # a sector's Portuguese name
+        ("beekeeping honey", {"Polo Sertão"}),  # its English name
+        ("brasil", {"Polo Sertão"}),  # the country's name in Portuguese…
+        ("brazil", {"Polo Sertão"}),  # …and in English
+        ("ceara", {"Polo Sertão"}),  # the region
+        ("rota do mel", {"Polo Sertão"}),  # the Rota
+        ("integracao nacional", {"Polo Sertão"}),  # the programme
+        ("colombia chocolate", {"Clúster Chocolate"}),
+    ],
+)
+def test_it_searches_every_name_of_an_initiative(make_initiative, rota_do_mel, query, expected):
+    make_initiative(name="Polo Sertão", country="BR", route=rota_do_mel, regions=["BR-CE"], sectors=["beekeeping"])
+    make_initiative(name="Clúster Chocolate", country="CO", sectors=["cocoa"])
+    found = {i.name for i in InitiativeFilterSet({"q": query}).qs}
+    assert found == expected, connection.vendor
+
+
+def test_it_follows_a_renamed_sector_into_the_search(make_initiative):
+    make_initiative(name="Polo Sertão", sectors=["beekeeping"])
+    sector = Sector.objects.get(slug="beekeeping")
+    sector.name_pt_br = "Meliponicultura sertaneja"
+    sector.save()
+    assert [i.name for i in InitiativeFilterSet({"q": "sertaneja"}).qs] == ["Polo Sertão"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm exists on PostgreSQL only")
+def test_it_searches_from_the_trigram_index_at_a_few_thousand_initiatives(make_initiative):
+    """No sequential scan of the initiatives, with the planner left free, for a plain and a
+    place-ranked search (search texts as long as real ones: names, places, sectors in 3 languages)."""
+    filler = " ".join(f"palavra{n}" for n in range(40))
+    rows = [
+        Initiative(name=f"Iniciativa {n}", slug=f"bulk-{n}", country="CO", is_published=True,
+                   name_key=f"iniciativa {n}", search_text=f"iniciativa {n} colombia tolima {filler}")
+        for n in range(5000)
+    ]  # fmt: skip
+    Initiative.objects.bulk_create(rows, batch_size=1000)
+    make_initiative(name="Polo Cacau Pará", country="BR", regions=["BR-PA"])
+    with connection.cursor() as cursor:
+        # A bulk insert waits in the GIN index's pending list until a vacuum; flush it as a vacuum would.
+        cursor.execute("SELECT gin_clean_pending_list('initiative_search_trgm'::regclass)")
+        cursor.execute("ANALYZE initiatives_initiative")
+        for query in ("cacau", "pará"):
+            sql, params = InitiativeFilterSet({"q": query}).qs.query.sql_with_params()
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "initiative_search_trgm" in plan, plan
+            assert "Seq Scan on initiatives_initiative" not in plan, plan

@@ -22,9 +22,13 @@ def home_panels():
     key = versioned_key("hub-home-panels", get_language())
     panels = cache.get(key)
     if panels is None:
+        events = Event.objects.published()
+        upcoming = list(events.upcoming()[:HOME_EVENTS])
         panels = {
             "news": list(News.objects.published().latest_first()[:HOME_NEWS]),
-            "events": list(Event.objects.published().upcoming()[:HOME_EVENTS]),
+            # With nothing ahead, the latest events show the network is alive.
+            "events": upcoming or list(events.past()[:HOME_EVENTS]),
+            "events_are_past": not upcoming,
         }
         cache.set(key, panels, HOME_PANELS_SECONDS)
     return panels
@@ -35,5 +39,6 @@ def theme_panels(theme):
     return {
         "library": LibraryItem.objects.published().on_theme(theme)[:THEME_ITEMS],
         "events": Event.objects.published().on_theme(theme).upcoming()[:THEME_ITEMS],
+        "past_events": Event.objects.published().on_theme(theme).past()[:THEME_ITEMS],
         "news": News.objects.published().on_theme(theme).latest_first()[:THEME_ITEMS],
     }

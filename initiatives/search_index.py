@@ -1,0 +1,131 @@
+"""What a visitor's search looks through: the one definition of an initiative's folded
+`search_text`, used by its save, the importers, the signals that follow renamed terms and the
+benchmark's generator.
+
+Every name a visitor may type is in it: the initiative's own names and texts, its places (country
+in the three languages, regions, municipalities), its sectors, Rota and programme in every
+language they are named in, and its managing organisation.
+"""
+
+from functools import cache
+
+from django.utils.translation import override
+from django_countries import countries
+
+from .text import fold
+
+# The initiative's own searchable fields; a new text field is searched once listed here.
+SEARCHED_FIELDS = (
+    "name", "name_pt_br", "name_es", "name_en", "territory", "managing_organisation",
+    "description", "description_pt_br", "description_es", "description_en",
+)  # fmt: skip
+SEARCH_LANGUAGES = ("pt-br", "es", "en")
+BATCH = 1000
+
+
+@cache
+def country_names(code: str) -> tuple[str, ...]:
+    """A country's name in the catalogue's three languages ('Brasil', 'Brazil')."""
+    names = []
+    for language in SEARCH_LANGUAGES:
+        with override(language):
+            names.append(str(countries.name(code)))
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def term_names(term) -> list[str]:
+    """Every name of a sector, Rota or programme (a term may add synonyms by overriding
+    `search_names`)."""
+    names = getattr(term, "search_names", None) or term.all_names
+    return list(names())
+
+
+def search_text(initiative, *, municipalities=(), regions=(), sectors=()) -> str:
+    """The folded text of `initiative` given the names of its municipalities and regions and
+    its sectors (objects): each distinct folded part once, in a stable order."""
+    parts = [getattr(initiative, name, "") for name in SEARCHED_FIELDS]
+    if initiative.country:
+        parts += country_names(str(initiative.country))
+    parts += regions
+    parts += municipalities
+    for sector in sectors:
+        parts += term_names(sector)
+    for related in ("route", "program"):
+        if getattr(initiative, f"{related}_id", None):
+            parts += term_names(getattr(initiative, related))
+    folded = (fold(part) for part in parts if part)
+    return " ".join(dict.fromkeys(part for part in folded if part))
+
+
+def current_search_text(initiative) -> str:
+    """search_text() with the relations as the database has them (none before the first save)."""
+    if initiative.pk is None:
+        return search_text(initiative)
+    return search_text(
+        initiative,
+        municipalities=list(initiative.municipalities.values_list("name", flat=True)),
+        regions=list(initiative.regions.values_list("name", flat=True)),
+        sectors=list(initiative.sectors.all()),
+    )
+
+
+def reindex(queryset) -> int:
+    """Recompute the search text of the initiatives of `queryset` in bulk, relations prefetched;
+    returns how many changed. Bulk writes send no signal and leave no history (the text is
+    derived, not history)."""
+    rows = queryset.select_related("route", "program").prefetch_related("municipalities", "regions", "sectors")
+    changed = []
+    for initiative in rows.order_by("pk").iterator(chunk_size=BATCH):
+        text = search_text(
+            initiative,
+            municipalities=[m.name for m in initiative.municipalities.all()],
+            regions=[r.name for r in initiative.regions.all()],
+            sectors=list(initiative.sectors.all()),
+        )
+        if text != initiative.search_text:
+            initiative.search_text = text
+            changed.append(initiative)
+    queryset.model.objects.bulk_update(changed, ["search_text"], batch_size=BATCH)
+    return len(changed)
+
+
+# -- places a query names exactly, so their initiatives rank first ------------------------------
+
+PLACES_CACHE_SECONDS = 60 * 60
+
+
+@cache
+def _countries_by_folded_name() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for code, _name in countries:
+        for name in country_names(code):
+            index.setdefault(fold(name), code)
+    return index
+
+
+def _regions_by_folded_name(region_model) -> dict[str, list[int]]:
+    from django.core.cache import cache as shared_cache
+
+    from .cache import versioned_key
+
+    key = versioned_key("regions-by-folded-name")
+    index = shared_cache.get(key)
+    if index is None:
+        index = {}
+        for pk, name in region_model.objects.values_list("pk", "name"):
+            # "Bogotá, D.C." or "Santo Domingo (Distrito Nacional)": the name before the remark counts too.
+            for spelling in {name, name.split("(")[0], name.split(",")[0]}:
+                if fold(spelling):
+                    index.setdefault(fold(spelling), []).append(pk)
+        shared_cache.set(key, index, PLACES_CACHE_SECONDS)
+    return index
+
+
+def places_named(query: str | None, region_model) -> tuple[list[int], list[str]]:
+    """(region ids, country codes) whose name is exactly the query, accents and case aside:
+    'para' names Pará, not Paraíba; 'colombia' names Colombia."""
+    folded = fold(query)
+    if not folded:
+        return [], []
+    country = _countries_by_folded_name().get(folded)
+    return _regions_by_folded_name(region_model).get(folded, []), [country] if country else []
