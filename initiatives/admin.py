@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -15,8 +17,19 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     history_list_display = ["history_change_reason", "import_record_id"]
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history saves a posted revert form for anyone who may merely view the object:
+        # a revert is a change, so it needs the change permission; others only read the version.
+        if not self.has_change_history_permission(request, self.get_object(request, unquote(object_id))):
+            if request.method not in ("GET", "HEAD"):
+                raise PermissionDenied
+            request.history_read_only = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        if getattr(request, "history_read_only", False):
+            form = read_only(form)
         record = getattr(obj, "_history", None)  # set when the admin reverts to a historical version
         if record is None or not getattr(record, "_history_m2m_fields", None):
             return form
@@ -29,6 +42,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 super().__init__(*args, **kwargs)
 
         return RevertForm
+
+
+def read_only(form):
+    """The form with every field disabled: shown, never taken from a submission."""
+
+    class ReadOnlyForm(form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for field in self.fields.values():
+                field.disabled = True
+
+    return ReadOnlyForm
 
 
 def historical_m2m_ids(record, field) -> list:
