@@ -1,8 +1,11 @@
+from dataclasses import replace
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .models import Initiative, Municipality, Program, Region, Route, Sector, Theme
 
@@ -16,6 +19,20 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """Who changed what and when, with revert; an import's changes show its reason and record."""
 
     history_list_display = ["history_change_reason", "import_record_id"]
+
+    def hidden_fields(self, request) -> set[str]:
+        """Fields this user may not read: left out of the forms and of the history's changes."""
+        return set()
+
+    def get_fieldsets(self, request, obj=None):
+        hidden = self.hidden_fields(request)
+        return [
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f not in hidden)})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HidingContextHelper(self.model, historical_record, hidden=self.hidden_fields(request))
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history saves a posted revert form for anyone who may merely view the object:
@@ -42,6 +59,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 super().__init__(*args, **kwargs)
 
         return RevertForm
+
+
+class HidingContextHelper(HistoricalRecordContextHelper):
+    """The history list's changes without the fields the user may not read."""
+
+    def __init__(self, model, historical_record, *, hidden):
+        super().__init__(model, historical_record)
+        self.hidden = hidden
+
+    def context_for_delta_changes(self, delta):
+        shown = [change for change in delta.changes if change.field not in self.hidden]
+        return super().context_for_delta_changes(replace(delta, changes=shown))
 
 
 def read_only(form):
@@ -127,6 +156,10 @@ class InitiativeAdmin(HistoryAdmin):
     autocomplete_fields = ["regions", "municipalities", "sectors", "themes", "route"]
     readonly_fields = ["created", "updated"]
     date_hierarchy = "created"
+    # The notes hold proposers' names and e-mails (a proposal's draft copies them there): for the
+    # staff who moderate proposals, who read those on the proposals anyway. Named, not imported:
+    # without the hub, only superusers have it.
+    internal_notes_permission = "hub.change_proposal"
     fieldsets = [
         (None, {"fields": ("name", "slug", "kind", "status", "is_published", "language", "description")}),
         (
@@ -167,3 +200,6 @@ class InitiativeAdmin(HistoryAdmin):
         ),  # fmt: skip
         (_("Staff"), {"fields": ("internal_notes", "created", "updated")}),
     ]
+
+    def hidden_fields(self, request):
+        return set() if request.user.has_perm(self.internal_notes_permission) else {"internal_notes"}

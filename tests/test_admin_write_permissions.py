@@ -1,4 +1,5 @@
-"""Every admin view that writes asks for the change permission, whatever the user may view."""
+"""Every admin view that writes asks for the change permission, whatever the user may view; the
+initiatives' internal notes (proposers' names and e-mails) are for staff who moderate proposals."""
 
 import pytest
 from django.apps import apps
@@ -6,7 +7,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
 from hub.models import Interest, Proposal
-from initiatives.models import Initiative
+from initiatives.models import Initiative, Route
 from rotas_import.models import ImportRecord
 
 from .admin_forms import form_data
@@ -117,3 +118,46 @@ def test_it_refuses_the_import_screens_to_staff_who_may_only_view_imports(client
         assert client.post(url, {"confirm": "1"}).status_code == 403
     record.refresh_from_db()
     assert record.status == ImportRecord.Status.PREVIEWED
+
+
+def test_it_hides_internal_notes_from_importers(client, importer, make_initiative):
+    initiative = make_initiative(internal_notes="Proposed by Ana <ana@example.org>.")
+    initiative.internal_notes = "Proposed by Ana, Coop <ana@example.org>; called 12 May."
+    initiative.save()
+    client.force_login(importer)
+    pages = [
+        reverse("admin:initiatives_initiative_change", args=[initiative.pk]),
+        reverse("admin:initiatives_initiative_history", args=[initiative.pk]),
+        reverse("admin:initiatives_initiative_simple_history", args=[initiative.pk, initiative.history.earliest().pk]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "ana@example.org" not in html and "internal_notes" not in html, url
+    form = client.get(pages[0]).context["adminform"].form
+    assert "internal_notes" not in form.fields
+
+
+def test_it_shows_internal_notes_to_staff_who_moderate_proposals(client, importer, make_initiative):
+    initiative = make_initiative(internal_notes="Proposed by Ana <ana@example.org>.")
+    initiative.internal_notes = "Proposed by Ana, Coop <ana@example.org>; called 12 May."
+    initiative.save()
+    client.force_login(grant(importer, "change_proposal"))
+    change = client.get(reverse("admin:initiatives_initiative_change", args=[initiative.pk])).content.decode()
+    assert "ana@example.org" in change
+    history = client.get(reverse("admin:initiatives_initiative_history", args=[initiative.pk])).content.decode()
+    assert "called 12 May" in history
+
+
+def test_it_keeps_internal_notes_when_staff_without_access_save_an_initiative(client, staff_user, reference_data):
+    initiative = Initiative.objects.create(
+        name="Polo", slug="polo", country="BR", route=Route.objects.first(), internal_notes="Ana <ana@example.org>"
+    )
+    client.force_login(grant(staff_user, "view_initiative", "change_initiative"))
+    url = reverse("admin:initiatives_initiative_change", args=[initiative.pk])
+    form = client.get(url).context["adminform"].form
+    assert "internal_notes" not in form.fields
+    assert client.post(url, form_data(form, name="Polo renamed")).status_code == 302
+    initiative.refresh_from_db()
+    assert (initiative.name, initiative.internal_notes) == ("Polo renamed", "Ana <ana@example.org>")
