@@ -18,13 +18,6 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-def client_ip(request) -> str | None:
-    """The visitor's address: REMOTE_ADDR, or the header a trusted reverse proxy sets
-    (CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP; for X-Forwarded-For, the address our proxy appended)."""
-    value = request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR")
-    return value.split(",")[-1].strip() if value else None
-
-
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes' lockout page: what happened and for how long, in the admin's look."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
