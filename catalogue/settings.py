@@ -281,6 +281,7 @@ MIDDLEWARE = [
     *MIDDLEWARE,
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
     "catalogue.health.DatabaseUnavailableMiddleware",  # database down: a friendly 503, no traceback
+    "catalogue.auth.LoginDelayMiddleware",  # an account's login delay becomes its page
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires: a lockout becomes its page
 ]
 # Right after SecurityMiddleware, so that every response (redirects included) carries the policy.
@@ -336,6 +337,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "catalogue.auth.lockout_response"  # templates/registration/lockout.html, HTTP 429
 AXES_CLIENT_IP_CALLABLE = "initiatives.client_address.client_address"
+# And per account, from any address (catalogue/login_delay.py): after LOGIN_DELAY_AFTER failures,
+# LOGIN_DELAY_SECONDS of refused logins, doubling with each further failure up to the maximum.
+LOGIN_DELAY_AFTER = envint("LOGIN_DELAY_AFTER", "10")
+LOGIN_DELAY_SECONDS = envint("LOGIN_DELAY_SECONDS", "60")
+LOGIN_DELAY_MAX_SECONDS = envint("LOGIN_DELAY_MAX_SECONDS", "900")
+AXES_WHITELIST_CALLABLE = "catalogue.auth.refused_by_delay"
 
 # Change history (django-simple-history): see initiatives/history.py for tagging imports.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
