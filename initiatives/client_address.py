@@ -11,15 +11,15 @@ from django.conf import settings
 from ipware import get_client_ip
 
 
-def client_address(request) -> str:
-    proxies = settings.TRUSTED_PROXIES
-    if proxies:
+def client_address(request) -> str | None:
+    """The visitor's address, or None when the request has none (a test's or a command's)."""
+    if proxies := settings.TRUSTED_PROXIES:
         # ipware counts the hops after the client, the last proxy's own address not among them.
         address, _ = get_client_ip(
             request, proxy_count=proxies - 1, request_header_order=["HTTP_X_FORWARDED_FOR"], strict=False
         )
-    else:
-        address, _ = get_client_ip(request, request_header_order=["REMOTE_ADDR"])
-    # A request that did not come through every proxy (a health check on the host itself) has too
-    # short a chain: the connection's address is all there is.
-    return address or request.META.get("REMOTE_ADDR") or "unknown"
+        if address:
+            return address
+        # A chain shorter than the proxies (a probe on the proxy host itself): the connection's.
+    address, _ = get_client_ip(request, request_header_order=["REMOTE_ADDR"])
+    return address

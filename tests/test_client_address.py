@@ -43,6 +43,7 @@ def via_proxies(visitor, proxies, forged=""):
         (2, {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": VISITOR}, PROXY),
         (1, {"REMOTE_ADDR": PROXY}, PROXY),
         (1, {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "not an address"}, PROXY),
+        (0, {"REMOTE_ADDR": ""}, None),  # a request made in code (force_login): nothing to store
     ],
 )
 def test_it_reads_the_visitor_from_the_entry_the_trusted_proxies_appended(settings, proxies, meta, expected):
