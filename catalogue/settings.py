@@ -208,8 +208,6 @@ REST_FRAMEWORK = {
         "anon": os.getenv("API_THROTTLE_ANON", "600/hour"),
         "exports": os.getenv("API_THROTTLE_EXPORTS", "60/hour"),
     },
-    # Client address for throttling: 0 trusts only REMOTE_ADDR; behind N reverse proxies set API_NUM_PROXIES=N.
-    "NUM_PROXIES": envint("API_NUM_PROXIES", "0"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "LAC catalogue of territorial productive initiatives: open data API",
@@ -254,8 +252,13 @@ HUB_FORM_RATE_LIMIT = envint("HUB_FORM_RATE_LIMIT", "5")
 HUB_FORM_RATE_WINDOW = envint("HUB_FORM_RATE_WINDOW", "3600")
 HUB_MAX_PDF_BYTES = envint("HUB_MAX_PDF_BYTES", str(20 * 1024 * 1024))
 HUB_MAX_IMAGE_BYTES = envint("HUB_MAX_IMAGE_BYTES", str(5 * 1024 * 1024))
-# Behind a reverse proxy, REMOTE_ADDR is the proxy: name the header it sets (e.g. HTTP_X_REAL_IP).
-CLIENT_ADDRESS_HEADER = os.getenv("CLIENT_ADDRESS_HEADER", "REMOTE_ADDR")
+# The reverse proxies in front of the app, each appending to X-Forwarded-For: the visitor's address
+# for the forms' rate limit, the login lockout and the API throttle (initiatives/client_address.py).
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", "0")
+# Each of these was one limit's own idea of the client address; a stale one silently ignored would
+# let every visitor share the proxy's budget, so the server says what replaces them.
+if retired := [name for name in ("CLIENT_ADDRESS_HEADER", "CLIENT_IP_HEADER", "API_NUM_PROXIES") if os.getenv(name)]:
+    sys.exit(f"{', '.join(retired)} is no longer read: set TRUSTED_PROXIES to the number of reverse proxies instead.")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -286,6 +289,7 @@ MIDDLEWARE = [
     *MIDDLEWARE,
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
     "catalogue.health.DatabaseUnavailableMiddleware",  # database down: a friendly 503, no traceback
+    "catalogue.auth.LoginDelayMiddleware",  # an account's login delay becomes its page
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires: a lockout becomes its page
 ]
 # Right after SecurityMiddleware, so that every response (redirects included) carries the policy.
@@ -340,9 +344,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "30"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "catalogue.auth.lockout_response"  # templates/registration/lockout.html, HTTP 429
-# Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets, e.g. HTTP_X_REAL_IP.
-AXES_CLIENT_IP_CALLABLE = "catalogue.auth.client_ip"
-CLIENT_IP_HEADER = os.getenv("CLIENT_IP_HEADER", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "initiatives.client_address.client_address"
+# And per account, from any address (catalogue/login_delay.py): after LOGIN_DELAY_AFTER failures,
+# LOGIN_DELAY_SECONDS of refused logins, doubling with each further failure up to the maximum.
+LOGIN_DELAY_AFTER = envint("LOGIN_DELAY_AFTER", "10")
+LOGIN_DELAY_SECONDS = envint("LOGIN_DELAY_SECONDS", "60")
+LOGIN_DELAY_MAX_SECONDS = envint("LOGIN_DELAY_MAX_SECONDS", "900")
+AXES_WHITELIST_CALLABLE = "catalogue.auth.refused_by_delay"
 
 # Change history (django-simple-history): see initiatives/history.py for tagging imports.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from initiatives.client_address import client_address
+
 HONEYPOT_FIELD = "homepage"
 
 
@@ -28,12 +30,6 @@ class HoneypotForm(forms.Form):
                 code="honeypot",
             )
         return ""
-
-
-def client_address(request) -> str:
-    """The visitor's address: REMOTE_ADDR, or the header a trusted proxy sets (CLIENT_ADDRESS_HEADER)."""
-    value = request.META.get(settings.CLIENT_ADDRESS_HEADER) or request.META.get("REMOTE_ADDR") or "unknown"
-    return value.split(",")[0].strip()
 
 
 def over_rate_limit(request, scope: str) -> bool:

@@ -1,6 +1,11 @@
+from dataclasses import replace
+
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .contacts import export_contact_addresses
 from .models import Initiative, Municipality, Program, Region, Route, Sector, Theme
@@ -16,8 +21,33 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     history_list_display = ["history_change_reason", "import_record_id"]
 
+    def hidden_fields(self, request) -> set[str]:
+        """Fields this user may not read: left out of the forms and of the history's changes."""
+        return set()
+
+    def get_fieldsets(self, request, obj=None):
+        hidden = self.hidden_fields(request)
+        return [
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f not in hidden)})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HidingContextHelper(self.model, historical_record, hidden=self.hidden_fields(request))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history saves a posted revert form for anyone who may merely view the object:
+        # a revert is a change, so it needs the change permission; others only read the version.
+        if not self.has_change_history_permission(request, self.get_object(request, unquote(object_id))):
+            if request.method not in ("GET", "HEAD"):
+                raise PermissionDenied
+            request.history_read_only = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        if getattr(request, "history_read_only", False):
+            form = read_only(form)
         record = getattr(obj, "_history", None)  # set when the admin reverts to a historical version
         if record is None or not getattr(record, "_history_m2m_fields", None):
             return form
@@ -30,6 +60,30 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 super().__init__(*args, **kwargs)
 
         return RevertForm
+
+
+class HidingContextHelper(HistoricalRecordContextHelper):
+    """The history list's changes without the fields the user may not read."""
+
+    def __init__(self, model, historical_record, *, hidden):
+        super().__init__(model, historical_record)
+        self.hidden = hidden
+
+    def context_for_delta_changes(self, delta):
+        shown = [change for change in delta.changes if change.field not in self.hidden]
+        return super().context_for_delta_changes(replace(delta, changes=shown))
+
+
+def read_only(form):
+    """The form with every field disabled: shown, never taken from a submission."""
+
+    class ReadOnlyForm(form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for field in self.fields.values():
+                field.disabled = True
+
+    return ReadOnlyForm
 
 
 def historical_m2m_ids(record, field) -> list:
@@ -104,6 +158,10 @@ class InitiativeAdmin(HistoryAdmin):
     readonly_fields = ["created", "updated"]
     date_hierarchy = "created"
     actions = [export_contact_addresses]  # the only way to the addresses: no public page shows them
+    # The notes hold proposers' names and e-mails (a proposal's draft copies them there): for the
+    # staff who moderate proposals, who read those on the proposals anyway. Named, not imported:
+    # without the hub, only superusers have it.
+    internal_notes_permission = "hub.change_proposal"
     fieldsets = [
         (None, {"fields": ("name", "slug", "kind", "status", "is_published", "language", "description")}),
         (
@@ -144,3 +202,6 @@ class InitiativeAdmin(HistoryAdmin):
         ),  # fmt: skip
         (_("Staff"), {"fields": ("internal_notes", "created", "updated")}),
     ]
+
+    def hidden_fields(self, request):
+        return set() if request.user.has_perm(self.internal_notes_permission) else {"internal_notes"}

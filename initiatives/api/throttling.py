@@ -7,12 +7,18 @@ setting (another deployment's environment, a test's override) would never be see
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
+from ..client_address import client_address
+
 
 class AnonThrottle(AnonRateThrottle):
     scope = "anon"
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        # The same visitor as the forms' rate limit and the login lockout (TRUSTED_PROXIES).
+        return client_address(request)
 
 
 class ExportThrottle(AnonThrottle):
