@@ -171,9 +171,8 @@ def test_it_lists_published_hub_pages_in_every_language_for_the_sitemap(make_lib
     make_library_item(slug="guide")
     make_news(slug="draft", is_published=False)
 
-    paths = sorted(
-        path for section in SECTIONS.values() for paths, _ in section().entries(1) for path in paths.values()
-    )
+    entries = [urls for section in SECTIONS.values() for urls, _lastmod in section().entries(1, root="")]
+    paths = sorted(path for urls in entries for path in urls.values())
     assert paths == ["/en/library/guide/", "/es/library/guide/", "/pt-br/library/guide/"]
 
 
