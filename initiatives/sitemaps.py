@@ -191,9 +191,12 @@ def render_index(sections: dict[str, type[Section]], root: str) -> bytes:
     return "".join(parts).encode()
 
 
-def _cached(key: str, build) -> HttpResponse:
+def _cached(key: str, build, exists=lambda: True) -> HttpResponse:
+    """The body cached under `key`, else built (when `exists()`) and cached; else a 404."""
     body = cache.get(key)
     if body is None:
+        if not exists():
+            raise Http404("No such sitemap page.")
         body = build()
         cache.set(key, body, CACHE_SECONDS)
     return HttpResponse(body, content_type=CONTENT_TYPE)
@@ -223,6 +226,4 @@ def section(request, sections, name):
     size = settings.SITEMAP_SECTION_SIZE
     key = versioned_key("sitemap", request.scheme, request.get_host(), name, size, page)
     chosen = sections[name]()
-    if cache.get(key) is None and page > page_count(chosen):
-        raise Http404("No such sitemap page.")
-    return _cached(key, lambda: render_section(chosen, page, _root(request)))
+    return _cached(key, lambda: render_section(chosen, page, _root(request)), lambda: page <= page_count(chosen))
