@@ -224,6 +224,9 @@ class Bench:
             ),
             "api_list": self.page("/api/initiatives/"),
             "csv_all": self.endpoint("/api/initiatives.csv", repeat=heavy),
+            "sitemap_index": self.page("/sitemap.xml"),
+            # The biggest section page: up to 50,000 URLs (cached apart from the page cache, too big for it).
+            "sitemap_initiatives": self.page("/sitemap-initiatives.xml"),
         }
         home = results["home"]
         # The cold rows bumped the catalogue version since: ask for the current ETag.

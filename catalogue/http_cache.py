@@ -14,6 +14,12 @@ The app servers keep those public pages too: a GET that was marked public is sto
 (Redis when REDIS_URL is set, shared by every server) under the same identity as its ETag plus the
 host and scheme, for PUBLIC_PAGE_CACHE_SECONDS, and the next anonymous visitor without a session
 gets it without the view running. An edit bumps the catalogue version, so it is never served stale.
+
+The stored page is keyed on the path and the normalised parameters the public views read (see
+PAGE_PARAMETERS and initiatives.filters.cache_query), not on the raw query string: ?utm=1, ?utm=2…
+or ?q=Café, ?q=cafe share one entry instead of each storing a copy. The entry remembers the exact
+query string it was rendered for and answers only that one; another spelling renders again and
+takes the entry's place, so a page never shows a link or a search box made for another visitor.
 """
 
 import hashlib
@@ -29,20 +35,29 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
+from hub.filters import LibraryFilterSet
 from initiatives.cache import catalogue_version
+from initiatives.filters import InitiativeFilterSet, cache_query
 
 from .health import DATABASE_DOWN
 
 # Staff screens and the language switch are never shared, whatever their status.
 EXCLUDED_PATHS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?(?:admin|i18n)/")
 SAFE_METHODS = ("GET", "HEAD")
+# Every query parameter a public view reads: the filters, pagination, the API's language and
+# format, the proposal lookup and the sitemap's page. Others cannot change a page.
+PAGE_PARAMETERS = frozenset(
+    {*InitiativeFilterSet.base_filters, *LibraryFilterSet.base_filters}
+    | {"page", "page_size", "lang", "format", "reference", "p"}
+)
 
 
-def _identity(request, version: str) -> str:
-    """What a public page depends on: the catalogue, the deploy, the language, the path and the
+def _identity(request, version: str, address: str | None = None) -> str:
+    """What a public page depends on: the catalogue, the deploy, the language, the address and the
     day (pages list upcoming events: one that has ended moves to the past at midnight)."""
     today = timezone.localdate().isoformat()
-    return "|".join([version, settings.RELEASE, get_language() or "", today, request.get_full_path()])
+    address = request.get_full_path() if address is None else address
+    return "|".join([version, settings.RELEASE, get_language() or "", today, address])
 
 
 def validators(request, version: str) -> tuple[str, int | None]:
@@ -58,16 +73,24 @@ def validators(request, version: str) -> tuple[str, int | None]:
 
 
 def page_key(request, version: str) -> str:
+    address = request.path + "?" + cache_query(request.GET, PAGE_PARAMETERS)
     # Host and scheme too: pages hold absolute links (canonical, og:url, the API's URLs).
-    identity = "|".join([_identity(request, version), request.scheme, request.get_host()])
+    identity = "|".join([_identity(request, version, address), request.scheme, request.get_host()])
     return "page:" + hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
 
 
-def stored_page(key: str) -> HttpResponse | None:
+def _query_string(request) -> str:
+    return request.META.get("QUERY_STRING", "")
+
+
+def stored_page(request, key: str) -> HttpResponse | None:
+    """The page stored under this key, if it was rendered for this very query string."""
     stored = cache.get(key)
     if stored is None:
         return None
-    content, headers = stored
+    query_string, content, headers = stored
+    if query_string != _query_string(request):
+        return None
     return HttpResponse(content, headers=headers)
 
 
@@ -78,7 +101,8 @@ def store_page(request, response, key: str) -> None:
         return
     if len(response.content) > settings.PUBLIC_PAGE_CACHE_MAX_BYTES:
         return
-    cache.set(key, (response.content, dict(response.items())), settings.PUBLIC_PAGE_CACHE_SECONDS)
+    stored = (_query_string(request), response.content, dict(response.items()))
+    cache.set(key, stored, settings.PUBLIC_PAGE_CACHE_SECONDS)
 
 
 MESSAGES_COOKIE = CookieStorage.cookie_name
@@ -126,7 +150,7 @@ class PublicCacheMiddleware:
                 return not_modified
         page_cache = applies and settings.PUBLIC_PAGE_CACHE_SECONDS > 0 and not _carries_visitor_state(request)
         key = page_key(request, version) if page_cache else ""
-        if page_cache and (stored := stored_page(key)) is not None:
+        if page_cache and (stored := stored_page(request, key)) is not None:
             return stored
 
         response = self.get_response(request)

@@ -176,6 +176,9 @@ PUBLIC_CACHE_MAX_AGE = envint("PUBLIC_CACHE_MAX_AGE", "60")
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", "600")
 PUBLIC_PAGE_CACHE_MAX_BYTES = envint("PUBLIC_PAGE_CACHE_MAX_BYTES", "1000000")  # bigger pages are not kept
 RELEASE = os.getenv("RELEASE", "")
+# <url> entries per sitemap section page (initiatives.sitemaps), each language version counting
+# as one: the sitemap protocol allows 50,000. Not an environment variable: tests lower it.
+SITEMAP_SECTION_SIZE = 50_000
 # --- end cache ----------------------------------------------------------------------------
 
 # Map tiles are the only network resource a page may load; both are settings so that an

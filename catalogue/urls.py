@@ -7,13 +7,17 @@ from django.templatetags.static import static as static_url  # not django.conf.u
 from django.urls import include, path
 
 from catalogue import health
-from initiatives.sitemaps import cached_sitemap
+from hub.sitemaps import SECTIONS as HUB_SITEMAP_SECTIONS
+from initiatives import sitemaps
+
+SITEMAP_SECTIONS = {**sitemaps.SECTIONS, **HUB_SITEMAP_SECTIONS}
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("initiatives.api_urls")),
-    # One sitemap for all languages: each page is listed per language with hreflang alternates.
-    path("sitemap.xml", cached_sitemap, name="sitemap"),
+    # One sitemap index for all languages; each section lists its pages per language with hreflang alternates.
+    path("sitemap.xml", sitemaps.index, {"sections": SITEMAP_SECTIONS}, name="sitemap"),
+    path("sitemap-<slug:name>.xml", sitemaps.section, {"sections": SITEMAP_SECTIONS}, name="sitemap-section"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,31 +1,30 @@
-"""Sitemaps of the hub's public pages, one entry per language, for the lead's sitemap index."""
+"""The hub's public pages as sections of the sitemap index (see initiatives.sitemaps)."""
 
-from django.contrib.sitemaps import Sitemap
+from initiatives.sitemaps import Section
 
 from .models import Event, LibraryItem, News
 
 
-class HubSitemap(Sitemap):
-    i18n = True
+class HubSection(Section):
     model = None
 
-    def items(self):
-        return self.model.objects.published().order_by("pk")
-
-    def lastmod(self, item):
-        return item.updated
+    def rows(self):
+        return self.model.objects.published().order_by("pk").values_list("slug", "updated")
 
 
-class LibrarySitemap(HubSitemap):
+class LibrarySection(HubSection):
+    url_name = "hub:library_item"
     model = LibraryItem
 
 
-class EventSitemap(HubSitemap):
+class EventSection(HubSection):
+    url_name = "hub:event"
     model = Event
 
 
-class NewsSitemap(HubSitemap):
+class NewsSection(HubSection):
+    url_name = "hub:news_item"
     model = News
 
 
-SITEMAPS = {"library": LibrarySitemap, "events": EventSitemap, "news": NewsSitemap}
+SECTIONS = {"library": LibrarySection, "events": EventSection, "news": NewsSection}

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from .cache import versioned_key
-from .filters import InitiativeFilterSet
+from .filters import InitiativeFilterSet, cache_query
 from .translation import LANGUAGE_CODES, active_language, suffix
 
 # ~1 m at the equator: more digits only make the response bigger.
@@ -84,8 +84,9 @@ def normalised_query(params) -> str:
 
 
 def cache_key(params, language: str, host: str) -> str:
-    # Hashed: a long search must not make a key memcached would refuse.
-    query = hashlib.sha256(normalised_query(params).encode()).hexdigest()
+    """Filters only, search folded: ?q=! or ?utm=1 share the entry of the plain collection.
+    Hashed: a long search must not make a key memcached would refuse."""
+    query = hashlib.sha256(cache_query(params, InitiativeFilterSet.base_filters).encode()).hexdigest()
     return versioned_key("geojson", SHAPE, language, host, query)
 
 

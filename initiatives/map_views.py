@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from . import geojson
+from .api.throttling import over_anon_budget
 from .filters import InitiativeFilterSet
 
 
@@ -19,4 +20,5 @@ def map_page(request):
 
 @require_safe
 def initiatives_geojson(request):
-    return geojson.response(request)
+    # Each distinct selection costs a build: the same budget as the API, which it belongs to.
+    return over_anon_budget(request) or geojson.response(request)

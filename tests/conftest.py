@@ -116,3 +116,22 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def cache_keys(settings):
+    """The cache's keys containing a text, for tests that count entries. The project's cache may be
+    Redis or files, whose keys cannot be listed alike (a file's name is a hash): such tests run on a
+    local-memory cache of their own, a real Django cache whose keys can be read back."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counted-keys"}
+    }
+    cache.clear()
+
+    def keys(containing: str) -> list[str]:
+        return [key for key in cache._cache if containing in key]
+
+    yield keys
+    cache.clear()

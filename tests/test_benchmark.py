@@ -12,7 +12,7 @@ from .benchmark_scripts import run_benchmark
 
 ENDPOINTS = {
     "floor", "home", "list", "list_filtered_search", "detail", "geojson_all", "geojson_filtered",
-    "api_list", "csv_all", "import_polos",
+    "api_list", "csv_all", "import_polos", "sitemap_index", "sitemap_initiatives",
 }  # fmt: skip
 
 
@@ -26,7 +26,7 @@ def test_it_runs_the_benchmark_at_a_tiny_size_and_writes_json(tmp_path):
     for name in ("floor", "home", "detail"):  # the others may not exist yet: "missing", never a crash
         assert run["results"][name]["status"] == "ok", name
         assert run["results"][name]["median_ms"] > 0 and run["results"][name]["queries"] >= 0
-    for name in ("home", "list", "list_filtered_search", "detail", "api_list"):
+    for name in ("home", "list", "list_filtered_search", "detail", "api_list", "sitemap_index", "sitemap_initiatives"):
         page = run["results"][name]
         # Repeats come from the page cache; "cold" is the first request after a change.
         assert page["queries"] == 0 and page["cold"]["status"] == "ok" and page["cold"]["queries"] > 0, name

@@ -294,3 +294,46 @@ def test_it_never_serves_a_body_cached_in_an_earlier_shape(client, make_initiati
     cache.set(earlier, b'{"type":"FeatureCollection","features":[],"unlocated":0}')
     collection = geojson(client, "lang=en")
     assert slugs(collection) == ["fresh"] and "url_template" in collection
+
+
+def test_it_keeps_one_entry_for_junk_parameters_and_equivalent_searches(client, make_initiative, cache_keys):
+    make_initiative(slug="cafe-co", name="Café do Cerrado")
+    make_initiative(slug="other", name="Cacao")
+    everything = client.get(URL).content
+    # Punctuation alone is no search; junk parameters are not filters.
+    for query in ["q=!", "q=!!", "q=!!!", "q=%20-%20", "utm=1", "utm=2", "q=!&utm=3", "_=99"]:
+        assert client.get(f"{URL}?{query}").content == everything, query
+    assert len(cache_keys(":geojson:")) == 1
+
+    found = client.get(f"{URL}?q=cafe").content
+    for query in ["q=Caf%C3%A9", "q=CAFE", "q=caf%C3%A9!", "q=%20cafe%20&utm=4", "q=cafe&q=cafe"]:
+        assert client.get(f"{URL}?{query}").content == found, query
+    assert len(cache_keys(":geojson:")) == 2
+    assert slugs(json.loads(found)) == ["cafe-co"]
+
+
+@pytest.mark.parametrize("query", ["q=cafe%00", "q=cafe" + "!" * 200])
+def test_it_still_refuses_a_search_that_folds_to_a_cached_one(client, make_initiative, query):
+    make_initiative(slug="cafe-co", name="Café do Cerrado")
+    assert client.get(f"{URL}?q=cafe").status_code == 200
+    assert client.get(f"{URL}?{query}").status_code == 400
+
+
+def test_it_shares_the_apis_budget_for_anonymous_clients(client, make_initiative, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "exports": "1/min"},
+    }
+    make_initiative(slug="only")
+    assert client.get(URL).status_code == 200
+    assert client.get(f"{URL}?q=!", HTTP_IF_NONE_MATCH="x").status_code == 200
+    assert client.get("/api/initiatives/").status_code == 200
+
+    response = client.get(URL, headers={"accept-language": "en"})
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert (
+        response.json()["detail"] == f"Request was throttled. Expected available in {response['Retry-After']} seconds."
+    )
+    assert client.get(URL, REMOTE_ADDR="10.0.0.9").status_code == 200  # another client's own budget

@@ -57,3 +57,18 @@ def test_it_links_each_language_version_with_hreflang_and_a_clean_canonical(clie
         "en": "http://testserver/en/initiatives/?country=CO",
         "x-default": "http://testserver/pt-br/initiatives/?country=CO",
     }
+
+
+@pytest.mark.parametrize("path", ["//evil.example/", "/%5Cevil.example/", "/en//evil.example/", "/en/%5Cevil.example/"])
+def test_it_links_a_404_page_only_to_this_site(client, reference_data, path):
+    # PATH_INFO as the server passes it: the test client would read "//evil.example/" as a host.
+    response = client.get("/", PATH_INFO=path.replace("%5C", "\\"))
+    assert response.status_code == 404
+    html = response.content.decode()
+    links = re.findall(r'href="([^"]*)"', html)
+    assert links
+    assert not [link for link in links if link.startswith("//") or "\\" in link or "evil.example" in link]
+    # No page matched: each language's link (and the canonical) is that language's home page.
+    switcher = html[html.index('class="language-switcher"') :]
+    assert 'href="/es/" hreflang="es"' in switcher
+    assert re.search(r'<link rel="canonical" href="http://testserver/(en|pt-br)/">', html)

@@ -128,3 +128,35 @@ def test_it_streams_exports_rather_than_storing_them(client, make_initiative):
 
     assert response.streaming  # a stored copy would come back as a plain response
     assert "Polo do Mel" in b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_it_keeps_one_entry_for_junk_parameters_and_equivalent_searches(client, make_initiative, cache_keys):
+    make_initiative(name="Café do Cerrado", slug="cafe-co")
+    plain = client.get("/en/initiatives/")
+    for n in range(20):
+        assert client.get(f"/en/initiatives/?utm_source={n}&fbclid=x{n}").status_code == 200
+    assert len(cache_keys(":page:")) == 1
+
+    for query in ["Caf%C3%A9", "cafe", "CAFE", "caf%C3%A9!", "%20cafe", "cafe&utm=1"]:
+        response = client.get(f"/en/initiatives/?q={query}")
+        assert "cafe-co" in response.content.decode()
+    assert len(cache_keys(":page:")) == 2
+
+    # One entry, yet each visitor gets the page made for their own query string: their search
+    # in the box, their parameters in the language links.
+    spelled = client.get("/en/initiatives/?q=Caf%C3%A9").content.decode()
+    assert 'value="Café"' in spelled
+    assert 'value="CAFE"' in client.get("/en/initiatives/?q=CAFE").content.decode()
+    assert client.get("/en/initiatives/").content == plain.content
+    assert len(cache_keys(":page:")) == 2
+
+
+@pytest.mark.urls("tests.http_cache_urls")
+def test_it_serves_a_stored_page_only_for_the_query_string_it_was_rendered_for(client, cache_keys):
+    client.get("/t/counted/?utm=1")
+    client.get("/t/counted/?utm=1")
+    client.get("/t/counted/?utm=2")  # renders and takes the entry's place
+    client.get("/t/counted/?utm=2")
+
+    assert RENDERED == ["/t/counted/?utm=1", "/t/counted/?utm=2"]
+    assert len(cache_keys(":page:")) == 1

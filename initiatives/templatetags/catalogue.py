@@ -2,16 +2,26 @@
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import get_language_info
 
 register = template.Library()
 
 
-def _path_with_query(request, query=None) -> str:
-    if query is None:
-        query = request.META.get("QUERY_STRING", "")
-    return request.path + (f"?{query}" if query else "")
+def _page_in(request, language: str, query: str = "") -> str:
+    """This page's path in a language, rebuilt from the URL pattern it resolved to, never echoed
+    from the request: `//evil.example/` or `/\\evil.example/` would make an off-site link. A page
+    that no pattern matched (a 404) links to that language's home page."""
+    match = request.resolver_match
+    with translation.override(language):
+        if match is not None:
+            try:
+                path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+                return path + (f"?{query}" if query else "")
+            except NoReverseMatch:
+                pass
+        return reverse("initiatives:home")
 
 
 @register.simple_tag(takes_context=True)
@@ -19,9 +29,9 @@ def language_links(context):
     """The current page in each language, filters kept: [(code, native name, url, is_current)]."""
     request = context["request"]
     current = context.get("LANGUAGE_CODE")
-    here = _path_with_query(request)
+    query = request.META.get("QUERY_STRING", "")
     return [
-        (code, get_language_info(code)["name_local"], translate_url(here, code), code == current)
+        (code, get_language_info(code)["name_local"], _page_in(request, code, query), code == current)
         for code, _name in settings.LANGUAGES
     ]
 
@@ -30,16 +40,17 @@ def language_links(context):
 def canonical_url(context):
     """Absolute URL of this page with only the cleaned parameters a view passes as canonical_query."""
     request = context["request"]
-    return request.build_absolute_uri(_path_with_query(request, context.get("canonical_query", "")))
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return request.build_absolute_uri(_page_in(request, language, context.get("canonical_query", "")))
 
 
 @register.simple_tag(takes_context=True)
 def alternate_urls(context):
     """[(hreflang, absolute url)] for each language and x-default (Portuguese, the default)."""
     request = context["request"]
-    here = _path_with_query(request, context.get("canonical_query", ""))
-    links = [(code, request.build_absolute_uri(translate_url(here, code))) for code, _name in settings.LANGUAGES]
-    default = request.build_absolute_uri(translate_url(here, settings.LANGUAGE_CODE))
+    query = context.get("canonical_query", "")
+    links = [(code, request.build_absolute_uri(_page_in(request, code, query))) for code, _name in settings.LANGUAGES]
+    default = request.build_absolute_uri(_page_in(request, settings.LANGUAGE_CODE, query))
     return [*links, ("x-default", default)]
 
 
