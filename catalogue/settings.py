@@ -278,6 +278,11 @@ IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024
 IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "100000")
 IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", "1000")
+# A workbook is parsed in a subprocess: its sheets' rows × columns are checked against this budget
+# before anything is expanded, and the parse runs within these memory and time limits.
+IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", "3000000")
+IMPORT_PARSE_MEMORY_MB = envint("IMPORT_PARSE_MEMORY_MB", "1024")
+IMPORT_PARSE_SECONDS = envint("IMPORT_PARSE_SECONDS", "60")
 # ---------------------------------------------------------------------------------------------
 # Security and reliability (issue 10): CSP and other headers, admin path and lockout, change
 # history, the friendly 503 page. Kept in one block so that other branches' edits merge cleanly.

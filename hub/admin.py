@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .collaboration import create_draft_initiative, forward_interest
+from .collaboration import InvalidContactAddress, create_draft_initiative, forward_interest
 from .loading import LoadError, load_hub_content
 from .models import TIME_ZONE_CHOICES, Event, Interest, LibraryItem, News, Proposal
 
@@ -205,11 +205,28 @@ class InterestAdmin(admin.ModelAdmin):
     @admin.action(description=_("Forward the selected messages to their initiative by e-mail"), permissions=["change"])
     def forward(self, request, queryset):
         sent = unreachable = 0
+        invalid = []
         for interest in queryset.exclude(status=Interest.Status.FORWARDED).select_related("initiative"):
-            if forward_interest(interest):
-                sent += 1
-            else:
-                unreachable += 1
+            try:
+                if forward_interest(interest):
+                    sent += 1
+                else:
+                    unreachable += 1
+            except InvalidContactAddress:
+                invalid.append(interest.initiative.name)
+        if invalid:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d message was not sent: the contact e-mail of %(names)s is not one valid address. "
+                    "Correct it on the initiative, then forward again.",
+                    "%(count)d messages were not sent: the contact e-mail of %(names)s is not one valid address. "
+                    "Correct it on the initiatives, then forward again.",
+                    len(invalid),
+                )
+                % {"count": len(invalid), "names": ", ".join(sorted(set(invalid)))},
+                messages.ERROR,
+            )
         if sent:
             self.message_user(
                 request,
@@ -227,7 +244,7 @@ class InterestAdmin(admin.ModelAdmin):
                 % {"count": unreachable},
                 messages.WARNING,
             )
-        if not sent and not unreachable:
+        if not sent and not unreachable and not invalid:
             self.message_user(request, _("The selected messages were already forwarded."), messages.INFO)
 
     @admin.action(description=_("Reject the selected messages (spam or off-topic)"), permissions=["change"])

@@ -2,7 +2,9 @@
 actions and anything else that needs them; no request in here."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -62,12 +64,22 @@ def create_draft_initiative(proposal: Proposal) -> Initiative | None:
     return initiative
 
 
+class InvalidContactAddress(ValueError):
+    """The initiative's stored address is not one valid address (nothing was sent)."""
+
+
 def forward_interest(interest: Interest) -> bool:
     """E-mail the message to the initiative's contact address, replying to the sender. False when
-    the initiative has no address (nothing is sent; the message stays in the inbox)."""
+    the initiative has no address (nothing is sent; the message stays in the inbox). Raises
+    InvalidContactAddress when the address is not one valid address: sending to it would fail on
+    a line break, or reach several people."""
     initiative = interest.initiative
     if not initiative.email:
         return False
+    try:
+        validate_email(initiative.email)
+    except ValidationError as exc:
+        raise InvalidContactAddress(initiative.email) from exc
     with translation.override(initiative.language):
         subject = _("Interest in collaborating with %(name)s") % {"name": initiative.name}
         body = render_to_string("hub/email/interest.txt", {"interest": interest, "initiative": initiative})

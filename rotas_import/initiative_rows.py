@@ -4,6 +4,8 @@ English (folded, as for polos), each cell checked into a typed value or an error
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from initiatives.models import EARLIEST_YEAR, Initiative
@@ -116,6 +118,9 @@ def typed_values(row: InitiativeRow, issues: Issues) -> dict:
     for key in ("managing_organisation", "description", "email"):
         if key in raw:
             values[key] = raw[key]
+    if raw.get("email") and not is_one_address(raw["email"]):
+        error("email", _("“%(value)s” is not one e-mail address: write a single address, such as "
+                         "contact@example.org, in this cell.") % {"value": raw["email"]})  # fmt: skip
     if "city" in raw:
         values["territory"] = raw["city"]
     if "notes" in raw:
@@ -161,6 +166,15 @@ def typed_values(row: InitiativeRow, issues: Issues) -> dict:
                   % {"value": raw["location_precision"]})  # fmt: skip
         values["location_precision"] = precision
     return values
+
+
+def is_one_address(text: str) -> bool:
+    """One address Django accepts: no list, no name, no line break to smuggle a header."""
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def whole_number(text: str, key: str, error) -> int | None:

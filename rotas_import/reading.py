@@ -3,17 +3,24 @@
 Spreadsheets (.xlsx, .xls, .ods) are read by python-calamine, which returns the values that were
 last computed and never evaluates a formula; .csv is decoded as UTF-8 or Windows-1252 with `,` or
 `;` as delimiter. Every limit is checked before the expensive step it protects: the upload size
-first, the declared uncompressed size of a zipped workbook before it is parsed, the row count
-while rows are read.
+first, the declared uncompressed size of a zipped workbook before it is parsed; then, in a
+subprocess limited in memory and time (`workbook_worker`), the rows × columns a .xlsx's sheets
+claim before they are expanded, and the row count while rows are read.
 """
 
 import csv
-import datetime
 import io
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
-import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -23,6 +30,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An encrypted .xlsx is an OLE container holding these streams instead of a zip.
 OLE_ENCRYPTION_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+ROOT = Path(__file__).resolve().parent.parent  # where `python -m rotas_import.workbook_worker` runs
+logger = logging.getLogger(__name__)
 
 
 class ReadError(Exception):
@@ -98,65 +107,100 @@ def read_workbook(data: bytes, ext: str) -> list[Sheet]:
         check_zip(data)
     elif not data.startswith(OLE_MAGIC):
         raise ReadError(_("This file is not a real .xls workbook (its contents are something else). Save it again."))
+    return parse_in_subprocess(data, ext)
+
+
+def parse_in_subprocess(data: bytes, ext: str) -> list[Sheet]:
+    """Parse in `workbook_worker`, a process limited in memory and time: a workbook built to
+    exhaust the server is refused there (or kills only that process) and becomes a ReadError."""
+    memory, seconds = settings.IMPORT_PARSE_MEMORY_MB, settings.IMPORT_PARSE_SECONDS
+    command = [sys.executable, "-m", "rotas_import.workbook_worker", ext, str(settings.IMPORT_MAX_CELLS),
+               str(settings.IMPORT_MAX_ROWS), str(memory * 1024 * 1024), str(seconds)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+           "RUST_BACKTRACE": "0"}  # fmt: skip
+    started = time.monotonic()
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
-        for name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(name)
-            # calamine starts at the first filled cell: pad so that rows and columns keep the
-            # numbers the spreadsheet shows (row 5 is rows[4]).
-            top, left = sheet.start or (0, 0)
-            rows, count = [[] for _ in range(top)], top
-            for row in sheet.iter_rows():
-                count += 1
-                check_row_count(count)
-                rows.append([""] * left + [cell_text(value) for value in row])
-            fill_merged_cells(rows, sheet.merged_cell_ranges or [])
-            sheets.append(Sheet(name, rows))
-        return sheets
-    except python_calamine.PasswordError as exc:
-        raise ReadError(
-            _("The workbook is password-protected. Save a copy without a password and import that.")
-        ) from exc
-    except (python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError) as exc:
-        raise ReadError(
-            _("The workbook is damaged or not a spreadsheet (%(detail)s). Open it and save it again.") % {"detail": exc}
-        ) from exc
+        done = subprocess.run(command, input=data, capture_output=True, timeout=seconds, cwd=ROOT, env=env)
+    except subprocess.TimeoutExpired as exc:
+        raise ReadError(too_slow_message()) from exc
+    try:
+        result = json.loads(done.stdout)
+    except ValueError:
+        result = None
+    if done.returncode != 0 or not isinstance(result, dict):
+        raise ReadError(crash_message(done.returncode, done.stderr))
+    elapsed = time.monotonic() - started
+    logger.info("Workbook read in %.2f s, reader's peak %s MB: %s", elapsed, result.get("peak_mb"),
+                result.get("refused", "read"), extra={"seconds": elapsed, "peak_mb": result.get("peak_mb")})  # fmt: skip
+    if "sheets" in result:
+        return [Sheet(name, rows) for name, rows in result["sheets"]]
+    raise ReadError(refusal_message(result))
 
 
-def fill_merged_cells(rows: list[list[str]], ranges) -> None:
-    """A merged cell's value belongs to every cell it covers (files leave them blank)."""
-    for (top, left), (bottom, right) in ranges:
-        if top >= len(rows) or left >= len(rows[top]):
-            continue
-        value = rows[top][left]
-        for r in range(top, min(bottom, len(rows) - 1) + 1):
-            row = rows[r]
-            if len(row) <= right:
-                row.extend([""] * (right + 1 - len(row)))
-            for c in range(left, right + 1):
-                row[c] = row[c] or value
+def too_slow_message() -> str:
+    return _(
+        "Reading the workbook took longer than the %(seconds)s seconds an import may take, so it was stopped. "
+        "Delete empty rows and columns after the data, or split the file."
+    ) % {"seconds": settings.IMPORT_PARSE_SECONDS}
+
+
+def out_of_memory_message() -> str:
+    return _(
+        "Opening the workbook needs more than the %(limit)s MB of memory an import may use, so it was stopped: "
+        "it may be a crafted file, or far more data than an import needs. Delete empty rows and columns after "
+        "the data, or split the file."
+    ) % {"limit": settings.IMPORT_PARSE_MEMORY_MB}
+
+
+def crash_message(returncode: int, stderr: bytes) -> str:
+    """The reader process died: out of memory (Rust aborts when an allocation fails), out of CPU
+    time, or a crash of the library."""
+    output = stderr.decode(errors="replace").strip()[-500:]
+    logger.warning("The workbook reader exited with %s: %s", returncode, output)
+    if returncode == -signal.SIGXCPU:
+        return too_slow_message()
+    if returncode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV) or "MemoryError" in output:
+        return out_of_memory_message()
+    return _("The workbook could not be read (the reader stopped with code %(code)s). Open it and save it again.") % {
+        "code": returncode
+    }
+
+
+def refusal_message(result: dict) -> str:
+    reason = result.get("refused")
+    if reason == "cells":
+        return _(
+            "Sheet “%(sheet)s” spans %(rows)s rows × %(columns)s columns (up to cell %(corner)s), that is "
+            "%(cells)s cells, more than the %(budget)s one import reads, so it was not opened. It may be a "
+            "crafted file, or hold a stray cell or merged range far from the data: delete the rows and columns "
+            "after the data and save it again."
+        ) % {
+            "sheet": result["sheet"], "rows": f"{result['rows']:,}", "columns": f"{result['columns']:,}",
+            "corner": result["corner"], "cells": f"{result['rows'] * result['columns']:,}",
+            "budget": f"{settings.IMPORT_MAX_CELLS:,}",
+        }  # fmt: skip
+    if reason == "rows":
+        return too_many_rows_message()
+    if reason == "password":
+        return _("The workbook is password-protected. Save a copy without a password and import that.")
+    if reason == "unsafe":
+        return _("The workbook declares XML entities (a document type), which a spreadsheet never needs: refused.")
+    if reason == "memory":
+        return out_of_memory_message()
+    return _("The workbook is damaged or not a spreadsheet (%(detail)s). Open it and save it again.") % {
+        "detail": result.get("detail", "")
+    }
 
 
 def check_row_count(count: int) -> None:
     if count > settings.IMPORT_MAX_ROWS:
-        raise ReadError(
-            _("The file has more than %(limit)s rows, the most one import takes. Split it into several files.")
-            % {"limit": f"{settings.IMPORT_MAX_ROWS:,}"}
-        )
+        raise ReadError(too_many_rows_message())
 
 
-def cell_text(value) -> str:
-    """Every cell as text: 2304400.0 (a code stored as a number) -> '2304400'."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
-        return value.isoformat()
-    return str(value).strip()
+def too_many_rows_message() -> str:
+    return _("The file has more than %(limit)s rows, the most one import takes. Split it into several files.") % {
+        "limit": f"{settings.IMPORT_MAX_ROWS:,}"
+    }
 
 
 def decode(data: bytes) -> str:

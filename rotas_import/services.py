@@ -2,6 +2,7 @@
 (the preview), then apply the same plan or cancel. No request and no console in here."""
 
 import hashlib
+import logging
 import os
 
 from django.core.files.base import ContentFile
@@ -16,6 +17,8 @@ from .models import ImportRecord
 from .planning import finish_plan, plan_polos
 from .reading import ReadError, read_file
 from .report import Issues
+
+logger = logging.getLogger(__name__)
 
 # Any constant: the key of the PostgreSQL advisory lock that serialises imports and undos.
 IMPORT_LOCK = 4_217_001
@@ -43,6 +46,20 @@ def plan_file(kind: str, data: bytes, file_name: str, **options) -> dict:
     except ReadError as exc:
         return unreadable(kind, str(exc))
     return planners()[kind](sheets, **options)
+
+
+def plan_safely(kind: str, data: bytes, file_name: str, **options) -> dict:
+    """plan_file, where any failure of reading or planning becomes the plan's one error (logged
+    with its traceback), so that the import still ends in a FAILED record and never in a 500.
+    The savepoint keeps an enclosing transaction usable after a database error."""
+    try:
+        with transaction.atomic():
+            return plan_file(kind, data, file_name, **options)
+    except Exception as exc:
+        logger.exception("Planning the import of %s failed", file_name)
+        message = _("The import failed with an unexpected error (%(error)s); nothing was written. "
+                    "The details are in the server's log.") % {"error": type(exc).__name__}  # fmt: skip
+        return unreadable(kind, message)
 
 
 def unreadable(kind: str, message: str) -> dict:
@@ -76,16 +93,26 @@ def note_earlier_application(record: ImportRecord, plan: dict) -> None:
         )
 
 
-def preview(kind: str, data: bytes, file_name: str, user=None, **options) -> ImportRecord:
-    """Plan the file and keep it, with the plan, as a previewed record. Writes nothing else."""
-    record = ImportRecord(kind=kind, user=user, file_name=file_name[:255], sha256=sha256(data), options=options)
+def store(record: ImportRecord, data: bytes, file_name: str) -> None:
+    """Save the record with its file; a record that cannot be saved leaves no file behind."""
     record.file.save(stored_name(file_name), ContentFile(data), save=False)
-    plan = plan_file(kind, data, file_name, **options)
+    try:
+        record.save()
+    except BaseException:
+        record.file.delete(save=False)
+        raise
+
+
+def preview(kind: str, data: bytes, file_name: str, user=None, **options) -> ImportRecord:
+    """Plan the file and keep it, with the plan, as a previewed record (FAILED, with the reason,
+    when it cannot be imported). Writes nothing else."""
+    record = ImportRecord(kind=kind, user=user, file_name=file_name[:255], sha256=sha256(data), options=options)
+    plan = plan_safely(kind, data, file_name, **options)
     note_earlier_application(record, plan)
     record.report, record.counts = plan, plan["counts"]
     if plan["errors"]:
         record.status, record.finished = ImportRecord.Status.FAILED, timezone.now()
-    record.save()
+    store(record, data, file_name)
     return record
 
 
@@ -106,7 +133,7 @@ def confirm(record: ImportRecord) -> ImportRecord:
             raise PlanError(_("This import was already %(status)s.") % {"status": record.get_status_display().lower()})
         with record.file.open("rb") as f:
             data = f.read()
-        plan = plan_file(record.kind, data, record.file_name, **record.options)
+        plan = plan_safely(record.kind, data, record.file_name, **record.options)
         if plan["fingerprint"] != record.report.get("fingerprint"):
             raise PlanError(
                 _("The catalogue changed since this preview, so the import would now do something else. Upload the file again to see the new preview.")
@@ -131,21 +158,25 @@ def import_file(kind: str, data: bytes, file_name: str, *, user=None, dry_run=Fa
     """Plan and (unless dry_run or the file has errors) apply at once: the commands' journey.
     Returns (plan, record or None)."""
     if dry_run:
-        return plan_file(kind, data, file_name, **options), None
+        return plan_safely(kind, data, file_name, **options), None
     record = ImportRecord(kind=kind, user=user, file_name=file_name[:255], sha256=sha256(data), options=options)
-    with transaction.atomic():
-        lock_imports()
-        plan = plan_file(kind, data, file_name, **options)
-        note_earlier_application(record, plan)
-        if keep_record:
-            record.save()  # its id tags the history of what it writes
-        if not plan["errors"]:
-            apply_plan(plan, record if keep_record else None)
-        if not keep_record:
-            return plan, None
-        record.file.save(stored_name(file_name), ContentFile(data), save=False)
-        record.report, record.counts = plan, plan["counts"]
-        record.status = ImportRecord.Status.FAILED if plan["errors"] else ImportRecord.Status.APPLIED
-        record.finished = timezone.now()
-        record.save()
+    try:
+        with transaction.atomic():
+            lock_imports()
+            plan = plan_safely(kind, data, file_name, **options)
+            note_earlier_application(record, plan)
+            if keep_record:
+                record.save()  # its id tags the history of what it writes
+            if not plan["errors"]:
+                apply_plan(plan, record if keep_record else None)
+            if not keep_record:
+                return plan, None
+            record.report, record.counts = plan, plan["counts"]
+            record.status = ImportRecord.Status.FAILED if plan["errors"] else ImportRecord.Status.APPLIED
+            record.finished = timezone.now()
+            store(record, data, file_name)
+    except BaseException:
+        if record.file:  # stored, then the transaction failed: no file without its record
+            record.file.delete(save=False)
+        raise
     return plan, record

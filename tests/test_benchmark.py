@@ -91,6 +91,17 @@ def test_it_runs_the_load_test_briefly_and_stops_gunicorn(tmp_path):
         assert probe.connect_ex(("127.0.0.1", port)) != 0  # gunicorn is gone
 
 
+def test_it_measures_the_refusal_of_the_xlsx_bombs_against_an_honest_import(tmp_path):
+    result, document = run_benchmark(tmp_path, "xlsx_bombs.py", "--runs", "1")
+    honest = document["results"].pop("honest 77 polos")
+    assert honest["status"] == "applied" and honest["created"] == 77
+    assert set(document["results"]) == {"A1+XFD3000", "A1+XFD1048576", "6000 rows+merged A1:XFD6000"}
+    for bomb in document["results"].values():
+        assert bomb["status"] == "failed" and "columns" in bomb["error"] and bomb["bytes"] < 100_000
+        assert bomb["tree_peak_mb"] > 0 and bomb["parser_peak_mb"] > 0 and bomb["seconds"] > 0
+    assert "× honest" in result.stdout
+
+
 def run_with(n, **queries):
     results = {"floor": {"status": "ok", "median_ms": 0.3, "queries": 0}}
     results |= {name: {"status": "ok", "median_ms": 1.0, "queries": count} for name, count in queries.items()}

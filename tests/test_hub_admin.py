@@ -122,6 +122,24 @@ def test_it_forwards_moderated_interest_by_email(client, superuser, make_initiat
     assert len(mail.outbox) == 1
 
 
+def test_it_says_which_stored_contact_address_is_invalid_instead_of_failing(client, superuser, make_initiative):
+    smuggled = make_initiative(name="Polo Injetado", email="nl@example.org\nBcc: hidden@evil.example")
+    listed = make_initiative(name="Polo Duplo", email="two@example.org, three@example.org")
+    fine = make_initiative(name="Polo Certo", email="certo@example.org")
+    interests = [make_interest(smuggled), make_interest(listed), make_interest(fine)]
+    client.force_login(superuser)
+    changelist = reverse("admin:hub_interest_changelist")
+    response = client.post(
+        changelist, {"action": "forward", "_selected_action": [i.pk for i in interests]}, follow=True
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2 messages were not sent: the contact e-mail of Polo Duplo, Polo Injetado is not one valid" in html
+    assert "Forwarded 1 message." in html
+    assert [m.to for m in mail.outbox] == [["certo@example.org"]]
+    assert [Interest.objects.get(pk=i.pk).status for i in interests] == ["new", "new", "forwarded"]
+
+
 def test_it_rejects_spam_from_the_inbox(client, superuser, make_initiative):
     interest = make_interest(make_initiative(email="x@example.org"))
     client.force_login(superuser)

@@ -64,6 +64,20 @@ def test_it_imports_every_column(reference_data, tmp_path):
     assert sorted(i.themes.values_list("slug", flat=True)) == ["market-access", "sustainability"]
 
 
+def test_it_refuses_an_email_cell_that_is_not_one_address(reference_data, tmp_path):
+    rows = [HEADER + ["correo"]] + [
+        [f"Cluster {n}", *MEDELLIN[1:], address]
+        for n, address in enumerate(["two@example.org, three@example.org", "nl@example.org\nBcc: hidden@evil.example",
+                                     "Ana <ana@example.org>", "ok@example.org"])
+    ]  # fmt: skip
+    found = errors(write_xlsx(tmp_path / "i.xlsx", {"Clusters": rows}))
+    assert [(row, column) for row, column, _message in found] == [(2, "correo"), (3, "correo"), (4, "correo")]
+    assert found[0][2] == (
+        "“two@example.org, three@example.org” is not one e-mail address: write a single address, such as "
+        "contact@example.org, in this cell."
+    )
+
+
 def test_it_reads_spanish_and_portuguese_header_names_and_country_names(reference_data, tmp_path):
     spanish = [
         "Nombre",
