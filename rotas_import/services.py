@@ -175,8 +175,28 @@ def import_file(kind: str, data: bytes, file_name: str, *, user=None, dry_run=Fa
             record.status = ImportRecord.Status.FAILED if plan["errors"] else ImportRecord.Status.APPLIED
             record.finished = timezone.now()
             store(record, data, file_name)
-    except BaseException:
+    except Exception as exc:
         if record.file:  # stored, then the transaction failed: no file without its record
+            record.file.delete(save=False)
+        if keep_record:
+            record_failure(kind, data, file_name, user, options, exc)
+        raise
+    except BaseException:
+        if record.file:
             record.file.delete(save=False)
         raise
     return plan, record
+
+
+def record_failure(kind: str, data: bytes, file_name: str, user, options: dict, exc: Exception) -> ImportRecord:
+    """After an import rolled back midway: a FAILED record saying so, with its file, so that the
+    attempt is on file like any other and nothing is left without its record."""
+    logger.exception("Applying the import of %s failed; everything was rolled back", file_name)
+    plan = unreadable(kind, _("The import failed with an unexpected error (%(error)s) while writing; "
+                              "everything was rolled back. The details are in the server's log.")
+                      % {"error": type(exc).__name__})  # fmt: skip
+    record = ImportRecord(kind=kind, user=user, file_name=file_name[:255], sha256=sha256(data), options=options)
+    record.report, record.counts = plan, plan["counts"]
+    record.status, record.finished = ImportRecord.Status.FAILED, timezone.now()
+    store(record, data, file_name)
+    return record

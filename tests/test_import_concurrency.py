@@ -83,7 +83,11 @@ def test_an_exception_midway_through_applying_leaves_nothing_behind(reference_da
     with pytest.raises(RuntimeError, match="injected fault"):
         services.import_file("polos", data, "polos.csv")
     assert written == [before[0] + 1, before[0] + 1]  # it did fail midway, twice
-    assert counts() == before
+    assert counts()[:2] == before[:2]
+    # The command's attempt is on file as FAILED, with its file; the previewed one may be confirmed again.
+    failed = ImportRecord.objects.get(status="failed")
+    assert "RuntimeError" in failed.report["errors"][0]["message"] and failed.file.read() == data
+    assert counts()[2] == before[2] + 1
     record.refresh_from_db()
     assert record.status == "previewed"  # staff may confirm again
     monkeypatch.undo()
