@@ -176,3 +176,18 @@ def claimed_elsewhere(term) -> str:
                 "sector": index.words[fold(word)],
             }
     return ""
+
+
+def sector_choices_by_family() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Every sector as (family name, [(id, sector name)…]) in the active language, for forms that
+    offer the sectors grouped rather than as one long list."""
+    from .models import Sector
+
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for sector in Sector.objects.select_related("family"):
+        family = str(sector.family.display_name) if sector.family_id else _("Other sectors")
+        groups.setdefault(family, []).append((sector.pk, str(sector.display_name)))
+    return [
+        (family, sorted(options, key=lambda option: fold(option[1])))
+        for family, options in sorted(groups.items(), key=lambda group: fold(group[0]))
+    ]

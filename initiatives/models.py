@@ -428,6 +428,12 @@ class Initiative(models.Model):
         return localized(self, "description")
 
     @property
+    def families(self) -> list:
+        """The families of its sectors (prefetch sectors__family), each once."""
+        found = {s.family_id: s.family for s in self.sectors.all() if s.family_id}
+        return sorted(found.values(), key=lambda family: family.slug)
+
+    @property
     def specialisation_lang(self) -> str:
         return self.specialisation_language or self.language
 

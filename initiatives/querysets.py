@@ -81,7 +81,7 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
 
     def with_vocabularies(self):
         """What a list or the API shows of each row, loaded in a constant number of queries."""
-        return self.select_related("program", "route").prefetch_related("sectors", "themes", "regions")
+        return self.select_related("program", "route").prefetch_related("sectors__family", "themes", "regions")
 
     def facet_counts(self, facet: str) -> dict[str, int]:
         """How many of these initiatives carry each value of a facet, in one grouped query:
@@ -90,7 +90,18 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         Without COUNT(DISTINCT): a single-valued field counts each initiative once anyway, and a
         many-valued one is counted on its through table, where each (initiative, term) pair is
         unique. At 100,000 initiatives the DISTINCT made the list's facets take a second."""
-        if facet in FACET_RELATIONS:
+        if facet == "family":
+            # An initiative with two sectors of one family counts once for it.
+            from .models import Initiative
+
+            field = "sector__family__slug"
+            through = Initiative.sectors.through.objects
+            rows = (
+                through.filter(initiative_id__in=self.order_by().values("pk"), sector__family__isnull=False)
+                .values(field)
+                .annotate(n=Count("initiative_id", distinct=True))
+            )
+        elif facet in FACET_RELATIONS:
             from .models import Initiative
 
             relation, field = FACET_RELATIONS[facet]
