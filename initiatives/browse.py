@@ -251,9 +251,11 @@ def vocabulary_labels() -> dict[str, dict[str, object]]:
         labels = {
             name: {term.slug: term for term in model.objects.all()}
             for name, model in VOCABULARIES.items()
-            if model is not Sector
+            if model not in (Sector, SectorFamily)
         }
         labels["sector"] = {term.slug: term for term in Sector.objects.select_related("family")}
+        # A family without sectors has no initiative to show: its sectors name every family needed.
+        labels["family"] = {term.family.slug: term.family for term in labels["sector"].values() if term.family_id}
         cache.set(key, labels, CACHE_SECONDS)
     return labels
 

@@ -79,7 +79,7 @@ def _published_with_everything():
         Initiative.objects.published()
         .select_related("program", "route__program", "route__sector")
         .prefetch_related(
-            "sectors__family",
+            Initiative.objects.sectors_with_families(),
             "themes",
             "regions",
             Prefetch("municipalities", queryset=Municipality.objects.select_related("region")),

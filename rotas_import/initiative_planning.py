@@ -120,6 +120,8 @@ def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False, new_sector_
             if relation == "sectors":
                 term["closest"] = catalogue.sector_index.closest(term["name"])
                 term["family"] = families.get(term["slug"], "")
+                if term["family"] not in catalogue.family_slugs:
+                    term["family"] = ""
             if not create_new_terms:
                 message = _("“%(name)s” is not one of the catalogue's %(vocabulary)s.") % {
                     "name": term["name"], "vocabulary": VOCABULARY_NAMES[relation]()
@@ -128,7 +130,7 @@ def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False, new_sector_
                     message += " " + _("Closest: %(names)s.") % {"names": ", ".join(term["closest"])}
                 message += " " + _("Import again with “Create new sectors and themes” (--create-new-terms) to add it.")
                 issues.error(message, term["sheet"], term["row"], term["column"])
-            elif relation == "sectors" and term["family"] not in catalogue.family_slugs:
+            elif relation == "sectors" and not term["family"]:
                 issues.error(
                     _("Choose the family of the new sector “%(name)s” (--new-sector-family “%(name)s=FAMILY”).")
                     % {"name": term["name"]},

@@ -156,7 +156,11 @@ class SectorSerializer(CountedSerializer, SectorRefSerializer):
 
 
 class FamilySerializer(CountedSerializer, FamilyRefSerializer):
-    sectors = serializers.SlugRelatedField(many=True, read_only=True, slug_field="slug", help_text=_("Its sectors."))
+    sectors = serializers.SerializerMethodField(help_text=_("Slugs of its sectors."))
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_sectors(self, family) -> list[str]:
+        return [sector.slug for sector in family.sectors.all()]
 
 
 class ThemeSerializer(CountedSerializer, TermSerializer):

@@ -114,7 +114,7 @@ class InitiativeDetail(LanguageMixin, generics.RetrieveAPIView):
         Initiative.objects.published()
         .select_related("program", "route__program", "route__sector")
         .prefetch_related(
-            "sectors__family",
+            Initiative.objects.sectors_with_families(),
             "themes",
             "regions",
             Prefetch("municipalities", Municipality.objects.select_related("region")),
