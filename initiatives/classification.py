@@ -69,14 +69,16 @@ def check(families: list[dict], sectors: list[dict]) -> None:
                 _("The family “%(slug)s” needs exactly one general sector; it has %(sectors)s.")
                 % {"slug": slug, "sectors": ", ".join(general.get(slug, [])) or _("none")}
             )
-    claims: dict[str, tuple[str, str]] = {}  # folded word -> (sector it means, the word as written)
+    claims: dict[str, tuple[str, str]] = {}  # folded word -> (the sector it means, who claimed it first)
+    reported: set[tuple[str, str]] = set()
 
     def claim(word: str, target: str, owner: str) -> None:
         key = fold(word)
         if not key:
             return
         previous = claims.setdefault(key, (target, owner))
-        if previous[0] != target:
+        if previous[0] != target and (key, owner) not in reported:
+            reported.add((key, owner))
             problems.append(
                 _("“%(word)s” is claimed by two sectors: “%(first)s” and “%(second)s”.")
                 % {"word": word, "first": previous[1], "second": owner}
