@@ -49,6 +49,8 @@ def _round_robin(group) -> list[int]:
 def rank_similar(initiative, queryset, wanted: int) -> list[int]:
     """The ids of the `wanted` initiatives of `queryset` most similar to `initiative`, spread over
     countries (see InitiativeQuerySet.similar_to for the order)."""
+    if not initiative.sectors.all() and not initiative.themes.all():
+        return []  # nothing to share
     # Enough initiatives abroad sharing every sector and theme are the ranking's first places:
     # found by indexed semi-joins, without ranking every candidate.
     first = list(queryset.sharing_everything_abroad(initiative).values_list("pk", "country")[:RANKED_CANDIDATES])

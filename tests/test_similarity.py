@@ -42,6 +42,16 @@ def test_it_ranks_by_shared_sector_then_family_then_themes_other_countries_first
     assert "Ecuador · Shared sector: Cocoa and chocolate" in detail
 
 
+def test_an_initiative_without_sector_or_theme_has_no_similar_ones_and_its_pages_answer(client, make_initiative):
+    lonely = make_initiative(name="Sem setor", slug="sem-setor", country="BR")
+    make_initiative(name="Cacao", country="CO", sectors=["cocoa"])
+    with override("en"):
+        detail = client.get(lonely.get_absolute_url())
+        page = client.get(reverse("initiatives:similar", args=[lonely.slug]))
+    assert (detail.status_code, page.status_code) == (200, 200)
+    assert detail.context["similar"] == [] and page.context["results"] == []
+
+
 def test_it_takes_equally_similar_initiatives_country_by_country():
     rows = [(1, "BR", 0, 1), (2, "BR", 0, 1), (3, "BR", 0, 1), (4, "AR", 0, 1), (5, "CL", 0, 1), (6, "BR", 0, 0)]
     # Brazil has most of the first group, so it leads; Argentina and Chile follow by the ranking's order.
