@@ -141,7 +141,9 @@ def sector_index(sector_model, family_model, exclude_sector=None, exclude_family
     if exclude_sector is not None:
         sectors = sectors.exclude(pk=exclude_sector)
     general = {}
-    for sector in sectors:
+    # Classified sectors first: a word of theirs wins over a sector of no family left by an older
+    # catalogue (a free-text "Health" created before the classification).
+    for sector in sorted(sectors, key=lambda sector: sector.family_id is None):
         for word in [*sector.all_names(), sector.slug]:
             index.add(word, sector.pk, sector.display_name)
         if sector.is_general and sector.family_id:

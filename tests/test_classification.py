@@ -298,3 +298,14 @@ def test_an_unknown_sector_is_an_error_naming_the_three_closest_terms(reference_
     closest = error["message"].split("Closest: ")[1].split(".")[0].split(", ")
     assert len(closest) == 3 and "Coffee" in closest
     assert not Initiative.objects.exists()
+
+
+def test_a_sector_of_no_family_left_by_an_older_catalogue_never_takes_a_classified_word(reference_data, tmp_path):
+    # Before the classification, the importer made a sector of each free-text cell ("Health").
+    Sector.objects.create(slug="aaa-health", name="Health", language="en", name_en="Health")
+    path = write_xlsx(
+        tmp_path / "c.xlsx", {"Clusters": [["name", "country", "sector"], ["Clúster Salud", "CO", "health"]]}
+    )
+    plan, _record = import_file("initiatives", path.read_bytes(), path.name)
+    assert plan["errors"] == []
+    assert list(Initiative.objects.get().sectors.values_list("slug", flat=True)) == ["health-services"]
