@@ -1,11 +1,24 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from initiatives.classification import sector_choices_by_family
+
 from .models import Interest, Proposal
 from .spam import HoneypotForm
 
 
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes in groups a visitor opens one at a time (<details>, no JavaScript)."""
+
+    template_name = "hub/widgets/grouped_checkboxes.html"
+
+
 class ProposalForm(HoneypotForm, forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The sectors by family: a dozen groups instead of one list of every sector.
+        self.fields["sectors"].choices = sector_choices_by_family()
+
     class Meta:
         model = Proposal
         fields = [
@@ -14,7 +27,7 @@ class ProposalForm(HoneypotForm, forms.ModelForm):
             "proposer_name", "proposer_email", "proposer_organisation",
         ]  # fmt: skip
         widgets = {
-            "sectors": forms.CheckboxSelectMultiple,
+            "sectors": GroupedCheckboxes,
             "themes": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 6}),
         }

@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .contacts import export_contact_addresses
-from .models import Initiative, Municipality, Program, Region, Route, Sector, Theme
+from .models import Initiative, Municipality, Program, Region, Route, Sector, SectorFamily, Theme
 
 TRANSLATION_FIELDSET = (
     _("Translations"),
@@ -99,9 +99,25 @@ class VocabularyAdmin(HistoryAdmin):
     fieldsets = [(None, {"fields": ("name", "language", "slug", "description")}), TRANSLATION_FIELDSET]
 
 
+@admin.register(SectorFamily)
+class SectorFamilyAdmin(VocabularyAdmin):
+    list_display = ["name", "slug", "name_pt_br", "name_es", "cluster_category", "isic_section"]
+    fieldsets = [
+        (None, {"fields": ("name", "language", "slug", "synonyms", "cluster_category", "isic_section", "description")}),
+        TRANSLATION_FIELDSET,
+    ]
+
+
 @admin.register(Sector)
 class SectorAdmin(VocabularyAdmin):
-    pass
+    list_display = ["name", "family", "is_general", "slug", "name_pt_br", "name_es"]
+    list_filter = ["family"]
+    list_select_related = ["family"]
+    search_fields = [*VocabularyAdmin.search_fields, "synonyms"]
+    fieldsets = [
+        (None, {"fields": ("name", "language", "slug", "family", "is_general", "synonyms", "description")}),
+        TRANSLATION_FIELDSET,
+    ]
 
 
 @admin.register(Theme)
@@ -185,7 +201,10 @@ class InitiativeAdmin(HistoryAdmin):
                 )
             },
         ),  # fmt: skip
-        (_("Classification"), {"fields": ("program", "route", "sectors", "themes")}),
+        (
+            _("Classification"),
+            {"fields": ("program", "route", "sectors", "specialisation", "specialisation_language", "themes")},
+        ),
         (
             _("Facts"),
             {

@@ -17,6 +17,7 @@ urlpatterns = [
     path("initiatives.xlsx", api.XlsxExport.as_view(), name="initiatives-xlsx"),
     path("countries/", api.CountryList.as_view(), name="countries"),
     path("regions/", api.RegionList.as_view(), name="regions"),
+    path("families/", api.FamilyList.as_view(), name="families"),
     path("sectors/", api.SectorList.as_view(), name="sectors"),
     path("themes/", api.ThemeList.as_view(), name="themes"),
     path("programs/", api.ProgramList.as_view(), name="programs"),

@@ -17,14 +17,14 @@ from django_countries import countries
 
 from .cache import versioned_key
 from .filters import InitiativeFilterSet
-from .models import Initiative, Program, Region, Route, Sector, Theme
+from .models import Initiative, Program, Region, Route, Sector, SectorFamily, Theme
 from .pagination import CachedCountPaginator
 from .querysets import FACET_FIELDS
 from .text import fold
 
 PAGE_SIZE = 24
-FACETS = ["country", "region", "kind", "sector", "theme", "program", "route", "status"]
-VOCABULARIES = {"sector": Sector, "theme": Theme, "program": Program, "route": Route}
+FACETS = ["country", "region", "kind", "family", "sector", "theme", "program", "route", "status"]
+VOCABULARIES = {"family": SectorFamily, "sector": Sector, "theme": Theme, "program": Program, "route": Route}
 # Parameters that choose what is shown rather than which initiatives: not part of facet counts.
 PRESENTATION = {"ordering", "page"}
 CACHE_SECONDS = 60 * 60
@@ -183,6 +183,11 @@ class FacetOption:
     count: int
     selected: bool
     lang: str = ""  # set when the label is in another language than the page's
+    children: list["FacetOption"] = field(default_factory=list)  # a family's sectors
+
+    @property
+    def has_selected_child(self) -> bool:
+        return any(child.selected for child in self.children)
 
 
 @dataclass
@@ -194,7 +199,9 @@ class Facet:
 
     @property
     def selected_count(self) -> int:
-        return sum(1 for o in self.options if o.selected)
+        return sum(1 for o in self.options if o.selected) + sum(
+            1 for o in self.options for c in o.children if c.selected
+        )
 
 
 def queryset_without(filterset, name: str):
@@ -241,7 +248,14 @@ def vocabulary_labels() -> dict[str, dict[str, object]]:
     key = versioned_key("vocabularies")
     labels = cache.get(key)
     if labels is None:
-        labels = {name: {term.slug: term for term in model.objects.all()} for name, model in VOCABULARIES.items()}
+        labels = {
+            name: {term.slug: term for term in model.objects.all()}
+            for name, model in VOCABULARIES.items()
+            if model not in (Sector, SectorFamily)
+        }
+        labels["sector"] = {term.slug: term for term in Sector.objects.select_related("family")}
+        # A family without sectors has no initiative to show: its sectors name every family needed.
+        labels["family"] = {term.family.slug: term.family for term in labels["sector"].values() if term.family_id}
         cache.set(key, labels, CACHE_SECONDS)
     return labels
 
@@ -300,7 +314,38 @@ def build_facets(selection: Selection) -> list[Facet]:
         if options:
             label = str(selection.filterset.filters[name].label)
             facets.append(Facet(name=name, label=label, options=options, hint=hint))
-    return facets
+    return nest_sectors(facets, labels)
+
+
+def nest_sectors(facets: list[Facet], labels: dict) -> list[Facet]:
+    """One facet of families, each holding its sectors (the page opens them without JavaScript);
+    sectors of no family, if any, under a last group of their own."""
+    by_name = {facet.name: facet for facet in facets}
+    sectors = by_name.pop("sector", None)
+    if sectors is None:
+        return facets
+    families = by_name.get("family")
+    if families is None:
+        families = Facet(name="family", label=sectors.label, options=[])
+        facets.insert(facets.index(sectors), families)
+    families.label = sectors.label  # visitors choose sectors; families group them
+    by_family = {option.value: option for option in families.options}
+    orphans = FacetOption(value="", label=_("Other sectors"), count=0, selected=False)
+    for option in sectors.options:
+        term = labels["sector"].get(option.value)
+        family = term.family if term is not None and term.family_id else None
+        if family is None:
+            orphans.children.append(option)
+            continue
+        if family.slug not in by_family:
+            # Its family counts nothing under the other filters (?sector=coffee&family=…): shown at 0.
+            by_family[family.slug] = FacetOption(value=family.slug, label=family.display_name, count=0, selected=False)
+            families.options.append(by_family[family.slug])
+        by_family[family.slug].children.append(option)
+    families.options.sort(key=lambda o: fold(o.label))
+    if orphans.children:
+        families.options.append(orphans)
+    return [facet for facet in facets if facet is not sectors]
 
 
 # -- home --------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The one FilterSet behind the list page, the map, the API and the exports.
 
-Query-string parameters: q, country, region, kind, sector, theme, program, route (repeatable),
+Query-string parameters: q, country, region, kind, family, sector, theme, program, route (repeatable),
 status, bbox and ordering. The same parameters give the same initiatives everywhere.
 """
 
@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .models import Initiative, Program, Region, Route, Sector, Theme
+from .models import Initiative, Program, Region, Route, Sector, SectorFamily, Theme
 from .reference import lac_country_codes
 from .text import fold
 
@@ -132,6 +132,12 @@ class InitiativeFilterSet(django_filters.FilterSet):
         method=through_filter("regions", "region"),
     )
     kind = ColumnChoiceFilter(choices=Initiative.Kind.choices, label=_("Kind"))
+    family = TermFilter(
+        queryset=SectorFamily.objects.all(),
+        to_field_name="slug",
+        label=_("Sector family"),
+        method="filter_family",
+    )
     sector = TermFilter(
         queryset=Sector.objects.all(),
         to_field_name="slug",
@@ -173,6 +179,13 @@ class InitiativeFilterSet(django_filters.FilterSet):
     def filter_foreign_key(self, queryset, name, value):
         # The default predicate would compare the foreign key with the slug (to_field_name).
         return queryset if nothing_chosen(value) else queryset.filter(**{f"{name}__in": value})
+
+    def filter_family(self, queryset, name, value):
+        """Initiatives with any sector of the chosen families."""
+        if nothing_chosen(value):
+            return queryset
+        linked = Initiative.sectors.through.objects.filter(sector__family__in=[f.pk for f in value])
+        return queryset.filter(pk__in=linked.values("initiative_id"))
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

@@ -46,15 +46,94 @@ class Vocabulary(models.Model):
         return [n for n in (self.name, self.name_pt_br, self.name_es, self.name_en) if n]
 
 
+def split_synonyms(text: str) -> list[str]:
+    return [s.strip() for s in (text or "").split(";") if s.strip()]
+
+
+class SectorFamily(Vocabulary):
+    """The classification's first level: a group of related value chains, comparable with the
+    cluster categories of the US Cluster Mapping project and the European Cluster Observatory."""
+
+    synonyms = models.TextField(
+        _("synonyms"), blank=True, help_text=_("Other words for it in any language, separated by ';'.")
+    )
+    cluster_category = models.CharField(
+        _("nearest cluster category"),
+        max_length=100,
+        blank=True,
+        help_text=_("The nearest of the 51 categories shared by the US and European cluster maps."),
+    )
+    isic_section = models.CharField(
+        _("ISIC Rev. 4 section"), max_length=1, blank=True, help_text=_("A letter from A to U.")
+    )
+    history = HistoricalRecords(bases=[HistoryTag])
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("sector family")
+        verbose_name_plural = _("sector families")
+
+    def get_absolute_url(self):
+        return reverse("initiatives:list") + f"?family={self.slug}"
+
+    def all_names(self) -> list[str]:
+        return super().all_names() + split_synonyms(self.synonyms)
+
+    def clean(self):
+        from .classification import claimed_elsewhere
+
+        clash = claimed_elsewhere(self)
+        if clash:
+            raise ValidationError({"synonyms": clash})
+
+
 class Sector(Vocabulary):
+    """The classification's second level: a value chain ("Coffee"), under one family."""
+
+    family = models.ForeignKey(
+        SectorFamily,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="sectors",
+        verbose_name=_("family"),
+    )
+    is_general = models.BooleanField(
+        _("the family's general sector"),
+        default=False,
+        help_text=_("What a file means when it names the family itself (“Agroindustria”)."),
+    )
+    synonyms = models.TextField(
+        _("synonyms"), blank=True, help_text=_("Other words for it in any language, separated by ';'.")
+    )
     history = HistoricalRecords(bases=[HistoryTag])
 
     class Meta(Vocabulary.Meta):
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family"], condition=Q(is_general=True), name="one_general_sector_per_family"
+            ),
+        ]
 
     def get_absolute_url(self):
         return reverse("initiatives:list") + f"?sector={self.slug}"
+
+    def all_names(self) -> list[str]:
+        return super().all_names() + split_synonyms(self.synonyms)
+
+    def search_names(self) -> list[str]:
+        """What finds its initiatives: its names and synonyms, and its family's ("agronegocio")."""
+        family_names = self.family.all_names() if self.family_id else []
+        return self.all_names() + family_names
+
+    def clean(self):
+        from .classification import claimed_elsewhere
+
+        if self.family_id is None:
+            raise ValidationError({"family": _("Choose the family this sector belongs to.")})
+        clash = claimed_elsewhere(self)
+        if clash:
+            raise ValidationError({"synonyms": clash})
 
 
 class Theme(Vocabulary):
@@ -228,6 +307,19 @@ class Initiative(models.Model):
     source_text = models.TextField(_("source of the facts"), blank=True)
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Staff only; never published."))
+    specialisation = models.CharField(
+        _("specialisation"),
+        max_length=300,
+        blank=True,
+        help_text=_("The initiative's own words for what it does (“Specialty high-altitude coffee”)."),
+    )
+    specialisation_language = models.CharField(
+        _("language of the specialisation"),
+        max_length=8,
+        choices=LANGUAGE_CHOICES,
+        blank=True,
+        help_text=_("Empty when it is the language of the texts."),
+    )
 
     # Folded copies kept in step on save: identity for the importers, and the search index.
     name_key = models.CharField(max_length=300, editable=False, db_index=True)
@@ -346,6 +438,16 @@ class Initiative(models.Model):
         from .summary import factual_summary
 
         return factual_summary(self)
+
+    @property
+    def families(self) -> list:
+        """The families of its sectors (prefetch sectors__family), each once."""
+        found = {s.family_id: s.family for s in self.sectors.all() if s.family_id}
+        return sorted(found.values(), key=lambda family: family.slug)
+
+    @property
+    def specialisation_lang(self) -> str:
+        return self.specialisation_language or self.language
 
     @property
     def has_point(self) -> bool:

@@ -1,5 +1,5 @@
 from django.db import connections, models
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from . import search_index
@@ -128,7 +128,14 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
 
     def with_vocabularies(self):
         """What a list or the API shows of each row, loaded in a constant number of queries."""
-        return self.select_related("program", "route").prefetch_related("sectors", "themes", "regions")
+        return self.select_related("program", "route").prefetch_related(
+            self.sectors_with_families(), "themes", "regions"
+        )
+
+    def sectors_with_families(self) -> Prefetch:
+        """The sectors and each one's family in one query (for Initiative.families)."""
+        sector = self.model.sectors.field.related_model
+        return Prefetch("sectors", queryset=sector.objects.select_related("family"))
 
     def facet_counts(self, facet: str) -> dict[str, int]:
         """How many of these initiatives carry each value of a facet, in one grouped query:
@@ -137,7 +144,18 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         Without COUNT(DISTINCT): a single-valued field counts each initiative once anyway, and a
         many-valued one is counted on its through table, where each (initiative, term) pair is
         unique. At 100,000 initiatives the DISTINCT made the list's facets take a second."""
-        if facet in FACET_RELATIONS:
+        if facet == "family":
+            # An initiative with two sectors of one family counts once for it.
+            from .models import Initiative
+
+            field = "sector__family__slug"
+            through = Initiative.sectors.through.objects
+            rows = (
+                through.filter(initiative_id__in=self.order_by().values("pk"), sector__family__isnull=False)
+                .values(field)
+                .annotate(n=Count("initiative_id", distinct=True))
+            )
+        elif facet in FACET_RELATIONS:
             from .models import Initiative
 
             relation, field = FACET_RELATIONS[facet]
@@ -189,38 +207,44 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         return matches.order_by("name_key", "pk")
 
     def similar_to(self, initiative):
-        """Initiatives sharing a sector or a theme with `initiative`, other countries first, then
-        the most shared terms. Annotates shared_sectors, shared_themes and other_country."""
+        """Initiatives sharing a sector, a sector family or a theme with `initiative`: other
+        countries first, then the most shared sectors, then families, then themes. Annotates
+        shared_sectors, shared_families, shared_themes and other_country."""
         from .models import Initiative
 
-        sector_ids = [s.pk for s in initiative.sectors.all()]
+        sectors = list(initiative.sectors.all())
+        sector_ids = [s.pk for s in sectors]
+        family_ids = sorted({s.family_id for s in sectors if s.family_id})
         theme_ids = [t.pk for t in initiative.themes.all()]
         if not sector_ids and not theme_ids:
             return self.none()
+        through = Initiative.sectors.through
 
-        def shared(through, term_field, ids):
+        def shared(through, term_field, ids, counted_field="*", distinct=False):
             # A correlated COUNT avoids multiplying rows by joining two M2M tables at once.
             counted = (
                 through.objects.filter(initiative_id=OuterRef("pk"), **{f"{term_field}_id__in": ids})
                 .order_by()
                 .values("initiative_id")
-                .annotate(n=Count("*"))
+                .annotate(n=Count(counted_field, distinct=distinct))
                 .values("n")
             )
             return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
         # Candidates first (an indexed semi-join), so the counts run only on rows that share something.
-        sharing = Initiative.sectors.through.objects.filter(sector_id__in=sector_ids).values("initiative_id")
-        sharing_theme = Initiative.themes.through.objects.filter(theme_id__in=theme_ids).values("initiative_id")
+        sharing = Q(pk__in=through.objects.filter(sector__family_id__in=family_ids).values("initiative_id"))
+        sharing |= Q(pk__in=through.objects.filter(sector_id__in=sector_ids).values("initiative_id"))
+        sharing |= Q(pk__in=Initiative.themes.through.objects.filter(theme_id__in=theme_ids).values("initiative_id"))
         return (
             self.exclude(pk=initiative.pk)
-            .filter(Q(pk__in=sharing) | Q(pk__in=sharing_theme))
+            .filter(sharing)
             .annotate(
-                shared_sectors=shared(Initiative.sectors.through, "sector", sector_ids),
+                shared_sectors=shared(through, "sector", sector_ids),
+                shared_families=shared(through, "sector__family", family_ids, "sector__family_id", distinct=True),
                 shared_themes=shared(Initiative.themes.through, "theme", theme_ids),
                 other_country=Case(
                     When(country=initiative.country, then=Value(0)), default=Value(1), output_field=IntegerField()
                 ),
             )
-            .order_by("-other_country", (F("shared_sectors") + F("shared_themes")).desc(), "name_key", "pk")
+            .order_by("-other_country", "-shared_sectors", "-shared_families", "-shared_themes", "name_key", "pk")
         )

@@ -1,6 +1,7 @@
 """Reference data shipped with the project: Brazil's states and municipalities (IBGE), the
 first-level divisions of Latin American and Caribbean countries (pycountry), each country's
-reference point, the Rotas de Integração Nacional programme and the themes (data/themes.csv).
+reference point, the sector classification (families and sectors), the Rotas de Integração Nacional
+programme and the themes (data/themes.csv).
 
 Each loader is idempotent: it creates what is missing, corrects what differs, deletes nothing.
 """
@@ -14,8 +15,8 @@ import pycountry
 from django.db import transaction
 from django.utils.text import slugify
 
-from . import search_index
-from .models import Initiative, Municipality, Program, Region, Route, Sector, Theme
+from . import classification, search_index
+from .models import Initiative, Municipality, Program, Region, Route, Sector, SectorFamily, Theme
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -146,23 +147,6 @@ ROTAS = [
     ("Rota da TIC", "Ruta de las TIC", "ICT Route", "ict", "Rota das TICs; Rota da Tecnologia da Informação"),
 ]  # fmt: skip
 
-# (slug, Portuguese, Spanish, English)
-SECTORS = [
-    ("acai", "Açaí", "Açaí", "Açaí"),
-    ("free-range-poultry", "Avicultura caipira", "Avicultura campera", "Free-range poultry"),
-    ("biodiversity-products", "Produtos da biodiversidade", "Productos de la biodiversidad", "Biodiversity products"),
-    ("cocoa", "Cacau e chocolate", "Cacao y chocolate", "Cocoa and chocolate"),
-    ("sheep-and-goats", "Ovinocaprinocultura", "Ovinos y caprinos", "Sheep and goats"),
-    ("circular-economy", "Economia circular e reciclagem", "Economía circular y reciclaje", "Circular economy and recycling"),
-    ("fruit-growing", "Fruticultura", "Fruticultura", "Fruit growing"),
-    ("dairy", "Leite e derivados", "Lácteos", "Dairy"),
-    ("cassava", "Mandioca", "Yuca", "Cassava"),
-    ("beekeeping", "Apicultura e meliponicultura", "Apicultura", "Beekeeping and honey"),
-    ("fashion-and-apparel", "Moda e confecção", "Moda y confección", "Fashion and apparel"),
-    ("fisheries-and-aquaculture", "Pesca e aquicultura", "Pesca y acuicultura", "Fisheries and aquaculture"),
-    ("ict", "Tecnologias da informação e comunicação", "Tecnologías de la información y las comunicaciones", "Information and communication technologies"),
-]  # fmt: skip
-
 # The areas of joint work the platform exists for (CEPAL's, widened to 15); the first 8 themes'
 # slugs are kept where the meaning is the same. Columns: slug, name_pt, name_es, name_en.
 THEMES_FILE = DATA_DIR / "themes.csv"
@@ -176,13 +160,41 @@ def themes() -> list[tuple[str, str, str, str]]:
 ROTAS_PROGRAM_SLUG = "rotas-de-integracao-nacional"
 
 
+def load_classification(report: LoadReport, rows: tuple[list[dict], list[dict]] | None = None) -> dict[str, Sector]:
+    """The sector families and their sectors (data/classification/), checked whole before any
+    write: a bad row raises ClassificationError naming its term."""
+    families, sectors = rows if rows is not None else classification.shipped_rows()
+    classification.check(families, sectors)
+
+    def names(row):
+        return _vocabulary(row["slug"], row["name_pt_br"], row["name_es"], row["name_en"]) | {
+            "synonyms": "; ".join(classification.synonyms_of(row["synonyms"]))
+        }
+
+    saved = _sync(
+        SectorFamily,
+        "slug",
+        {row["slug"]: names(row) | classification.cluster_map_fields(row) for row in families},
+        report,
+    )
+    wanted = {
+        row["slug"]: names(row) | {"family_id": saved[row["family"]].pk, "is_general": bool(row["general"])}
+        for row in sectors
+    }
+    # A general sector that moves clears the old one first, so the one-per-family rule holds throughout.
+    Sector.objects.filter(is_general=True).exclude(slug__in=[s for s, v in wanted.items() if v["is_general"]]).update(
+        is_general=False
+    )
+    return _sync(Sector, "slug", wanted, report)
+
+
 def _vocabulary(slug, pt, es, en):
     return {"name": en, "language": "en", "name_pt_br": pt, "name_es": es, "name_en": en}
 
 
 def load_vocabularies(report: LoadReport) -> None:
     _sync(Theme, "slug", {row[0]: _vocabulary(*row) for row in themes()}, report)
-    sectors = _sync(Sector, "slug", {row[0]: _vocabulary(*row) for row in SECTORS}, report)
+    sectors = load_classification(report)
     program = _sync(
         Program,
         "slug",

@@ -17,7 +17,7 @@ from .text import fold
 # The initiative's own searchable fields; a new text field is searched once listed here.
 SEARCHED_FIELDS = (
     "name", "name_pt_br", "name_es", "name_en", "territory", "managing_organisation",
-    "description", "description_pt_br", "description_es", "description_en",
+    "description", "description_pt_br", "description_es", "description_en", "specialisation",
 )  # fmt: skip
 SEARCH_LANGUAGES = ("pt-br", "es", "en")
 BATCH = 1000
@@ -65,7 +65,7 @@ def current_search_text(initiative) -> str:
         initiative,
         municipalities=list(initiative.municipalities.values_list("name", flat=True)),
         regions=list(initiative.regions.values_list("name", flat=True)),
-        sectors=list(initiative.sectors.all()),
+        sectors=list(initiative.sectors.select_related("family")),
     )
 
 
@@ -73,7 +73,7 @@ def reindex(queryset) -> int:
     """Recompute the search text of the initiatives of `queryset` in bulk, relations prefetched;
     returns how many changed. Bulk writes send no signal and leave no history (the text is
     derived, not history)."""
-    rows = queryset.select_related("route", "program").prefetch_related("municipalities", "regions", "sectors")
+    rows = queryset.select_related("route", "program").prefetch_related("municipalities", "regions", "sectors__family")
     changed = []
     for initiative in rows.order_by("pk").iterator(chunk_size=BATCH):
         text = search_text(

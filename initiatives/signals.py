@@ -2,7 +2,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from . import search_index
 from .cache import bump_catalogue_version
-from .models import Initiative, Municipality, Program, Region, Route, Sector, Theme
+from .models import Initiative, Municipality, Program, Region, Route, Sector, SectorFamily, Theme
 
 SEARCHED_RELATIONS = (Initiative.municipalities.through, Initiative.regions.through, Initiative.sectors.through)
 
@@ -21,11 +21,13 @@ def reindex_after_rename(sender, instance, created, raw=False, **kwargs):
     # A renamed sector, region, municipality, Rota or programme changes its initiatives' index.
     if created or raw:
         return
-    search_index.reindex(Initiative.objects.filter(**{SEARCHED_TERMS[sender]: instance}))
+    using_it = Initiative.objects.filter(**{SEARCHED_TERMS[sender]: instance}).values("pk")
+    search_index.reindex(Initiative.objects.filter(pk__in=using_it))
 
 
 SEARCHED_TERMS = {
     Sector: "sectors",
+    SectorFamily: "sectors__family",
     Region: "regions",
     Municipality: "municipalities",
     Route: "route",
@@ -38,7 +40,7 @@ for model in SEARCHED_TERMS:
     post_save.connect(reindex_after_rename, sender=model, dispatch_uid=f"reindex-rename-{model.__name__}")
 
 
-CATALOGUE_MODELS = (Initiative, Sector, Theme, Program, Route, Region, Municipality)
+CATALOGUE_MODELS = (Initiative, SectorFamily, Sector, Theme, Program, Route, Region, Municipality)
 CATALOGUE_RELATIONS = (
     Initiative.regions.through,
     Initiative.municipalities.through,

@@ -1,27 +1,84 @@
-"""Why two initiatives are similar, in words a visitor can check: the sectors and themes they
-share, and whether they are in different countries (the catalogue exists to connect those)."""
+"""Similar initiatives, ranked so that they cross borders, and why, in words a visitor can check:
+the sectors they share, else the sector family, the themes, and whether they are in another
+country (the catalogue exists to connect those)."""
 
 from dataclasses import dataclass
+
+# How many of the best-ranked candidates are spread over countries: enough for every page size,
+# bounded so that a sector shared by tens of thousands costs one short read.
+RANKED_CANDIDATES = 300
 
 
 @dataclass
 class Similarity:
     initiative: object
     shared_sectors: list
+    shared_families: list  # families shared through different sectors only
     shared_themes: list
     other_country: bool
 
 
+def spread_over_countries(rows) -> list[int]:
+    """Ids of ranked rows (id, country, score…) with each group of equal score taken country by
+    country: the country with most such initiatives first, one initiative of each in turn. So
+    twenty Brazilian polos of one family do not fill the list, and neither do they vanish behind
+    one country's alphabet."""
+    ordered, group, score = [], [], None
+    for pk, country, *row_score in rows:
+        if row_score != score and group:
+            ordered += _round_robin(group)
+            group = []
+        score = row_score
+        group.append((pk, country))
+    return ordered + (_round_robin(group) if group else [])
+
+
+def _round_robin(group) -> list[int]:
+    by_country: dict[str, list[int]] = {}
+    for pk, country in group:
+        by_country.setdefault(str(country), []).append(pk)
+    # Most initiatives first; between equals, the ranking's own order (by name) decides.
+    first_place = {pk: place for place, (pk, _country) in enumerate(group)}
+    queues = sorted(by_country.items(), key=lambda item: (-len(item[1]), first_place[item[1][0]]))
+    ordered = []
+    for turn in range(max(len(ids) for _country, ids in queues)):
+        ordered += [ids[turn] for _country, ids in queues if turn < len(ids)]
+    return ordered
+
+
+def rank_similar(initiative, queryset, wanted: int) -> list[int]:
+    """The ids of the `wanted` initiatives of `queryset` most similar to `initiative`, spread over
+    countries (see InitiativeQuerySet.similar_to for the order)."""
+    if not initiative.sectors.all() and not initiative.themes.all():
+        return []  # nothing to share
+    # Enough initiatives abroad sharing every sector and theme are the ranking's first places:
+    # found by indexed semi-joins, without ranking every candidate.
+    first = list(queryset.sharing_everything_abroad(initiative).values_list("pk", "country")[:RANKED_CANDIDATES])
+    if len(first) >= wanted:
+        return spread_over_countries(first)[:wanted]
+    ranked = queryset.similar_to(initiative).values_list(
+        "pk", "country", "other_country", "shared_sectors", "shared_families", "shared_themes"
+    )
+    return spread_over_countries(ranked[:RANKED_CANDIDATES])[:wanted]
+
+
 def explain_similarity(initiative, candidates) -> list[Similarity]:
-    """`candidates` come from InitiativeQuerySet.similar_to() with sectors and themes prefetched."""
+    """`candidates` come with their sectors (and each one's family) and themes prefetched."""
     sectors = {s.pk for s in initiative.sectors.all()}
+    families = {s.family_id for s in initiative.sectors.all() if s.family_id}
     themes = {t.pk for t in initiative.themes.all()}
-    return [
-        Similarity(
-            initiative=other,
-            shared_sectors=[s for s in other.sectors.all() if s.pk in sectors],
-            shared_themes=[t for t in other.themes.all() if t.pk in themes],
-            other_country=other.country != initiative.country,
+    results = []
+    for other in candidates:
+        shared_sectors = [s for s in other.sectors.all() if s.pk in sectors]
+        covered = {s.family_id for s in shared_sectors}
+        shared_families = {s.family_id: s.family for s in other.sectors.all() if s.family_id in families - covered}
+        results.append(
+            Similarity(
+                initiative=other,
+                shared_sectors=shared_sectors,
+                shared_families=list(shared_families.values()),
+                shared_themes=[t for t in other.themes.all() if t.pk in themes],
+                other_country=other.country != initiative.country,
+            )
         )
-        for other in candidates
-    ]
+    return results

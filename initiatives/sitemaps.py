@@ -120,12 +120,13 @@ class CountrySection(Section):
 
 
 class SlugSection(Section):
-    """A model's every row, by slug, without a date."""
+    """A vocabulary's terms with something published, by slug, without a date: an empty term's
+    page still answers, but is not offered to crawlers."""
 
     model = None
 
     def rows(self):
-        return self.model.objects.order_by("slug").values_list("slug", "pk")
+        return self.model.objects.with_published().order_by("slug").values_list("slug", "pk")
 
     def page_rows(self, page: int) -> list:
         return [(slug, None) for slug, _pk in super().page_rows(page)]

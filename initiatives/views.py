@@ -1,7 +1,7 @@
 """Public pages. Thin: parameters go through browse.select() and the one FilterSet."""
 
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -11,7 +11,7 @@ from django_countries import countries
 from . import browse
 from .cache import versioned_key
 from .models import Initiative, Municipality, Route, Theme
-from .similarity import explain_similarity
+from .similarity import explain_similarity, rank_similar
 
 SIMILAR_ON_DETAIL = 6
 SIMILAR_PAGE_SIZE = 48
@@ -81,7 +81,7 @@ def _published_with_everything():
         Initiative.objects.published()
         .select_related("program", "route__program", "route__sector")
         .prefetch_related(
-            "sectors",
+            Initiative.objects.sectors_with_families(),
             "themes",
             "regions",
             Prefetch("municipalities", queryset=Municipality.objects.select_related("region")),
@@ -92,10 +92,12 @@ def _published_with_everything():
 def initiative_detail(request, slug):
     initiative = get_object_or_404(_published_with_everything(), slug=slug)
     similar = similar_on_detail(initiative)
+    shown = similar[:SIMILAR_ON_DETAIL]
+    prefetch_related_objects(shown, Initiative.objects.sectors_with_families(), "themes")
     context = {
         "initiative": initiative,
         "og_locale": OG_LOCALES.get(get_language(), "pt_BR"),
-        "similar": similar[:SIMILAR_ON_DETAIL],
+        "similar": explain_similarity(initiative, shown),
         "more_similar": len(similar) > SIMILAR_ON_DETAIL,
     }
     return render(request, "initiatives/detail.html", context)
@@ -108,12 +110,7 @@ def similar_on_detail(initiative) -> list:
     key = versioned_key("similar", initiative.pk)
     ids = cache.get(key)
     if ids is None:
-        wanted = SIMILAR_ON_DETAIL + 1
-        published = Initiative.objects.published()
-        # Enough initiatives abroad sharing everything are the ranking's first places: no need to rank.
-        ids = list(published.sharing_everything_abroad(initiative).values_list("pk", flat=True)[:wanted])
-        if len(ids) < wanted:
-            ids = list(published.similar_to(initiative).values_list("pk", flat=True)[:wanted])
+        ids = rank_similar(initiative, Initiative.objects.published(), SIMILAR_ON_DETAIL + 1)
         cache.set(key, ids, SIMILAR_CACHE_SECONDS)
     if not ids:
         return []
@@ -123,9 +120,13 @@ def similar_on_detail(initiative) -> list:
 
 def similar(request, slug):
     initiative = get_object_or_404(_published_with_everything(), slug=slug)
-    candidates = list(
-        Initiative.objects.published().similar_to(initiative).prefetch_related("sectors", "themes")[:SIMILAR_PAGE_SIZE]
+    ids = rank_similar(initiative, Initiative.objects.published(), SIMILAR_PAGE_SIZE)
+    found = (
+        Initiative.objects.published()
+        .prefetch_related(Initiative.objects.sectors_with_families(), "themes")
+        .in_bulk(ids)
     )
+    candidates = [found[pk] for pk in ids if pk in found]
     context = {"initiative": initiative, "results": explain_similarity(initiative, candidates)}
     return render(request, "initiatives/similar.html", context)
 

@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from initiatives.models import SectorFamily
+
 from . import services
 from .applying import PlanError
 from .models import ImportRecord
@@ -81,7 +83,17 @@ def can_import(user, kind=None) -> bool:
 def offers_new_terms(record: ImportRecord) -> bool:
     """Sectors or themes unknown to the catalogue, not yet accepted: staff may accept them here."""
     terms = record.report.get("new_terms", {})
-    return not record.options.get("create_new_terms") and any(terms.get(r) for r in ("sectors", "themes"))
+    if record.options.get("create_new_terms"):
+        # Accepted, but a new sector still lacks its family: staff choose it here.
+        return record.status == ImportRecord.Status.FAILED and any(
+            not t.get("family") for t in terms.get("sectors", [])
+        )
+    return any(terms.get(r) for r in ("sectors", "themes"))
+
+
+def chosen_families(post) -> dict[str, str]:
+    """The family staff chose for each new sector in the preview: {sector slug: family slug}."""
+    return {key.removeprefix("family-"): value for key, value in post.items() if key.startswith("family-") and value}
 
 
 @admin.register(ImportRecord)
@@ -172,7 +184,9 @@ class ImportRecordAdmin(admin.ModelAdmin):
                     services.cancel(record)
                     messages.info(request, _("The import was cancelled; nothing was written."))
                 elif "create_new_terms" in request.POST and offers_new_terms(record):
-                    again = services.preview_again(record, request.user, create_new_terms=True)
+                    again = services.preview_again(
+                        record, request.user, create_new_terms=True, new_sector_families=chosen_families(request.POST)
+                    )
                     return redirect("admin:rotas_import_importrecord_preview", pk=again.pk)
             except PlanError as exc:
                 messages.error(request, str(exc))
@@ -192,6 +206,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "unchanged": [i for i in items if i["action"] == "unchanged"],
             "can_confirm": record.status == ImportRecord.Status.PREVIEWED and not report.get("errors"),
             "offers_new_terms": offers_new_terms(record),
+            "families": SectorFamily.objects.all(),
             "upload_url": reverse(f"admin:rotas_import_import_{record.permission_kind}"),
             "can_undo": record.status == ImportRecord.Status.APPLIED and record.kind != ImportRecord.Kind.UNDO,
         }

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from initiatives import search_index
 from initiatives.cache import bump_catalogue_version
 from initiatives.history import record_history, recorded_as, snapshot_missing
-from initiatives.models import Initiative, Sector, Theme
+from initiatives.models import Initiative, Sector, SectorFamily, Theme
 
 from .values import fold
 
@@ -69,13 +69,14 @@ def create_terms(plan: dict) -> None:
     """Create the sectors and themes staff confirmed ('new:<slug>' in the plan) and put their ids
     in place of the placeholders."""
     ids = {}
+    families = dict(SectorFamily.objects.values_list("slug", "pk"))
     for relation, model in (("sectors", Sector), ("themes", Theme)):
         for term in plan.get("new_terms", {}).get(relation, []):
             translated = f"name_{term['language'].replace('-', '_')}"
-            obj, _created = model.objects.get_or_create(
-                slug=term["slug"],
-                defaults={"name": term["name"], "language": term["language"], translated: term["name"]},
-            )
+            defaults = {"name": term["name"], "language": term["language"], translated: term["name"]}
+            if relation == "sectors":
+                defaults["family_id"] = families.get(term.get("family"))
+            obj, _created = model.objects.get_or_create(slug=term["slug"], defaults=defaults)
             ids[(relation, f"new:{term['slug']}")] = obj.pk
     if not ids:
         return

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_countries import countries
 
-from initiatives.models import Initiative, Region, Sector, Theme
+from initiatives.classification import sector_index
+from initiatives.models import Initiative, Region, Sector, SectorFamily, Theme
 from initiatives.reference import country_points
 
 from .initiative_rows import coordinate, initiative_rows, typed_values
@@ -29,6 +30,7 @@ ENGLISH_SPEAKING = {"AG", "BB", "BS", "BZ", "DM", "GD", "GY", "JM", "KN", "LC", 
 SIMPLE_FIELDS = [
     "kind", "language", "territory", "managing_organisation", "year_started", "member_count", "website", "email",
     "source_url", "source_text", "description", "internal_notes", "latitude", "longitude", "location_precision",
+    "specialisation", "specialisation_language",
 ]  # fmt: skip
 
 
@@ -74,8 +76,11 @@ class Catalogue:
             short = region.name.split("(")[0]
             for spelling in (region.name, short):
                 self.region_names.setdefault((str(region.country), fold(spelling)), region)
-        self.sectors = vocabulary_index(Sector)
+        # Any name or synonym of a sector or of a family (its general sector), in any language.
+        self.sector_index = sector_index(Sector, SectorFamily)
+        self.sectors = self.sector_index.ids
         self.themes = vocabulary_index(Theme)
+        self.family_slugs = set(SectorFamily.objects.values_list("slug", flat=True))
 
 
 def distance_km(lat1, lon1, lat2, lon2) -> float:
@@ -89,7 +94,7 @@ def in_box(lat, lon) -> bool:
     return LAC_BOX["lat"][0] <= lat <= LAC_BOX["lat"][1] and LAC_BOX["lon"][0] <= lon <= LAC_BOX["lon"][1]
 
 
-def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False) -> dict:
+def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False, new_sector_families=None) -> dict:
     issues = Issues()
     rows, read, skipped, layout = initiative_rows(sheets, issues)
     catalogue = Catalogue()
@@ -109,12 +114,26 @@ def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False) -> dict:
         item = plan_row(row, catalogue, issues, by_slug, by_key, taken_slugs, new_terms, seen)
         if item is not None:
             items.append(item)
+    families = new_sector_families or {}
     for relation, terms in new_terms.items():
-        if terms and not create_new_terms:
-            for term in terms.values():
+        for term in terms.values():
+            if relation == "sectors":
+                term["closest"] = catalogue.sector_index.closest(term["name"])
+                term["family"] = families.get(term["slug"], "")
+                if term["family"] not in catalogue.family_slugs:
+                    term["family"] = ""
+            if not create_new_terms:
+                message = _("“%(name)s” is not one of the catalogue's %(vocabulary)s.") % {
+                    "name": term["name"], "vocabulary": VOCABULARY_NAMES[relation]()
+                }  # fmt: skip
+                if term.get("closest"):
+                    message += " " + _("Closest: %(names)s.") % {"names": ", ".join(term["closest"])}
+                message += " " + _("Import again with “Create new sectors and themes” (--create-new-terms) to add it.")
+                issues.error(message, term["sheet"], term["row"], term["column"])
+            elif relation == "sectors" and not term["family"]:
                 issues.error(
-                    _("“%(name)s” is not one of the catalogue's %(vocabulary)s. Import again with “Create new "
-                      "sectors and themes” (--create-new-terms) to add it.") % {"name": term["name"], "vocabulary": VOCABULARY_NAMES[relation]()},
+                    _("Choose the family of the new sector “%(name)s” (--new-sector-family “%(name)s=FAMILY”).")
+                    % {"name": term["name"]},
                     term["sheet"], term["row"], term["column"],
                 )  # fmt: skip
     plan = finish_plan("initiatives", layout if rows else "", read, skipped, items, issues)
@@ -122,6 +141,7 @@ def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False) -> dict:
         relation: sorted(terms.values(), key=lambda t: t["slug"]) for relation, terms in new_terms.items()
     }
     plan["options"]["create_new_terms"] = create_new_terms
+    plan["options"]["new_sector_families"] = new_sector_families or {}
     return plan
 
 

@@ -25,6 +25,10 @@ COLUMNS = {
     "kind": {"kind", "tipo", "type"},
     "sector": {"sector", "sectors", "sectores", "setor", "setores"},
     "themes": {"themes", "theme", "temas", "tema"},
+    "specialisation": {"specialisation", "specialization", "especializacion", "especializacao", "especialidad",
+                       "especialidade", "specialty", "speciality"},
+    "specialisation_language": {"specialisation language", "specialization language", "idioma de la especializacion",
+                                "idioma da especializacao"},
     "description": {"description", "descripcion", "descricao"},
     "language": {"language", "idioma", "lingua", "language of the texts", "idioma de los textos", "idioma dos textos"},
     "managing_organisation": {
@@ -115,7 +119,7 @@ def typed_values(row: InitiativeRow, issues: Issues) -> dict:
     def error(key, message):
         issues.error(message, row.sheet, row.row, row.columns.get(key, ""))
 
-    for key in ("managing_organisation", "description", "email"):
+    for key in ("managing_organisation", "description", "email", "specialisation"):
         if key in raw:
             values[key] = raw[key]
     if raw.get("email") and not is_one_address(raw["email"]):
@@ -135,6 +139,12 @@ def typed_values(row: InitiativeRow, issues: Issues) -> dict:
         if language is None:
             error("language", _("“%(value)s” is not pt-br, es or en.") % {"value": raw["language"]})
         values["language"] = language
+    if raw.get("specialisation_language"):
+        language = LANGUAGES.get(fold(raw["specialisation_language"]))
+        if language is None:
+            error("specialisation_language", _("“%(value)s” is not pt-br, es or en.")
+                  % {"value": raw["specialisation_language"]})  # fmt: skip
+        values["specialisation_language"] = language
     if "year_started" in raw:
         values["year_started"] = whole_number(raw["year_started"], "year_started", error)
         year = values["year_started"]

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 LIST = "/api/initiatives/"
 PUBLIC_LIST_FIELDS = {
     "url", "page_url", "slug", "name", "display_name", "language", "kind", "status", "country", "country_name",
-    "regions", "territory", "latitude", "longitude", "location_precision", "sectors", "themes", "program", "route",
+    "regions", "territory", "latitude", "longitude", "location_precision", "sectors", "families", "specialisation", "themes", "program", "route",
     "managing_organisation", "year_started", "member_count", "website", "updated",
 }  # fmt: skip
 PRIVATE_FIELDS = {"internal_notes", "name_key", "search_text", "is_published"}

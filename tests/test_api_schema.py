@@ -59,7 +59,7 @@ def test_it_describes_every_parameter(client):
                 assert parameter.get("description"), (path, parameter["name"])
     names = {p["name"] for p in schema["paths"]["/api/initiatives/"]["get"]["parameters"]}
     assert names == {
-        "q", "country", "region", "kind", "sector", "theme", "program", "route", "status", "bbox", "ordering",
+        "q", "country", "region", "kind", "family", "sector", "theme", "program", "route", "status", "bbox", "ordering",
         "lang", "page", "page_size",
     }  # fmt: skip
     csv_names = {p["name"] for p in schema["paths"]["/api/initiatives.csv"]["get"]["parameters"]}
@@ -77,7 +77,7 @@ def test_it_whitelists_the_same_orderings_as_the_filterset(client):
 
 def test_it_answers_every_path_of_the_schema(client, one_of_each):
     schema = json.loads(client.get(SCHEMA_URL).content)
-    assert len(schema["paths"]) == 10
+    assert len(schema["paths"]) == 11  # /api/families/ joined the vocabularies
     for path in schema["paths"]:
         url = re.sub(r"\{slug\}", "polo-do-mel", path)
         response = client.get(url)

@@ -24,6 +24,7 @@ def test_it_takes_a_proposal_and_an_interest_through_to_the_admin(page, make_ini
     page.select_option("#id_country", "CO")
     page.select_option("#id_language", "es")
     page.fill("#id_description", "Productores de cacao fino de aroma.")
+    page.click("summary:text-is('Agri-food')")  # the sectors sit in their family, closed until opened
     page.check("text=Cocoa and chocolate")
     page.fill("#id_proposer_name", "Lucía Pérez")
     page.fill("#id_proposer_email", "lucia@example.org")

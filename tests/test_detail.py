@@ -89,7 +89,7 @@ def test_it_suggests_similar_initiatives_from_other_countries_first(client, make
     make_initiative(name="Z Cacao Ecuador", country="EC", sectors=["cocoa"], themes=["sustainability"])
     make_initiative(name="M Mercados Perú", country="PE", themes=["market-access"])
     make_initiative(name="Unrelated", country="PE", sectors=["ict"])
-    similar = [i.name for i in client.get("/en/initiatives/polo-cacau-amazonia/").context["similar"]]
+    similar = [r.initiative.name for r in client.get("/en/initiatives/polo-cacau-amazonia/").context["similar"]]
     assert similar == ["Z Cacao Ecuador", "M Mercados Perú", "A Cacau Pará"]
 
 
@@ -154,12 +154,14 @@ def test_it_shows_a_detail_page_with_a_constant_number_of_queries(client, make_i
         client.get(url)
     with CaptureQueriesContext(connection) as many_similar:
         assert len(client.get(url + "similar/").context["results"]) == 16
-    # The same, then the similar initiatives with their sectors and themes.
-    assert len(few_similar) == len(many_similar) == 8
+    # The same, then the ranking (the shortcut of those abroad sharing everything, too few here, then
+    # the ranked ids), the similar initiatives by id, with their sectors (and families) and themes.
+    assert len(few_similar) == len(many_similar) == 10
     # The initiative with its programme and Rota, 4 prefetches (municipalities with their regions), the
     # similar ones (cached per catalogue version, each change here makes a new one): those abroad
-    # sharing everything (too few here), so ranked, then fetched.
-    assert len(few) == len(many) == 8
+    # sharing everything (too few here), so ranked, then fetched, with their sectors (and families) and
+    # themes for the reason shown beside each.
+    assert len(few) == len(many) == 10
     assert Initiative.objects.published().count() == 17
 
 

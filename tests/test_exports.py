@@ -81,7 +81,7 @@ def test_it_exports_public_columns_with_readable_names(client, catalogue):
     assert (mel["country"], mel["country_name"]) == ("BR", "Brazil")
     assert (mel["region"], mel["region_codes"]) == ("Ceará", "BR-CE")
     assert mel["municipalities"] == "Fortaleza; Sobral"
-    assert mel["sector"] == "Beekeeping and honey; Fruit growing"
+    assert mel["sector"] == "Beekeeping and honey; Fruit and vegetables"
     assert mel["themes"] == "Market access"
     assert (mel["route"], mel["program"]) == ("Honey Route", "National Integration Routes")
     assert (mel["kind"], mel["kind_name"]) == ("rotas_polo", "Rotas polo")
@@ -102,7 +102,7 @@ def test_it_names_things_in_the_requested_language(client, catalogue):
     [mel] = read_csv(client.get("/api/initiatives.csv?country=BR", headers={"accept-language": "pt-br"}))
     assert (mel["country_name"], mel["route"]) == ("Brasil", "Rota do Mel")
     [mel] = read_xlsx(client.get("/api/initiatives.xlsx?country=BR&lang=en"))
-    assert (mel["country_name"], mel["sector"]) == ("Brazil", "Beekeeping and honey; Fruit growing")
+    assert (mel["country_name"], mel["sector"]) == ("Brazil", "Beekeeping and honey; Fruit and vegetables")
 
 
 def test_it_never_exports_drafts(client, catalogue):
@@ -303,7 +303,7 @@ def test_it_keeps_each_row_with_its_relations_across_chunks(client, make_initiat
     assert [row["slug"] for row in chunked] == api_slugs(client, "ordering=-name")
     first = chunked[0]
     assert (first["slug"], first["region_codes"], first["municipalities"]) == ("polo-8", "BR-CE", "Sobral")
-    assert (first["sector"], first["route"]) == ("Fruit growing", "Honey Route")
+    assert (first["sector"], first["route"]) == ("Fruit and vegetables", "Honey Route")
     # The relations come with the rows, aggregated in the same query: a sixth chunk costs nothing more.
     make_initiative(name="Polo 90", slug="polo-90", country="BR", sectors=["dairy"])
     make_initiative(name="Polo 91", slug="polo-91", country="BR")

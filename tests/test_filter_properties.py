@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from initiatives.filters import ORDERINGS, InitiativeFilterSet, nothing_chosen
-from initiatives.models import Initiative, Program, Region, Route, Sector, Theme
+from initiatives.models import Initiative, Program, Region, Route, Sector, SectorFamily, Theme
 from initiatives.text import fold, search_terms
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,7 @@ def parameter_values():
         "country": st.one_of(known(["BR", "br", " co ", "MX"]), ANY_TEXT),
         "region": st.one_of(known(Region.objects.values_list("code", flat=True)[:50]), ANY_TEXT),
         "kind": st.one_of(known(Initiative.Kind.values), ANY_TEXT),
+        "family": st.one_of(known(SectorFamily.objects.values_list("slug", flat=True)), ANY_TEXT),
         "sector": st.one_of(known(Sector.objects.values_list("slug", flat=True)), ANY_TEXT),
         "theme": st.one_of(known(Theme.objects.values_list("slug", flat=True)), ANY_TEXT),
         "program": st.one_of(known(Program.objects.values_list("slug", flat=True)), ANY_TEXT),
@@ -92,7 +93,20 @@ def test_it_filters_or_explains_any_combination_of_parameters(catalogue):
     check()
 
 
-PARAMETERS = ["q", "country", "region", "kind", "sector", "theme", "program", "route", "status", "bbox", "ordering"]
+PARAMETERS = [
+    "q",
+    "country",
+    "region",
+    "kind",
+    "family",
+    "sector",
+    "theme",
+    "program",
+    "route",
+    "status",
+    "bbox",
+    "ordering",
+]
 
 
 def test_it_knows_every_parameter_of_the_filterset():

@@ -98,15 +98,15 @@ def test_it_exits_2_for_usage_errors(args, settings):
 def test_it_loads_the_public_initiatives_once(reference_data):
     out = StringIO()
     call_command("load_public_initiatives", stdout=out)
-    assert "polos_rotas_publicos.csv: 62 created, 0 updated, 0 unchanged." in out.getvalue()
-    assert "clusters_lac_publicos.csv: 80 created, 0 updated, 0 unchanged." in out.getvalue()
+    assert "polos_rotas_publicos.csv: 63 created, 0 updated, 0 unchanged." in out.getvalue()
+    assert "clusters_lac_publicos.csv: 101 created, 0 updated, 0 unchanged." in out.getvalue()
     call_command("load_public_initiatives", stdout=out)
-    assert "polos_rotas_publicos.csv: 0 created, 0 updated, 62 unchanged." in out.getvalue()
-    assert "clusters_lac_publicos.csv: 0 created, 0 updated, 80 unchanged." in out.getvalue()
+    assert "polos_rotas_publicos.csv: 0 created, 0 updated, 63 unchanged." in out.getvalue()
+    assert "clusters_lac_publicos.csv: 0 created, 0 updated, 101 unchanged." in out.getvalue()
     assert ImportRecord.objects.count() == 2  # a load that changes nothing leaves no record
     published = Initiative.objects.published()
-    assert published.count() == 142
-    assert published.values("country").distinct().count() == 11
+    assert published.count() == 164
+    assert published.values("country").distinct().count() == 16
 
 
 def test_it_refuses_a_file_above_the_size_limit_without_reading_it(reference_data, tmp_path, settings):

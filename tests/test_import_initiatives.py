@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from initiatives.models import Initiative, Sector
+from rotas_import.management.commands.load_public_initiatives import classified
 from rotas_import.models import ImportRecord
 from rotas_import.services import import_file, plan_file
 
@@ -211,16 +212,23 @@ def test_it_reports_each_bad_cell_at_its_row_and_column(reference_data, tmp_path
     assert len(found) == 8
 
 
-def test_it_creates_a_new_sector_only_when_staff_confirm_it(reference_data, tmp_path):
-    path = write_csv(tmp_path / "s.csv", [HEADER[:5], ["Cluster Turismo", "CO", "", "", "Tourism"]])
-    assert errors(path)[0][1:] == (
+def test_it_creates_a_new_sector_only_when_staff_confirm_it_and_choose_its_family(reference_data, tmp_path):
+    path = write_csv(tmp_path / "s.csv", [HEADER[:5], ["Cluster Cannabis", "CO", "", "", "Cannabis medicinal"]])
+    column, message = errors(path)[0][1:]
+    assert column == "sector"
+    assert message.startswith("“Cannabis medicinal” is not one of the catalogue's sectors. Closest: ")
+    closest = message.split("Closest: ")[1].split(".")[0].split(", ")
+    assert len(closest) == 3 and all(Sector.objects.filter(name_en=name).exists() for name in closest)
+    assert message.endswith("(--create-new-terms) to add it.")
+    assert errors(path, create_new_terms=True)[0][1:] == (
         "sector",
-        "“Tourism” is not one of the catalogue's sectors. Import again with “Create new sectors and themes” (--create-new-terms) to add it.",
+        "Choose the family of the new sector “Cannabis medicinal” (--new-sector-family “Cannabis medicinal=FAMILY”).",
     )
-    result = apply(path, create_new_terms=True)
-    assert result["new_terms"]["sectors"][0]["name"] == "Tourism"
-    assert list(Initiative.objects.get().sectors.values_list("name", flat=True)) == ["Tourism"]
-    assert Sector.objects.get(slug="tourism").name_es == "Tourism"  # the row's language (Colombia: Spanish)
+    result = apply(path, create_new_terms=True, new_sector_families={"cannabis-medicinal": "health"})
+    assert result["new_terms"]["sectors"][0]["name"] == "Cannabis medicinal"
+    assert list(Initiative.objects.get().sectors.values_list("name", flat=True)) == ["Cannabis medicinal"]
+    created = Sector.objects.get(slug="cannabis-medicinal")
+    assert (created.name_es, created.family.slug) == ("Cannabis medicinal", "health")  # the row's language: Spanish
 
 
 def test_it_is_idempotent_and_updates_what_a_corrected_file_changes(reference_data, tmp_path):
@@ -249,13 +257,17 @@ def test_it_round_trips_an_export_edited_in_a_spreadsheet(reference_data, tmp_pa
     )
 
 
-def test_it_imports_the_80_shipped_initiatives_twice_and_spans_11_countries_with_the_polos(reference_data, settings):
+def test_it_imports_the_101_shipped_initiatives_twice_and_spans_16_countries_with_the_polos(
+    reference_data, settings, tmp_path
+):
     polos = settings.BASE_DIR / "rotas_import" / "data" / "polos_rotas_publicos.csv"
     import_file("polos", polos.read_bytes(), polos.name)
-    path = settings.BASE_DIR / "initiatives" / "data" / "lac" / "clusters_lac_publicos.csv"
-    assert apply(path, create_new_terms=True)["counts"] == {"created": 80, "updated": 0, "unchanged": 0, "absent": 0}
-    assert apply(path, create_new_terms=True)["counts"] == {"created": 0, "updated": 0, "unchanged": 80, "absent": 0}
-    assert Initiative.objects.published().values("country").distinct().count() == 11
+    shipped = settings.BASE_DIR / "initiatives" / "data" / "lac" / "clusters_lac_publicos.csv"
+    path = tmp_path / shipped.name
+    path.write_bytes(classified(shipped))  # their curated sectors: no new term is needed
+    assert apply(path)["counts"] == {"created": 101, "updated": 0, "unchanged": 0, "absent": 0}
+    assert apply(path)["counts"] == {"created": 0, "updated": 0, "unchanged": 101, "absent": 0}
+    assert Initiative.objects.published().values("country").distinct().count() == 16
 
 
 def test_the_command_prints_the_same_json_shape_and_exit_codes(reference_data, tmp_path):
@@ -281,29 +293,36 @@ def test_the_admin_previews_and_confirms_for_importers_only(client, reference_da
     importer = User.objects.create_user("i", "i@example.org", "pw-1234-abcd", is_staff=True)
     importer.groups.add(importer.groups.model.objects.get(name="Importers"))
     client.force_login(importer)
-    path = write_csv(tmp_path / "i.csv", [HEADER[:5], ["Cluster Turismo", "CO", "", "", "Tourism"]])
+    path = write_csv(tmp_path / "i.csv", [HEADER[:5], ["Cluster Cannabis", "CO", "", "", "Cannabis medicinal"]])
     with open(path, "rb") as f:
         response = client.post(url, {"file": f, "create_new_terms": "on"})
     record = ImportRecord.objects.get()
     assert response["Location"].endswith(f"/{record.pk}/preview/")
     page = client.get(response["Location"]).content.decode()
-    assert "new sector: Tourism" in page and 'name="confirm"' in page
+    # Accepted on upload, but its family is for staff to choose in the preview.
+    assert 'name="family-cannabis-medicinal"' in page and 'name="confirm"' not in page
+    second = client.post(response["Location"], {"create_new_terms": "1", "family-cannabis-medicinal": "health"})
+    page = client.get(second["Location"]).content.decode()
+    assert "new sector: Cannabis medicinal" in page and 'name="confirm"' in page
     assert not Initiative.objects.exists()
-    client.post(response["Location"], {"confirm": "1"})
-    assert Initiative.objects.get().sectors.get().name == "Tourism"
+    client.post(second["Location"], {"confirm": "1"})
+    assert Initiative.objects.get().sectors.get().family.slug == "health"
 
 
 def test_the_admin_accepts_new_sectors_from_the_preview(client, reference_data, tmp_path):
     importer = User.objects.create_user("i", "i@example.org", "pw-1234-abcd", is_staff=True)
     importer.user_permissions.add(Permission.objects.get(codename="import_initiatives"))
     client.force_login(importer)
-    path = write_csv(tmp_path / "i.csv", [HEADER[:5], ["Cluster Turismo", "CO", "", "", "Tourism"]])
+    path = write_csv(tmp_path / "i.csv", [HEADER[:5], ["Cluster Cannabis", "CO", "", "", "Cannabis medicinal"]])
     with open(path, "rb") as f:
         first = client.post(reverse("admin:rotas_import_import_initiatives"), {"file": f})["Location"]
     page = client.get(first).content.decode()
-    assert "new sector: Tourism" in page and 'name="create_new_terms"' in page and 'name="confirm"' not in page
-    second = client.post(first, {"create_new_terms": "1"})["Location"]
+    assert (
+        "new sector: Cannabis medicinal" in page and 'name="create_new_terms"' in page and 'name="confirm"' not in page
+    )
+    assert 'name="family-cannabis-medicinal"' in page
+    second = client.post(first, {"create_new_terms": "1", "family-cannabis-medicinal": "agri-food"})["Location"]
     assert second != first
     assert 'name="confirm"' in client.get(second).content.decode()
     client.post(second, {"confirm": "1"})
-    assert Initiative.objects.get().sectors.get().name == "Tourism"
+    assert Initiative.objects.get().sectors.get().family.slug == "agri-food"

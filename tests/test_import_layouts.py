@@ -206,13 +206,13 @@ def test_it_updates_what_a_corrected_file_changes_and_lists_absent_polos(referen
     assert "missao velha" in cariri().search_text
 
 
-def test_it_imports_the_shipped_public_polos_twice_62_created_then_62_unchanged(reference_data, settings):
+def test_it_imports_the_shipped_public_polos_twice_63_created_then_63_unchanged(reference_data, settings):
     path = settings.BASE_DIR / "rotas_import" / "data" / "polos_rotas_publicos.csv"
     first = apply(path)
-    assert first["counts"] == {"created": 62, "updated": 0, "unchanged": 0, "absent": 0}
+    assert first["counts"] == {"created": 63, "updated": 0, "unchanged": 0, "absent": 0}
     second = apply(path)
-    assert second["counts"] == {"created": 0, "updated": 0, "unchanged": 62, "absent": 0}
-    assert Initiative.objects.rotas_polos().published().count() == 62
+    assert second["counts"] == {"created": 0, "updated": 0, "unchanged": 63, "absent": 0}
+    assert Initiative.objects.rotas_polos().published().count() == 63
 
 
 def test_it_keeps_an_exact_point_staff_set_by_hand(reference_data, tmp_path):

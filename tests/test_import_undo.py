@@ -148,8 +148,14 @@ def test_it_removes_the_sectors_an_initiatives_import_created(reference_data, tm
         tmp_path / "i.csv",
         [["name", "country", "sector"], ["Cluster de Cacau", "CO", "Cacau fino"]],
     )
-    _plan, record = import_file("initiatives", path.read_bytes(), path.name, create_new_terms=True)
-    assert Sector.objects.filter(slug="cacau-fino").exists()
+    _plan, record = import_file(
+        "initiatives",
+        path.read_bytes(),
+        path.name,
+        create_new_terms=True,
+        new_sector_families={"cacau-fino": "agri-food"},
+    )
+    assert Sector.objects.filter(slug="cacau-fino", family__slug="agri-food").exists()
     undo = undo_import(record)
     assert not Sector.objects.filter(slug="cacau-fino").exists()
     assert not Initiative.objects.filter(name="Cluster de Cacau").exists()

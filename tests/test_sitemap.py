@@ -33,9 +33,10 @@ def all_xml(client) -> str:
     return "".join(client.get(address).content.decode() for address in section_addresses(client))
 
 
-def test_it_lists_every_public_page_in_each_language(client, make_initiative, make_library_item):
-    make_initiative(name="Cacao", slug="cacao-co", country="CO")
-    make_initiative(name="Secret", slug="secret-draft", country="AR", is_published=False)
+def test_it_lists_every_public_page_in_each_language(client, make_initiative, make_library_item, rota_do_mel):
+    make_initiative(name="Cacao", slug="cacao-co", country="CO", themes=["sustainability"])
+    make_initiative(name="Polo do Mel", slug="polo-mel", country="BR", route=rota_do_mel)
+    make_initiative(name="Secret", slug="secret-draft", country="AR", is_published=False, themes=["market-access"])
     make_library_item(slug="guide")
     xml = all_xml(client)
     for url in [
@@ -48,6 +49,9 @@ def test_it_lists_every_public_page_in_each_language(client, make_initiative, ma
     assert 'hreflang="x-default" href="http://testserver/pt-br/initiatives/cacao-co/"' in xml
     assert "secret-draft" not in xml
     assert "/countries/AR/" not in xml
+    # Terms with nothing published answer, but are not offered to crawlers.
+    assert "/themes/market-access/" not in xml and "/rotas/rota-do-cacau/" not in xml
+    assert client.get("/en/themes/market-access/").status_code == 200
 
 
 def test_it_serves_the_cached_sitemap_until_the_catalogue_changes(client, make_initiative, django_assert_num_queries):

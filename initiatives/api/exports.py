@@ -31,7 +31,7 @@ SEPARATOR = "; "
 
 COLUMNS = [
     "slug", "name", "kind", "kind_name", "status", "country", "country_name", "region", "region_codes", "city",
-    "municipalities", "sector", "themes", "program", "route", "managing_organisation", "year_started", "member_firms",
+    "municipalities", "sector", "family", "cluster_category", "isic_section", "specialisation", "themes", "program", "route", "managing_organisation", "year_started", "member_firms",
     "website", "latitude", "longitude", "location_precision", "language", "description",
     "name_pt_br", "name_es", "name_en", "description_pt_br", "description_es", "description_en",
     "source", "source_url", "url", "updated",
@@ -43,6 +43,7 @@ FIELDS = (
     "managing_organisation", "year_started", "member_count", "website", "latitude", "longitude",
     "location_precision", "language", "description", "name_pt_br", "name_es", "name_en",
     "description_pt_br", "description_es", "description_en", "source_text", "source_url", "updated",
+    "specialisation",
 )  # fmt: skip
 SLUG_PLACEHOLDER = "slug-placeholder"
 
@@ -135,6 +136,22 @@ def initiative_rows(selection, page_url: Callable[[str], str]) -> Iterator[list]
     sectors, themes, programs, routes = (
         Related(model.objects.all(), lambda term: str(term.display_name)) for model in (Sector, Theme, Program, Route)
     )
+    # Each sector's family, for the columns that compare with the US and European cluster maps.
+    families = {sector.pk: sector.family for sector in Sector.objects.select_related("family") if sector.family_id}
+
+    def family_columns(sector_ids) -> list[str]:
+        found = []
+        for pk in sorted({int(pk) for pk in (sector_ids or "").split(",") if pk}):
+            family = families.get(pk)
+            if family is not None and family not in found:
+                found.append(family)
+        found.sort(key=lambda family: family.slug)
+        return [
+            SEPARATOR.join(str(family.display_name) for family in found),
+            SEPARATOR.join(family.cluster_category for family in found),
+            SEPARATOR.join(family.isic_section for family in found),
+        ]
+
     rows = selection.annotate(
         region_ids=related_ids("regions"),
         municipality_ids=related_ids("municipalities"),
@@ -145,7 +162,7 @@ def initiative_rows(selection, page_url: Callable[[str], str]) -> Iterator[list]
         slug, name, kind, status, country, territory, program_id, route_id,
         managing_organisation, year_started, member_count, website, latitude, longitude,
         location_precision, language, description, name_pt_br, name_es, name_en,
-        description_pt_br, description_es, description_en, source_text, source_url, updated,
+        description_pt_br, description_es, description_en, source_text, source_url, updated, specialisation,
         region_ids, municipality_ids, sector_ids, theme_ids,
     ) in rows.iterator(chunk_size=CHUNK_SIZE):  # fmt: skip
         if country not in country_names:
@@ -156,7 +173,8 @@ def initiative_rows(selection, page_url: Callable[[str], str]) -> Iterator[list]
             SEPARATOR.join([region for region, _code in its_regions]),
             SEPARATOR.join([code for _region, code in its_regions]),
             territory, SEPARATOR.join(municipalities(municipality_ids)),
-            SEPARATOR.join(sectors(sector_ids)), SEPARATOR.join(themes(theme_ids)),
+            SEPARATOR.join(sectors(sector_ids)), *family_columns(sector_ids), specialisation,
+            SEPARATOR.join(themes(theme_ids)),
             programs.one(program_id), routes.one(route_id),
             managing_organisation, year_started, member_count, website,
             latitude, longitude, location_precision, language, description,

@@ -44,6 +44,7 @@ FILTER_PARAMETERS = [
     ),
     _many("region", _("ISO 3166-2 code of a region (BR-CE, CO-ANT); see /api/regions/. Repeatable.")),
     _many("kind", _("Kind of initiative. Repeatable."), enum=Initiative.Kind.values),
+    _many("family", _("Sector family slug (every sector of the family); see /api/families/. Repeatable.")),
     _many("sector", _("Sector slug; see /api/sectors/. Repeatable.")),
     _many("theme", _("Theme slug; see /api/themes/. Repeatable.")),
     _many("program", _("Programme slug; see /api/programs/. Repeatable.")),

@@ -65,6 +65,22 @@ class ProgramRefSerializer(TermSerializer):
     website = OptionalURLField()
 
 
+class FamilyRefSerializer(TermSerializer):
+    cluster_category = serializers.CharField(
+        read_only=True,
+        help_text=_(
+            "The nearest of the 51 cluster categories of the US Cluster Mapping and the European Cluster Observatory."
+        ),
+    )
+    isic_section = serializers.CharField(read_only=True, help_text=_("ISIC Rev. 4 section (A to U)."))
+
+
+class SectorRefSerializer(TermSerializer):
+    family = serializers.CharField(
+        source="family.slug", read_only=True, allow_null=True, help_text=_("Slug of its family; see /api/families/.")
+    )
+
+
 class RouteRefSerializer(TermSerializer):
     program = serializers.CharField(source="program.slug", read_only=True, help_text=_("Programme slug."))
     sector = TermSerializer(read_only=True, allow_null=True)
@@ -77,7 +93,8 @@ class InitiativeListSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.code", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
     country_name = serializers.CharField(source="country.name", read_only=True)
     regions = RegionRefSerializer(many=True, read_only=True)
-    sectors = TermSerializer(many=True, read_only=True)
+    sectors = SectorRefSerializer(many=True, read_only=True)
+    families = FamilyRefSerializer(many=True, read_only=True, help_text=_("The families of its sectors."))
     themes = TermSerializer(many=True, read_only=True)
     program = TermSerializer(read_only=True, allow_null=True)
     route = TermSerializer(read_only=True, allow_null=True, help_text=_("The Rota, for Rotas polos."))
@@ -88,7 +105,7 @@ class InitiativeListSerializer(serializers.ModelSerializer):
         fields = [
             "url", "page_url", "slug", "name", "display_name", "language", "kind", "status",
             "country", "country_name", "regions", "territory", "latitude", "longitude", "location_precision",
-            "sectors", "themes", "program", "route",
+            "sectors", "families", "specialisation", "themes", "program", "route",
             "managing_organisation", "year_started", "member_count", "website", "updated",
         ]  # fmt: skip
         read_only_fields = fields
@@ -130,8 +147,16 @@ class RegionSerializer(CountedSerializer, RegionRefSerializer):
         fields = [*RegionRefSerializer.Meta.fields, "initiative_count"]
 
 
-class SectorSerializer(CountedSerializer, TermSerializer):
+class SectorSerializer(CountedSerializer, SectorRefSerializer):
     pass
+
+
+class FamilySerializer(CountedSerializer, FamilyRefSerializer):
+    sectors = serializers.SerializerMethodField(help_text=_("Slugs of its sectors."))
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_sectors(self, family) -> list[str]:
+        return [sector.slug for sector in family.sectors.all()]
 
 
 class ThemeSerializer(CountedSerializer, TermSerializer):

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..filters import InitiativeFilterSet
-from ..models import Initiative, Municipality, Program, Region, Route, Sector, Theme
+from ..models import Initiative, Municipality, Program, Region, Route, Sector, SectorFamily, Theme
 from ..pagination import CachedCountPaginator
 from ..reference import lac_country_codes
 from ..text import fold
@@ -33,6 +33,7 @@ from .schema import (
 )
 from .serializers import (
     CountrySerializer,
+    FamilySerializer,
     InitiativeDetailSerializer,
     InitiativeListSerializer,
     ProgramSerializer,
@@ -113,7 +114,10 @@ class InitiativeDetail(LanguageMixin, generics.RetrieveAPIView):
         Initiative.objects.published()
         .select_related("program", "route__program", "route__sector")
         .prefetch_related(
-            "sectors", "themes", "regions", Prefetch("municipalities", Municipality.objects.select_related("region"))
+            Initiative.objects.sectors_with_families(),
+            "themes",
+            "regions",
+            Prefetch("municipalities", Municipality.objects.select_related("region")),
         )
     )
     serializer_class = InitiativeDetailSerializer
@@ -138,7 +142,7 @@ class VocabularyList(LanguageMixin, generics.ListAPIView):
     filter_backends = []
 
 
-def vocabulary_view(model, serializer_class, summary, select=()):
+def vocabulary_view(model, serializer_class, summary, select=(), queryset=None):
     return extend_schema(
         summary=summary,
         parameters=[LANGUAGE_PARAMETER, RETRY_AFTER],
@@ -148,7 +152,9 @@ def vocabulary_view(model, serializer_class, summary, select=()):
             f"{model.__name__}List",
             (VocabularyList,),
             {
-                "queryset": count_published(model.objects.select_related(*select)),
+                "queryset": queryset
+                if queryset is not None
+                else count_published(model.objects.select_related(*select)),
                 "serializer_class": serializer_class,
                 "__doc__": "Every term, with its number of published initiatives.",
             },
@@ -156,7 +162,16 @@ def vocabulary_view(model, serializer_class, summary, select=()):
     )
 
 
-SectorList = vocabulary_view(Sector, SectorSerializer, _("Sectors"))
+SectorList = vocabulary_view(Sector, SectorSerializer, _("Sectors"), ("family",))
+FamilyList = vocabulary_view(
+    SectorFamily,
+    FamilySerializer,
+    _("Sector families"),
+    # A family counts each published initiative of its sectors once.
+    queryset=SectorFamily.objects.prefetch_related("sectors").annotate(
+        initiative_count=Count("sectors__initiatives", filter=Q(sectors__initiatives__is_published=True), distinct=True)
+    ),
+)
 ThemeList = vocabulary_view(Theme, ThemeSerializer, _("Themes"))
 ProgramList = vocabulary_view(Program, ProgramSerializer, _("Programmes"))
 RouteList = vocabulary_view(

@@ -1,13 +1,22 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from initiatives.classification import ClassificationError
 from initiatives.reference import load_reference_data
 
 
 class Command(BaseCommand):
-    help = "Load states, municipalities, regions, the Rotas programme and themes. Safe to run again."
+    help = (
+        "Load states, municipalities, regions, the sector classification, the Rotas programme and themes. "
+        "Safe to run again."
+    )
 
     def handle(self, *args, **options):
-        report = load_reference_data()
+        try:
+            report = load_reference_data()
+        except ClassificationError as error:
+            raise CommandError(
+                "The sector classification was not loaded (nothing was written):\n" + str(error)
+            ) from None
         if options["verbosity"] < 1:
             return
         for name in sorted(report.created):

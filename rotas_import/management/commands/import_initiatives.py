@@ -1,4 +1,7 @@
-from rotas_import.commands import ImportCommand
+from django.core.management.base import CommandError
+from django.utils.text import slugify
+
+from rotas_import.commands import EXIT_USAGE, ImportCommand
 from rotas_import.models import ImportRecord
 
 
@@ -14,6 +17,19 @@ class Command(ImportCommand):
             action="store_true",
             help="create the sectors and themes the catalogue does not have yet (otherwise they are errors)",
         )
+        parser.add_argument(
+            "--new-sector-family",
+            action="append",
+            default=[],
+            metavar="TERM=FAMILY",
+            help="the family (its slug) of a new sector created with --create-new-terms; repeatable",
+        )
 
     def options_for_plan(self, options):
-        return {"create_new_terms": options["create_new_terms"]}
+        families = {}
+        for pair in options["new_sector_family"]:
+            term, sep, family = pair.partition("=")
+            if not sep or not term.strip() or not family.strip():
+                raise CommandError(f"--new-sector-family wants TERM=FAMILY, not “{pair}”.", returncode=EXIT_USAGE)
+            families[slugify(term.strip())[:200]] = family.strip()
+        return {"create_new_terms": options["create_new_terms"], "new_sector_families": families}

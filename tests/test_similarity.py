@@ -1,0 +1,76 @@
+"""Similar initiatives across borders: shared sector, then family, then themes, other countries first."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import override
+
+from initiatives.models import Initiative, SectorFamily
+from initiatives.similarity import spread_over_countries
+from initiatives.views import SIMILAR_ON_DETAIL, similar_on_detail
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+def test_it_ranks_by_shared_sector_then_family_then_themes_other_countries_first(client, make_initiative):
+    polo = make_initiative(name="Polo Cacau", slug="polo", country="BR", sectors=["cocoa"], themes=["market-access"])
+    make_initiative(name="A Café Colombia", country="CO", sectors=["coffee"], themes=["market-access"])
+    make_initiative(name="B Cacao Ecuador", country="EC", sectors=["cocoa"])
+    make_initiative(name="C Mercados Perú", country="PE", sectors=["software"], themes=["market-access"])
+    make_initiative(name="D Café Perú", country="PE", sectors=["coffee"])
+    make_initiative(name="E Cacau Bahia", country="BR", sectors=["cocoa"])
+    make_initiative(name="F Software México", country="MX", sectors=["software"])  # shares nothing
+    with override("en"):
+        response = client.get(reverse("initiatives:similar", args=[polo.slug]))
+    ranked = [(r.initiative.name, [s.slug for s in r.shared_sectors], [f.slug for f in r.shared_families],
+               [t.slug for t in r.shared_themes], r.other_country) for r in response.context["results"]]  # fmt: skip
+    assert ranked == [
+        ("B Cacao Ecuador", ["cocoa"], [], [], True),
+        ("A Café Colombia", [], ["agri-food"], ["market-access"], True),
+        ("D Café Perú", [], ["agri-food"], [], True),
+        ("C Mercados Perú", [], [], ["market-access"], True),
+        ("E Cacau Bahia", ["cocoa"], [], [], False),
+    ]
+    html = response.content.decode()
+    assert "Same family of sectors: Agri-food" in html
+    with override("en"):
+        detail = client.get(polo.get_absolute_url()).content.decode()
+    assert "Colombia · Same family of sectors: Agri-food" in detail
+    assert "Ecuador · Shared sector: Cocoa and chocolate" in detail
+
+
+def test_an_initiative_without_sector_or_theme_has_no_similar_ones_and_its_pages_answer(client, make_initiative):
+    lonely = make_initiative(name="Sem setor", slug="sem-setor", country="BR")
+    make_initiative(name="Cacao", country="CO", sectors=["cocoa"])
+    with override("en"):
+        detail = client.get(lonely.get_absolute_url())
+        page = client.get(reverse("initiatives:similar", args=[lonely.slug]))
+    assert (detail.status_code, page.status_code) == (200, 200)
+    assert detail.context["similar"] == [] and page.context["results"] == []
+
+
+def test_it_takes_equally_similar_initiatives_country_by_country():
+    rows = [(1, "BR", 0, 1), (2, "BR", 0, 1), (3, "BR", 0, 1), (4, "AR", 0, 1), (5, "CL", 0, 1), (6, "BR", 0, 0)]
+    # Brazil has most of the first group, so it leads; Argentina and Chile follow by the ranking's order.
+    assert spread_over_countries(rows) == [1, 4, 5, 2, 3, 6]
+
+
+def test_the_shipped_initiatives_find_at_least_three_similar_across_borders(client, reference_data):
+    call_command("load_public_initiatives", stdout=StringIO())
+    medellin = Initiative.objects.get(name="Cluster Agroalimentario", country="CO")
+    with override("es"):
+        similar = client.get(medellin.get_absolute_url()).context["similar"]
+    assert len(similar) >= 3
+    assert any(r.initiative.country == "BR" for r in similar)
+    assert all(r.other_country for r in similar)
+    # Every initiative whose family has at least three other members shows at least three.
+    members = dict(SectorFamily.objects.annotate(n=Count("sectors__initiatives", distinct=True)).values_list("pk", "n"))
+    checked = 0
+    for initiative in Initiative.objects.published().prefetch_related("sectors", "themes"):
+        if any(members[s.family_id] - 1 >= 3 for s in initiative.sectors.all()):
+            assert len(similar_on_detail(initiative)[:SIMILAR_ON_DETAIL]) >= 3, initiative.name
+            checked += 1
+    assert checked >= 150
