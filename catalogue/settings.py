@@ -1,41 +1,106 @@
 """Settings for the catalogue, read from the environment.
 
 Every value has a safe local default so that a fresh checkout runs on SQLite with nothing else;
-production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README.md).
+production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL. Each variable is read once,
+through the helpers below, and listed once, in README.md's settings table (a test compares the two).
 """
 
 import os
+import re
 import sys
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def envbool(name: str, default: str) -> bool:
-    return os.getenv(name, default).strip().lower() in ("1", "true", "yes", "on")
+# --- Reading the environment ------------------------------------------------------------------
+# A value the server cannot read stops it at start, naming the variable and what it accepts: a
+# mistyped "ture" silently taken as off, or a traceback from int("abc"), would hide the mistake.
 
 
-def envint(name: str, default: str) -> int:
-    return int(os.getenv(name, default))
+def refuse(name: str, value: str, accepted: str):
+    sys.exit(f"{name}={value!r} is not a valid value: {accepted}.")
 
 
-def envlist(name: str, default: str = "") -> list[str]:
+def env_str(name: str, default: str = "") -> str:
+    return os.getenv(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.getenv(name)
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    refuse(name, value, "use 1, true, yes or on for on; 0, false, no or off for off")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.getenv(name)
+    if value is None:
+        return default
+    if not re.fullmatch(r"[0-9]+", value.strip()):
+        refuse(name, value, "use a whole number, 0 or more (no units)")
+    return int(value)
+
+
+def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", "1")
+def env_rate(name: str, default: str) -> str:
+    value = os.getenv(name, default)
+    # Django REST framework's syntax: it reads the number and the first letter of the period.
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", value.strip()):
+        refuse(name, value, "use requests per period, e.g. 600/hour (periods: second, minute, hour, day)")
+    return value.strip()
 
-SECRET_KEY = os.getenv("SECRET_KEY", "")
+
+def refuse_retired(names: tuple[str, ...], instead: str):
+    """Stop at start while a variable the server no longer reads is set, saying what replaces it."""
+    if retired := [name for name in names if os.getenv(name)]:
+        sys.exit(f"{', '.join(retired)} is no longer read: {instead}")
+
+
+def url_origin(url: str) -> str | None:
+    """'https://{s}.tile.example.org/{z}/{x}/{y}.png' -> 'https://*.tile.example.org'."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    host = parts.netloc.replace("{s}.", "*.")
+    return f"{parts.scheme}://{host}"
+
+
+# Each of these was one limit's own idea of the client address; a stale one silently ignored would
+# let every visitor share the proxy's budget, so the server says what replaces them.
+refuse_retired(
+    ("CLIENT_ADDRESS_HEADER", "CLIENT_IP_HEADER", "API_NUM_PROXIES"),
+    instead="set TRUSTED_PROXIES to the number of reverse proxies instead.",
+)
+
+
+# --- The site ---------------------------------------------------------------------------------
+DEBUG = env_bool("DEBUG", True)
+
+SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         sys.exit("SECRET_KEY must be set when DEBUG is off (export SECRET_KEY=<a long random string>).")
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"
 
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
-CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The admin lives at /<lang>/<ADMIN_URL>; moving it off the well-known path sheds most bots.
+ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
     # SimpleAdminConfig: autodiscovery would import leaflet/admin.py, which needs GDAL
@@ -57,10 +122,19 @@ INSTALLED_APPS = [
     "initiatives",
     "rotas_import",
     "hub",
+    "csp",
+    "axes",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
+    "catalogue.logs.RequestIdMiddleware",  # first: every response, and every log line, carries the id
     "django.middleware.security.SecurityMiddleware",
+    # Right after SecurityMiddleware, so that every response (redirects included) carries the policy.
+    "csp.middleware.CSPMiddleware",
+    "catalogue.health.PermissionsPolicyMiddleware",
+    # Before CommonMiddleware's host check: load balancers probe with an address for a Host header.
+    "catalogue.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -73,6 +147,10 @@ MIDDLEWARE = [
     # After authentication and locale: it needs request.user and the page's language, and it
     # answers a matching conditional GET before the view runs (performance, docs/performance.md).
     "catalogue.http_cache.PublicCacheMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
+    "catalogue.health.DatabaseUnavailableMiddleware",  # database down: a friendly 503, no traceback
+    "catalogue.auth.LoginDelayMiddleware",  # an account's login delay becomes its page
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires: a lockout becomes its page
 ]
 
 ROOT_URLCONF = "catalogue.urls"
@@ -89,15 +167,17 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",  # {{ CSP_NONCE }}
             ],
         },
     },
 ]
 
+# --- Database ---------------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(
-        os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'catalogue.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'catalogue.sqlite3'}"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -106,14 +186,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
-# Languages: pages live under /pt-br/, /es/ and /en/; Portuguese when the browser says nothing.
+# --- Languages: pages live under /pt-br/, /es/ and /en/; Portuguese when the browser says nothing.
 LANGUAGE_CODE = "pt-br"
 LANGUAGES = [
     ("pt-br", _("Portuguese")),
@@ -125,6 +198,7 @@ TIME_ZONE = "America/Sao_Paulo"
 USE_I18N = True
 USE_TZ = True
 
+# --- Files ------------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -134,23 +208,22 @@ STORAGES = {
 }
 # Public uploads (library PDFs, news images): served by the web server in production, by
 # catalogue/urls.py when DEBUG is on.
-MEDIA_URL = os.getenv("MEDIA_URL", "/media/")
-MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploaded import files: kept outside STATIC_ROOT and never served by a public URL.
-PRIVATE_MEDIA_ROOT = Path(os.getenv("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 
-# --- Cache (performance) -------------------------------------------------------------------
+# --- Cache (docs/performance.md) --------------------------------------------------------------
 # Files in a folder beside the SQLite database by default, so that every process of one server
 # (web workers, management commands) shares the cached pages and figures; with REDIS_URL every app
-# server shares one cache (docs/performance.md). Not the database cache: it would queue behind an
-# import's write lock on SQLite.
-REDIS_URL = os.getenv("REDIS_URL", "")
+# server shares one cache. Not the database cache: it would queue behind an import's write lock on SQLite.
+REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.getenv("CACHE_KEY_PREFIX", "catalogue"),
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "catalogue"),
         }
     }
 else:
@@ -160,9 +233,9 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.getenv("CACHE_DIR", str(_default_cache_dir)),
+            "LOCATION": env_str("CACHE_DIR", str(_default_cache_dir)),
             # Rendered pages live here too (below): room for a thousand, tens of MB at most.
-            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", "1000")},
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1000)},
         }
     }
 # The catalogue version (initiatives.cache) is one database row; each process re-reads it at most
@@ -170,21 +243,21 @@ else:
 CATALOGUE_VERSION_RECHECK_SECONDS = 2
 # Anonymous public GET pages carry an ETag and `Cache-Control: public, max-age=…` so that a
 # proxy or CDN may serve them (catalogue.http_cache). RELEASE changes every ETag on a deploy.
-PUBLIC_CACHE_MAX_AGE = envint("PUBLIC_CACHE_MAX_AGE", "60")
+PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 60)
+RELEASE = env_str("RELEASE")
 # The same pages, rendered once per catalogue version and kept in the cache above for anonymous
 # visitors: a list or detail page then costs what the bare view costs. 0 turns it off.
-PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", "600")
-PUBLIC_PAGE_CACHE_MAX_BYTES = envint("PUBLIC_PAGE_CACHE_MAX_BYTES", "1000000")  # bigger pages are not kept
-RELEASE = os.getenv("RELEASE", "")
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
+PUBLIC_PAGE_CACHE_MAX_BYTES = env_int("PUBLIC_PAGE_CACHE_MAX_BYTES", 1_000_000)  # bigger pages are not kept
 # <url> entries per sitemap section page (initiatives.sitemaps), each language version counting
 # as one: the sitemap protocol allows 50,000. Not an environment variable: tests lower it.
 SITEMAP_SECTION_SIZE = 50_000
-# --- end cache ----------------------------------------------------------------------------
 
+# --- Map --------------------------------------------------------------------------------------
 # Map tiles are the only network resource a page may load; both are settings so that an
 # offline deployment (or the tests) can point them elsewhere or at nothing.
-MAP_TILES_URL = os.getenv("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILES_ATTRIBUTION = os.getenv(
+MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = env_str(
     "MAP_TILES_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
@@ -197,6 +270,7 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
+# --- Open data API ----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],  # read-only: no request bodies
@@ -208,8 +282,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["initiatives.api.throttling.AnonThrottle"],
     # Requests per client address; exports (whole selections) have a stricter budget of their own.
     "DEFAULT_THROTTLE_RATES": {
-        "anon": os.getenv("API_THROTTLE_ANON", "600/hour"),
-        "exports": os.getenv("API_THROTTLE_EXPORTS", "60/hour"),
+        "anon": env_rate("API_THROTTLE_ANON", "600/hour"),
+        "exports": env_rate("API_THROTTLE_EXPORTS", "60/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -235,93 +309,79 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
+# --- Accounts and the admin -------------------------------------------------------------------
 LOGIN_URL = "admin:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from
+# one address, that pair is locked out for AXES_COOLOFF_MINUTES (manage.py axes_reset unlocks).
+AUTHENTICATION_BACKENDS = ["catalogue.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "catalogue.auth.lockout_response"  # templates/registration/lockout.html, HTTP 429
+AXES_CLIENT_IP_CALLABLE = "initiatives.client_address.client_address"
+# And per account, from any address (catalogue/login_delay.py): after LOGIN_DELAY_AFTER failures,
+# LOGIN_DELAY_SECONDS of refused logins, doubling with each further failure up to the maximum.
+LOGIN_DELAY_AFTER = env_int("LOGIN_DELAY_AFTER", 10)
+LOGIN_DELAY_SECONDS = env_int("LOGIN_DELAY_SECONDS", 60)
+LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", 900)
+AXES_WHITELIST_CALLABLE = "catalogue.auth.refused_by_delay"
 
-# E-mail: the console in development; production sets EMAIL_BACKEND=…smtp.EmailBackend and EMAIL_HOST etc.
-EMAIL_BACKEND = os.getenv(
+# Change history (django-simple-history): see initiatives/history.py for tagging imports.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+SIMPLE_HISTORY_REVERT_DISABLED = False
+
+# --- The visitor's address --------------------------------------------------------------------
+# The reverse proxies in front of the app, each appending to X-Forwarded-For: the visitor's address
+# for the forms' rate limit, the login lockout and the API throttle (initiatives/client_address.py).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+
+# --- E-mail: the console in development; production sets EMAIL_BACKEND=…smtp.EmailBackend and EMAIL_HOST etc.
+EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
-EMAIL_PORT = envint("EMAIL_PORT", "25")
-EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
-DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "catalogue@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "catalogue@localhost")
 
+# --- Upload limits ----------------------------------------------------------------------------
 # Knowledge hub: public forms accept at most HUB_FORM_RATE_LIMIT posts per client address and form
 # every HUB_FORM_RATE_WINDOW seconds; uploaded PDFs may weigh at most HUB_MAX_PDF_BYTES.
-HUB_FORM_RATE_LIMIT = envint("HUB_FORM_RATE_LIMIT", "5")
-HUB_FORM_RATE_WINDOW = envint("HUB_FORM_RATE_WINDOW", "3600")
-HUB_MAX_PDF_BYTES = envint("HUB_MAX_PDF_BYTES", str(20 * 1024 * 1024))
-HUB_MAX_IMAGE_BYTES = envint("HUB_MAX_IMAGE_BYTES", str(5 * 1024 * 1024))
-# The reverse proxies in front of the app, each appending to X-Forwarded-For: the visitor's address
-# for the forms' rate limit, the login lockout and the API throttle (initiatives/client_address.py).
-TRUSTED_PROXIES = envint("TRUSTED_PROXIES", "0")
-# Each of these was one limit's own idea of the client address; a stale one silently ignored would
-# let every visitor share the proxy's budget, so the server says what replaces them.
-if retired := [name for name in ("CLIENT_ADDRESS_HEADER", "CLIENT_IP_HEADER", "API_NUM_PROXIES") if os.getenv(name)]:
-    sys.exit(f"{', '.join(retired)} is no longer read: set TRUSTED_PROXIES to the number of reverse proxies instead.")
-
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "1")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: a bare "example.org" means https
-
+HUB_FORM_RATE_LIMIT = env_int("HUB_FORM_RATE_LIMIT", 5)
+HUB_FORM_RATE_WINDOW = env_int("HUB_FORM_RATE_WINDOW", 3600)
+HUB_MAX_PDF_BYTES = env_int("HUB_MAX_PDF_BYTES", 20 * 1024 * 1024)
+HUB_MAX_IMAGE_BYTES = env_int("HUB_MAX_IMAGE_BYTES", 5 * 1024 * 1024)
 # Imports (rotas_import): limits that keep a bad or hostile file from exhausting the server.
-IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))
-IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
-IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "100000")
-IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", "1000")
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 1000)
 # A workbook is parsed in a subprocess: its sheets' rows × columns are checked against this budget
 # before anything is expanded, and the parse runs within these memory and time limits.
-IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", "3000000")
-IMPORT_PARSE_MEMORY_MB = envint("IMPORT_PARSE_MEMORY_MB", "1024")
-IMPORT_PARSE_SECONDS = envint("IMPORT_PARSE_SECONDS", "60")
-# ---------------------------------------------------------------------------------------------
-# Security and reliability (issue 10): CSP and other headers, admin path and lockout, change
-# history, the friendly 503 page. Kept in one block so that other branches' edits merge cleanly.
-# ---------------------------------------------------------------------------------------------
-from datetime import timedelta  # noqa: E402
-from urllib.parse import urlsplit  # noqa: E402
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 3_000_000)
+IMPORT_PARSE_MEMORY_MB = env_int("IMPORT_PARSE_MEMORY_MB", 1024)
+IMPORT_PARSE_SECONDS = env_int("IMPORT_PARSE_SECONDS", 60)
 
-from csp.constants import NONCE, NONE, SELF  # noqa: E402
-
-INSTALLED_APPS += ["csp", "axes", "simple_history"]
-MIDDLEWARE = [
-    *MIDDLEWARE,
-    "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
-    "catalogue.health.DatabaseUnavailableMiddleware",  # database down: a friendly 503, no traceback
-    "catalogue.auth.LoginDelayMiddleware",  # an account's login delay becomes its page
-    "axes.middleware.AxesMiddleware",  # last, as django-axes requires: a lockout becomes its page
-]
-# Right after SecurityMiddleware, so that every response (redirects included) carries the policy.
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "catalogue.health.PermissionsPolicyMiddleware")
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("catalogue.health.PermissionsPolicyMiddleware") + 1, "catalogue.health.HealthCheckMiddleware"
-)
+# --- Security headers (docs/operations.md) ----------------------------------------------------
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP (see catalogue/health.py)
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")  # {{ CSP_NONCE }}
-
-# The admin lives at /<lang>/<ADMIN_URL>; moving it off the well-known path sheds most bots.
-ADMIN_URL = os.getenv("ADMIN_URL", "admin/").strip("/") + "/"
-
-
-def url_origin(url: str) -> str | None:
-    """'https://{s}.tile.example.org/{z}/{x}/{y}.png' -> 'https://*.tile.example.org'."""
-    parts = urlsplit(url)
-    if not parts.scheme or not parts.netloc:
-        return None
-    host = parts.netloc.replace("{s}.", "*.")
-    return f"{parts.scheme}://{host}"
-
-
 # No 'unsafe-inline' anywhere: templates keep scripts and styles in static files; an inline
 # script that truly must exist carries nonce="{{ request.csp_nonce }}".
 CONTENT_SECURITY_POLICY = {
@@ -344,29 +404,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
 
-# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from
-# one address, that pair is locked out for AXES_COOLOFF_MINUTES (manage.py axes_reset unlocks).
-AUTHENTICATION_BACKENDS = ["catalogue.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
-AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "30"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "catalogue.auth.lockout_response"  # templates/registration/lockout.html, HTTP 429
-AXES_CLIENT_IP_CALLABLE = "initiatives.client_address.client_address"
-# And per account, from any address (catalogue/login_delay.py): after LOGIN_DELAY_AFTER failures,
-# LOGIN_DELAY_SECONDS of refused logins, doubling with each further failure up to the maximum.
-LOGIN_DELAY_AFTER = envint("LOGIN_DELAY_AFTER", "10")
-LOGIN_DELAY_SECONDS = envint("LOGIN_DELAY_SECONDS", "60")
-LOGIN_DELAY_MAX_SECONDS = envint("LOGIN_DELAY_MAX_SECONDS", "900")
-AXES_WHITELIST_CALLABLE = "catalogue.auth.refused_by_delay"
-
-# Change history (django-simple-history): see initiatives/history.py for tagging imports.
-SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
-SIMPLE_HISTORY_REVERT_DISABLED = False
-
-# Logs: one JSON line per event on stderr (gunicorn's error log, journald or `docker logs`), each
+# --- Logs: one JSON line per event on stderr (gunicorn's error log, journald or `docker logs`), each
 # with the request id that the 500 page shows the visitor (catalogue/logs.py, docs/operations.md).
-MIDDLEWARE.insert(0, "catalogue.logs.RequestIdMiddleware")  # first: every response carries the id
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from initiatives.admin import URLS_ASSUME_HTTPS
+
 from .collaboration import InvalidContactAddress, create_draft_initiative, forward_interest
 from .loading import LoadError, load_hub_content
 from .models import TIME_ZONE_CHOICES, Event, Interest, LibraryItem, News, Proposal
@@ -22,6 +24,7 @@ def translations(*fields):
 
 
 class HubContentAdmin(admin.ModelAdmin):
+    formfield_overrides = URLS_ASSUME_HTTPS
     list_display = ["title", "language", "is_published", "updated"]
     list_filter = ["is_published", "language", "themes"]
     search_fields = ["title", "title_pt_br", "title_es", "title_en"]
@@ -127,6 +130,7 @@ class NewsAdmin(HubContentAdmin):
 
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
+    formfield_overrides = URLS_ASSUME_HTTPS
     list_display = ["name", "reference", "country", "status", "proposer_name", "created", "draft_link"]
     list_filter = ["status", "country", "kind"]
     search_fields = ["name", "reference", "proposer_name", "proposer_email", "managing_organisation"]

@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.classification import sector_choices_by_family
@@ -13,6 +14,13 @@ class GroupedCheckboxes(forms.CheckboxSelectMultiple):
     template_name = "hub/widgets/grouped_checkboxes.html"
 
 
+def https_urls(db_field, **kwargs):
+    """A visitor's bare "example.org" means https://example.org (Django 6's default)."""
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
 class ProposalForm(HoneypotForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,6 +29,7 @@ class ProposalForm(HoneypotForm, forms.ModelForm):
 
     class Meta:
         model = Proposal
+        formfield_callback = https_urls
         fields = [
             "name", "kind", "country", "territory", "language", "description", "sectors", "themes",
             "managing_organisation", "year_started", "member_count", "website",

@@ -3,6 +3,7 @@ from dataclasses import replace
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -16,9 +17,14 @@ TRANSLATION_FIELDSET = (
 )
 
 
+# Staff typing a bare "example.org" into a link field mean https://example.org (Django 6's default).
+URLS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """Who changed what and when, with revert; an import's changes show its reason and record."""
 
+    formfield_overrides = URLS_ASSUME_HTTPS
     history_list_display = ["history_change_reason", "import_record_id"]
 
     def hidden_fields(self, request) -> set[str]:
