@@ -107,7 +107,8 @@ class _Reference:
         self.municipalities = defaultdict(list)  # region id -> municipalities
         for m in Municipality.objects.filter(country="BR").only("pk", "name", "region_id", "latitude", "longitude"):
             self.municipalities[m.region_id].append(m)
-        self.sectors = list(Sector.objects.values_list("pk", flat=True))
+        self.sector_objects = {sector.pk: sector for sector in Sector.objects.select_related("family")}
+        self.sectors = list(self.sector_objects)
         self.themes = list(Theme.objects.values_list("pk", flat=True))
         self.routes = list(Route.objects.all())
         self.rotas_program = Program.objects.filter(slug=ROTAS_PROGRAM_SLUG).first()
@@ -162,14 +163,19 @@ def _row(i: int, rng: random.Random, ref: _Reference):
         member_count=rng.randint(3, 600) if rng.random() < 0.8 else None,
         source_text=SOURCE_TEXT,
     )
-    initiative.name_key = fold(name)
-    initiative.search_text = initiative.build_search_text([m.name for m in municipalities])
     relations = {
         "regions": [region.pk] if region is not None else [],
         "municipalities": [m.pk for m in municipalities],
         "sectors": rng.sample(ref.sectors, rng.randint(1, min(3, len(ref.sectors)))),
         "themes": rng.sample(ref.themes, rng.randint(0, min(3, len(ref.themes)))),
     }
+    initiative.name_key = fold(name)
+    # The same index a save would compute, from the relations written below.
+    initiative.search_text = initiative.build_search_text(
+        [m.name for m in municipalities],
+        regions=[region.name] if region is not None else [],
+        sectors=[ref.sector_objects[pk] for pk in relations["sectors"]],
+    )
     return initiative, relations
 
 
