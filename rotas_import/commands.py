@@ -6,8 +6,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from .issues import where
 from .reading import too_big_message
-from .report import where
 from .services import import_file, unreadable
 
 EXIT_ERRORS = 1  # the file has errors: nothing was written

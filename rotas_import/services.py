@@ -12,11 +12,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .applying import PlanError, apply_plan
-from .initiative_planning import plan_initiatives
+from .issues import Issues
+from .lac.planning import plan_initiatives
 from .models import ImportRecord
-from .planning import finish_plan, plan_polos
+from .planning import finish_plan
+from .polos.planning import plan_polos
 from .reading import ReadError, read_file
-from .report import Issues
 
 logger = logging.getLogger(__name__)
 
