@@ -23,7 +23,7 @@ CORRECTED = [CARIRI[0], CARIRI[1], ["Rota do Leite", "Polo Cariri", "CE", "Miss√
 def apply(tmp_path, name, rows, **options):
     path = write_csv(tmp_path / name, [LONG_HEADER, *rows])
     plan, record = import_file("polos", path.read_bytes(), path.name, **options)
-    assert plan["errors"] == [], plan["errors"]
+    assert plan.errors == [], plan.errors
     return record
 
 

@@ -11,6 +11,7 @@ from initiatives.classification import sector_index
 from initiatives.models import Region, Sector, SectorFamily, Theme
 from initiatives.reference import country_points
 
+from ..plan import NewTerm
 from ..values import fold
 
 
@@ -91,8 +92,7 @@ def match_terms(value: str, index: dict[str, int], relation: str, row, key: str,
             slug = slugify(part)[:200] or "term"
             new_terms[relation].setdefault(
                 slug,
-                {"slug": slug, "name": part, "language": language, "sheet": row.sheet, "row": row.row,
-                 "column": row.columns.get(key, "")},
+                NewTerm(slug, part, language, row.sheet, row.row, row.columns.get(key, "")),
             )  # fmt: skip
             ids.append(f"new:{slug}")
         else:

@@ -12,7 +12,9 @@ from initiatives.models import Initiative, Sector, Theme
 from initiatives.reference import country_points
 
 from ..issues import Issues
-from ..planning import diff, finish_plan, unique_slug
+from ..models import ImportRecord
+from ..plan import ImportPlan, NewTerm, PlannedChange
+from ..planning import planned_update, unique_slug
 from ..reading import Sheet
 from ..values import fold
 from .matching import Catalogue, match_regions, match_terms
@@ -39,7 +41,7 @@ def in_box(lat, lon) -> bool:
     return LAC_BOX["lat"][0] <= lat <= LAC_BOX["lat"][1] and LAC_BOX["lon"][0] <= lon <= LAC_BOX["lon"][1]
 
 
-def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False, new_sector_families=None) -> dict:
+def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False, new_sector_families=None) -> ImportPlan:
     issues = Issues()
     rows, read, skipped, layout = initiative_rows(sheets, issues)
     catalogue = Catalogue()
@@ -53,44 +55,49 @@ def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False, new_sector_
     ):
         by_key.setdefault((str(i.country), i.name_key), []).append(i)
     taken_slugs = set(Initiative.objects.values_list("slug", flat=True))
-    new_terms = {"sectors": {}, "themes": {}}
-    seen, items = {}, []
+    new_terms: dict[str, dict[str, NewTerm]] = {"sectors": {}, "themes": {}}
+    seen, changes = {}, []
     for row in rows:
-        item = plan_row(row, catalogue, issues, by_slug, by_key, taken_slugs, new_terms, seen)
-        if item is not None:
-            items.append(item)
-    families = new_sector_families or {}
+        change = plan_row(row, catalogue, issues, by_slug, by_key, taken_slugs, new_terms, seen)
+        if change is not None:
+            changes.append(change)
+    check_new_terms(new_terms, catalogue, issues, create_new_terms, new_sector_families or {})
+    return ImportPlan(
+        ImportRecord.Kind.INITIATIVES, layout if rows else "", read, skipped, changes, issues.errors, issues.warnings,
+        options={"create_new_terms": create_new_terms, "new_sector_families": new_sector_families or {}},
+        new_terms={relation: sorted(terms.values(), key=lambda t: t.slug) for relation, terms in new_terms.items()},
+    )  # fmt: skip
+
+
+def check_new_terms(new_terms, catalogue: Catalogue, issues: Issues, create_new_terms: bool, families: dict) -> None:
+    """Unknown sectors and themes are errors until staff accept them; an accepted new sector
+    needs its family. Each new sector gets the closest known names, to catch a misspelling."""
     for relation, terms in new_terms.items():
         for term in terms.values():
             if relation == "sectors":
-                term["closest"] = catalogue.sector_index.closest(term["name"])
-                term["family"] = families.get(term["slug"], "")
-                if term["family"] not in catalogue.family_slugs:
-                    term["family"] = ""
+                term.closest = catalogue.sector_index.closest(term.name)
+                term.family = families.get(term.slug, "")
+                if term.family not in catalogue.family_slugs:
+                    term.family = ""
             if not create_new_terms:
                 message = _("“%(name)s” is not one of the catalogue's %(vocabulary)s.") % {
-                    "name": term["name"], "vocabulary": VOCABULARY_NAMES[relation]()
+                    "name": term.name, "vocabulary": VOCABULARY_NAMES[relation]()
                 }  # fmt: skip
-                if term.get("closest"):
-                    message += " " + _("Closest: %(names)s.") % {"names": ", ".join(term["closest"])}
+                if term.closest:
+                    message += " " + _("Closest: %(names)s.") % {"names": ", ".join(term.closest)}
                 message += " " + _("Import again with “Create new sectors and themes” (--create-new-terms) to add it.")
-                issues.error(message, term["sheet"], term["row"], term["column"])
-            elif relation == "sectors" and not term["family"]:
+                issues.error(message, term.sheet, term.row, term.column)
+            elif relation == "sectors" and not term.family:
                 issues.error(
                     _("Choose the family of the new sector “%(name)s” (--new-sector-family “%(name)s=FAMILY”).")
-                    % {"name": term["name"]},
-                    term["sheet"], term["row"], term["column"],
+                    % {"name": term.name},
+                    term.sheet, term.row, term.column,
                 )  # fmt: skip
-    plan = finish_plan("initiatives", layout if rows else "", read, skipped, items, issues)
-    plan["new_terms"] = {
-        relation: sorted(terms.values(), key=lambda t: t["slug"]) for relation, terms in new_terms.items()
-    }
-    plan["options"]["create_new_terms"] = create_new_terms
-    plan["options"]["new_sector_families"] = new_sector_families or {}
-    return plan
 
 
-def plan_row(row, catalogue: Catalogue, issues: Issues, by_slug, by_key, taken_slugs, new_terms, seen):
+def plan_row(
+    row, catalogue: Catalogue, issues: Issues, by_slug, by_key, taken_slugs, new_terms, seen
+) -> PlannedChange | None:
     raw = row.raw
 
     def error(key, message):
@@ -130,7 +137,7 @@ def plan_row(row, catalogue: Catalogue, issues: Issues, by_slug, by_key, taken_s
            "sectors": sectors if "sector" in raw else None, "themes": themes if "themes" in raw else None}  # fmt: skip
     m2m = {k: v for k, v in m2m.items() if v is not None}
     values |= {"country": country}
-    item = {"route": "", "name": name, "sheet": row.sheet, "row": row.row}
+    where = {"name": name, "sheet": row.sheet, "row": row.row}
     if current is None:
         values |= {
             "name": name, "slug": slug or unique_slug(name, country, taken_slugs), "is_published": True,
@@ -139,14 +146,7 @@ def plan_row(row, catalogue: Catalogue, issues: Issues, by_slug, by_key, taken_s
         }  # fmt: skip
         taken_slugs.add(values["slug"])
         values = {k: v for k, v in values.items() if v is not None or k in ("year_started", "member_count")}
-        return item | {
-            "action": "created",
-            "id": None,
-            "slug": values["slug"],
-            "values": values,
-            "m2m": m2m,
-            "changes": [],
-        }
+        return PlannedChange("created", slug=values["slug"], values=values, relations=m2m, **where)
     if slug and name:
         values["name"] = name
     if "latitude" not in raw and "longitude" not in raw:
@@ -154,7 +154,7 @@ def plan_row(row, catalogue: Catalogue, issues: Issues, by_slug, by_key, taken_s
         for key in ("latitude", "longitude", "location_precision"):
             values.pop(key, None)
     values = {k: v for k, v in values.items() if not (k in ("kind", "language", "location_precision") and v is None)}
-    return item | diff(current, values, m2m, {})
+    return planned_update(current, values, m2m, {}, **where)
 
 
 def default_language(country: str) -> str:

@@ -11,7 +11,9 @@ from initiatives.models import Initiative, Municipality, Region, Route
 from initiatives.reference import country_points
 
 from ..issues import Issues
-from ..planning import change, diff, finish_plan, unique_slug
+from ..models import ImportRecord
+from ..plan import FieldChange, ImportPlan, PlannedChange
+from ..planning import planned_update, unique_slug
 from ..reading import Sheet
 from ..values import clean_url, fold
 from .layout import polo_layouts
@@ -123,7 +125,7 @@ def locate(polo: Polo, gazetteer: Gazetteer, issues: Issues) -> tuple[float, flo
     return point.latitude, point.longitude, Initiative.Precision.COUNTRY
 
 
-def plan_polos(sheets: list[Sheet], *, sheet_name=None, mark_absent_inactive=False) -> dict:
+def plan_polos(sheets: list[Sheet], *, sheet_name=None, mark_absent_inactive=False) -> ImportPlan:
     issues = Issues()
     layout = polo_layouts(sheets, issues, sheet_name)
     gazetteer = load_gazetteer()
@@ -138,7 +140,7 @@ def plan_polos(sheets: list[Sheet], *, sheet_name=None, mark_absent_inactive=Fal
         .prefetch_related("regions", "municipalities", "sectors")
     }
     taken_slugs = set(Initiative.objects.values_list("slug", flat=True))
-    items = []
+    changes = []
     for key, polo in polos.items():
         if len(polo.name) > Initiative._meta.get_field("name").max_length:
             issues.error(_("The polo's name is longer than 300 characters."), polo.sheet, polo.row)
@@ -151,33 +153,43 @@ def plan_polos(sheets: list[Sheet], *, sheet_name=None, mark_absent_inactive=Fal
         }  # fmt: skip
         if polo.source:
             values["source_url"] = polo.source
-        m2m = {
+        relations = {
             "regions": sorted({s.region_id for s in polo.states.values()}),
             "municipalities": sorted(polo.municipalities),
             "sectors": [polo.route.sector_id] if polo.route.sector_id else [],
         }
         names = {m.id: m.name for m in polo.municipalities.values()}
-        item = {"route": polo.route.name, "name": polo.name, "sheet": polo.sheet, "row": polo.row}
+        where = {"route": polo.route.name, "name": polo.name, "sheet": polo.sheet, "row": polo.row}
         current = existing.pop(key, None)
         if current is None:
             slug = unique_slug(polo.name, polo.route.name, taken_slugs)
             values |= {"name": polo.name, "slug": slug, "is_published": True, "language": "pt-br"}
-            item |= {"action": "created", "id": None, "slug": slug, "values": values, "m2m": m2m, "changes": []}
-            item["municipality_names"] = sorted(names.values())
+            changes.append(
+                PlannedChange(
+                    "created", slug=slug, values=values, relations=relations,
+                    municipality_names=sorted(names.values()), **where,
+                )
+            )  # fmt: skip
         else:
             if current.location_precision == Initiative.Precision.EXACT:
                 # Staff placed this polo by hand: its exact point beats one derived from the file.
-                for key in ("latitude", "longitude", "location_precision"):
-                    values.pop(key)
-            item |= diff(current, values, m2m, names)
-        items.append(item)
+                for field_name in ("latitude", "longitude", "location_precision"):
+                    values.pop(field_name)
+            changes.append(planned_update(current, values, relations, names, **where))
     for current in existing.values():
         if current.kind != Initiative.Kind.ROTAS_POLO:
             continue
-        item = {"action": "absent", "id": current.pk, "route": str(current.route.name), "name": current.name,
-                "slug": current.slug, "values": {}, "m2m": {}, "changes": [], "status": current.status}  # fmt: skip
+        absent = PlannedChange(
+            "absent", current.name, id=current.pk, slug=current.slug, route=str(current.route.name),
+            status=current.status,
+        )  # fmt: skip
         if mark_absent_inactive and current.status != Initiative.Status.INACTIVE:
-            item["values"] = {"status": Initiative.Status.INACTIVE.value}
-            item["changes"] = [change(_("status"), current.get_status_display(), Initiative.Status.INACTIVE.label)]
-        items.append(item)
-    return finish_plan("polos", layout.name, layout.read, layout.skipped, items, issues, mark_absent_inactive)
+            absent.values = {"status": Initiative.Status.INACTIVE.value}
+            absent.field_changes = [
+                FieldChange.of(_("status"), current.get_status_display(), Initiative.Status.INACTIVE.label)
+            ]
+        changes.append(absent)
+    return ImportPlan(
+        ImportRecord.Kind.POLOS, layout.name, layout.read, layout.skipped, changes, issues.errors, issues.warnings,
+        options={"mark_absent_inactive": mark_absent_inactive},
+    )  # fmt: skip
