@@ -25,7 +25,6 @@ from django.db.models import Q
 from initiatives.cache import bump_catalogue_version
 from initiatives.models import Initiative, Municipality, Program, Region, Route, Sector, Theme
 from initiatives.reference import ROTAS_PROGRAM_SLUG, country_points
-from initiatives.text import fold
 
 SLUG_PREFIX = "synthetic-"
 SOURCE_TEXT = "synthetic benchmark data"
@@ -162,8 +161,7 @@ def _row(i: int, rng: random.Random, ref: _Reference):
         member_count=rng.randint(3, 600) if rng.random() < 0.8 else None,
         source_text=SOURCE_TEXT,
     )
-    initiative.name_key = fold(name)
-    initiative.search_text = initiative.build_search_text([m.name for m in municipalities])
+    initiative.set_derived_fields(municipalities=[m.name for m in municipalities])
     relations = {
         "regions": [region.pk] if region is not None else [],
         "municipalities": [m.pk for m in municipalities],

@@ -17,7 +17,6 @@ from initiatives.history import record_history, recorded_as, snapshot_missing
 from initiatives.models import Initiative, Sector, SectorFamily, Theme
 
 from .plan import ImportPlan, PlannedChange
-from .values import fold
 
 BATCH = 1000
 
@@ -89,7 +88,8 @@ def create_terms(plan: ImportPlan) -> None:
 
 def new_initiative(change: PlannedChange) -> Initiative:
     obj = Initiative(**change.values)
-    obj.name_key = fold(obj.name)
+    # Its name_key is checked against its Rota's polos as it is inserted; reindex completes the rest.
+    obj.set_derived_fields()
     return obj
 
 
@@ -102,10 +102,7 @@ def update(changes: list[PlannedChange]) -> None:
             by_id[change.id].updated = now
             fields.add(name)
     if fields:
-        if "name" in fields:
-            for obj in by_id.values():
-                obj.name_key = fold(obj.name)
-            fields.add("name_key")
+        # A renamed initiative's name_key follows in reindex().
         Initiative.objects.bulk_update(list(by_id.values()), sorted(fields | {"updated"}), batch_size=BATCH)
 
 
@@ -133,7 +130,7 @@ def set_relations(changes: list[PlannedChange]) -> None:
 
 
 def reindex(ids: list[int]) -> None:
-    """Refresh the folded search index of the written initiatives (their places and sectors are
-    part of it)."""
+    """Refresh the derived fields of the written initiatives, names and relations in place (their
+    places and sectors are part of the search text)."""
     if ids:
         search_index.reindex(Initiative.objects.filter(pk__in=ids))

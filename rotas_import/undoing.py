@@ -37,7 +37,6 @@ from initiatives.models import Initiative, Sector, Theme
 
 from .applying import reindex
 from .models import ImportRecord
-from .values import fold
 
 NOT_RESTORED = {"id", "created"}
 
@@ -244,8 +243,7 @@ def restore(ids: list[int], before: dict, reason: str, undo_id: int, user) -> li
         for name in fields:
             setattr(obj, name, getattr(before[pk], name))
         obj.updated = now
-        obj.name_key = fold(obj.name)
-    Initiative.objects.bulk_update(list(objs.values()), [*fields, "name_key"], batch_size=1000)
+    Initiative.objects.bulk_update(list(objs.values()), fields, batch_size=1000)
     links = recorded_links([before[pk].history_id for pk in ids])
     for relation in RELATIONS:
         through, column = getattr(Initiative, relation).through, relation_column(relation)
