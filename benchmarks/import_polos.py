@@ -79,8 +79,8 @@ def import_once(path: Path) -> tuple[float, dict]:
     plan, _record = import_file("polos", path.read_bytes(), path.name)
     elapsed = time.perf_counter() - start
     CPU_SECONDS.append(time.process_time() - cpu)
-    assert not plan["errors"], plan["errors"][:3]
-    return elapsed, plan["counts"]
+    assert not plan.errors, plan.errors[:3]
+    return elapsed, plan.counts
 
 
 CPU_SECONDS: list[float] = []

@@ -25,7 +25,6 @@ from django.db.models import Q
 from initiatives.cache import bump_catalogue_version
 from initiatives.models import Initiative, Municipality, Program, Region, Route, Sector, Theme
 from initiatives.reference import ROTAS_PROGRAM_SLUG, country_points
-from initiatives.text import fold
 
 SLUG_PREFIX = "synthetic-"
 SOURCE_TEXT = "synthetic benchmark data"
@@ -169,10 +168,9 @@ def _row(i: int, rng: random.Random, ref: _Reference):
         "sectors": rng.sample(ref.sectors, rng.randint(1, min(3, len(ref.sectors)))),
         "themes": rng.sample(ref.themes, rng.randint(0, min(3, len(ref.themes)))),
     }
-    initiative.name_key = fold(name)
-    # The same index a save would compute, from the relations written below.
-    initiative.search_text = initiative.build_search_text(
-        [m.name for m in municipalities],
+    # The same folded fields a save would compute, from the relations written below.
+    initiative.set_derived_fields(
+        municipalities=[m.name for m in municipalities],
         regions=[region.name] if region is not None else [],
         sectors=[ref.sector_objects[pk] for pk in relations["sectors"]],
     )

@@ -167,8 +167,8 @@ def child(path: Path) -> None:
         transaction.set_rollback(True)
     own, parser = peak_megabytes(), max(ReaderPeak.peaks, default=0.0)
     print(json.dumps({
-        "seconds": seconds, "status": status, "errors": [e["message"] for e in plan["errors"]][:1],
-        "created": plan["counts"]["created"], "baseline_mb": baseline, "process_peak_mb": own,
+        "seconds": seconds, "status": status, "errors": [e.message for e in plan.errors][:1],
+        "created": plan.counts["created"], "baseline_mb": baseline, "process_peak_mb": own,
         "parser_peak_mb": parser, "tree_peak_mb": own + parser,
     }))  # fmt: skip
 

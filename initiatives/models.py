@@ -383,8 +383,7 @@ class Initiative(models.Model):
     def save(self, *args, **kwargs):
         if self.route_id and not self.program_id:
             self.program_id = self.route.program_id
-        self.name_key = fold(self.name)
-        self.search_text = self.build_search_text()
+        self.set_derived_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "name_key", "search_text"}
@@ -410,19 +409,22 @@ class Initiative(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def build_search_text(self, municipality_names: list[str] | None = None, **relations) -> str:
-        """Everything a visitor may search for, folded (see initiatives.search_index). Without
-        arguments, the relations are read from the database; a writer holding them passes the
-        municipality names and optionally `regions` (names) and `sectors` (objects)."""
-        if municipality_names is None and not relations:
-            return search_index.current_search_text(self)
-        return search_index.search_text(self, municipalities=municipality_names or (), **relations)
+    def set_derived_fields(self, **relations) -> None:
+        """Set the folded copies: `name_key` (matching and sorting) and `search_text` (everything a
+        visitor may search for, see initiatives.search_index). The one place they are computed:
+        save() and the bulk writer (search_index.reindex, used by the importers) call it. A writer
+        holding the relations passes them (`municipalities` and `regions`: names; `sectors`:
+        objects); otherwise they are read from the database (none before the first save)."""
+        self.name_key = fold(self.name)
+        if relations:
+            self.search_text = search_index.search_text(self, **relations)
+        else:
+            self.search_text = search_index.current_search_text(self)
 
     def refresh_search_text(self) -> None:
         """Call after changing municipalities, regions or sectors (their names are searched)."""
-        text = self.build_search_text()
-        Initiative.objects.filter(pk=self.pk).update(search_text=text)
-        self.search_text = text
+        self.set_derived_fields()
+        Initiative.objects.filter(pk=self.pk).update(name_key=self.name_key, search_text=self.search_text)
 
     @property
     def display_name(self):

@@ -1,6 +1,7 @@
 """What a visitor's search looks through: the one definition of an initiative's folded
-`search_text`, used by its save, the importers, the signals that follow renamed terms and the
-benchmark's generator.
+`search_text`, set with its `name_key` by `Initiative.set_derived_fields()` (called by its save
+and by `reindex`, the bulk writer of the importers, the signals that follow renamed terms and the
+benchmark's generator).
 
 Every name a visitor may type is in it: the initiative's own names and texts, its places (country
 in the three languages, regions, municipalities), its sectors, Rota and programme in every
@@ -70,22 +71,21 @@ def current_search_text(initiative) -> str:
 
 
 def reindex(queryset) -> int:
-    """Recompute the search text of the initiatives of `queryset` in bulk, relations prefetched;
-    returns how many changed. Bulk writes send no signal and leave no history (the text is
-    derived, not history)."""
+    """Recompute the derived fields (`name_key`, `search_text`) of the initiatives of `queryset`
+    in bulk, relations prefetched; returns how many changed. Bulk writes send no signal and leave
+    no history (the fields are derived, not history)."""
     rows = queryset.select_related("route", "program").prefetch_related("municipalities", "regions", "sectors__family")
     changed = []
     for initiative in rows.order_by("pk").iterator(chunk_size=BATCH):
-        text = search_text(
-            initiative,
+        before = (initiative.name_key, initiative.search_text)
+        initiative.set_derived_fields(
             municipalities=[m.name for m in initiative.municipalities.all()],
             regions=[r.name for r in initiative.regions.all()],
             sectors=list(initiative.sectors.all()),
         )
-        if text != initiative.search_text:
-            initiative.search_text = text
+        if (initiative.name_key, initiative.search_text) != before:
             changed.append(initiative)
-    queryset.model.objects.bulk_update(changed, ["search_text"], batch_size=BATCH)
+    queryset.model.objects.bulk_update(changed, ["name_key", "search_text"], batch_size=BATCH)
     return len(changed)
 
 

@@ -15,7 +15,7 @@ from . import services
 from .applying import PlanError
 from .models import ImportRecord
 from .reading import ACCEPTED_EXTENSIONS, extension, too_big_message
-from .undoing import UndoError, undo_import, undo_plan
+from .undoing import UndoError, plan_undo, undo_import
 
 PERMISSIONS = {
     ImportRecord.Kind.POLOS: "rotas_import.import_polos",
@@ -78,17 +78,6 @@ FORMS = {ImportRecord.Kind.POLOS: PoloUploadForm, ImportRecord.Kind.INITIATIVES:
 def can_import(user, kind=None) -> bool:
     kinds = [kind] if kind in PERMISSIONS else PERMISSIONS
     return user.is_active and user.is_staff and any(user.has_perm(PERMISSIONS[k]) for k in kinds)
-
-
-def offers_new_terms(record: ImportRecord) -> bool:
-    """Sectors or themes unknown to the catalogue, not yet accepted: staff may accept them here."""
-    terms = record.report.get("new_terms", {})
-    if record.options.get("create_new_terms"):
-        # Accepted, but a new sector still lacks its family: staff choose it here.
-        return record.status == ImportRecord.Status.FAILED and any(
-            not t.get("family") for t in terms.get("sectors", [])
-        )
-    return any(terms.get(r) for r in ("sectors", "themes"))
 
 
 def chosen_families(post) -> dict[str, str]:
@@ -183,7 +172,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
                 elif "cancel" in request.POST:
                     services.cancel(record)
                     messages.info(request, _("The import was cancelled; nothing was written."))
-                elif "create_new_terms" in request.POST and offers_new_terms(record):
+                elif "create_new_terms" in request.POST and record.offers_new_terms:
                     again = services.preview_again(
                         record, request.user, create_new_terms=True, new_sector_families=chosen_families(request.POST)
                     )
@@ -204,11 +193,8 @@ class ImportRecordAdmin(admin.ModelAdmin):
             ],
             "absent": [i for i in items if i["action"] == "absent"],
             "unchanged": [i for i in items if i["action"] == "unchanged"],
-            "can_confirm": record.status == ImportRecord.Status.PREVIEWED and not report.get("errors"),
-            "offers_new_terms": offers_new_terms(record),
             "families": SectorFamily.objects.all(),
             "upload_url": reverse(f"admin:rotas_import_import_{record.permission_kind}"),
-            "can_undo": record.status == ImportRecord.Status.APPLIED and record.kind != ImportRecord.Kind.UNDO,
         }
         return TemplateResponse(request, "admin/rotas_import/importrecord/preview.html", context)
 
@@ -230,7 +216,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
             return redirect("admin:rotas_import_importrecord_preview", pk=undo.pk)
         plan, refusal = None, None
         try:
-            plan = undo_plan(record)
+            plan = plan_undo(record)
         except UndoError as exc:
             refusal = exc
         context = {
@@ -239,7 +225,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "title": _("Undo import #%(id)s: %(name)s") % {"id": record.pk, "name": record.file_name},
             "record": record,
             "refusal": refusal,
-            "deleted": [plan["tagged"][pk].name for pk in plan["created"]] if plan else [],
-            "restored": [plan["tagged"][pk].name for pk in plan["changed"]] if plan else [],
+            "deleted": plan.names_deleted if plan else [],
+            "restored": plan.names_restored if plan else [],
         }
         return TemplateResponse(request, "admin/rotas_import/importrecord/undo.html", context)

@@ -16,7 +16,7 @@ from initiatives.cache import bump_catalogue_version
 from initiatives.history import record_history, recorded_as, snapshot_missing
 from initiatives.models import Initiative, Sector, SectorFamily, Theme
 
-from .values import fold
+from .plan import ImportPlan, PlannedChange
 
 BATCH = 1000
 
@@ -25,13 +25,13 @@ class PlanError(Exception):
     pass
 
 
-def apply_plan(plan: dict, record=None) -> dict:
+def apply_plan(plan: ImportPlan, record=None) -> dict:
     """Write the plan (tagging its history with `record`, an ImportRecord, when given); return the
     counts. Refuses a plan with errors."""
-    if plan["errors"]:
+    if plan.errors:
         raise PlanError(_("The file has errors: nothing was written."))
-    created = [i for i in plan["items"] if i["action"] == "created"]
-    changed = [i for i in plan["items"] if i["id"] is not None and (i["values"] or i["m2m"])]
+    created = [c for c in plan.changes if c.action == "created"]
+    changed = [c for c in plan.changes if c.id is not None and c.writes]
     tag = {"reason": "", "import_record_id": None, "user": None}
     if record is not None:
         tag = {"reason": _("Import #%(id)s: %(name)s") % {"id": record.pk, "name": record.file_name},
@@ -45,76 +45,74 @@ def apply_plan(plan: dict, record=None) -> dict:
             _("The catalogue changed while importing (%(detail)s); nothing was written. Import the file again.")
             % {"detail": exc}
         ) from exc
-    return plan["counts"]
+    return plan.counts
 
 
-def write(plan: dict, created: list[dict], changed: list[dict], tag: dict) -> None:
+def write(plan: ImportPlan, created: list[PlannedChange], changed: list[PlannedChange], tag: dict) -> None:
     with transaction.atomic():
-        snapshot_missing([i["id"] for i in changed], reason=_("Before an import"))
+        snapshot_missing([c.id for c in changed], reason=_("Before an import"))
         create_terms(plan)
-        new = [new_initiative(item) for item in created]
+        new = [new_initiative(change) for change in created]
         Initiative.objects.bulk_create(new, batch_size=BATCH)
-        for item, obj in zip(created, new, strict=True):
-            item["id"] = obj.pk
+        for change, obj in zip(created, new, strict=True):
+            change.id = obj.pk
         update(changed)
         set_relations(created + changed)
-        reindex([i["id"] for i in created + changed if i["action"] != "absent"])
-        written = Initiative.objects.in_bulk([i["id"] for i in created + changed])
-        for items, history_type in ((created, "+"), (changed, "~")):
-            record_history([written[i["id"]] for i in items], history_type, **tag)
+        reindex([c.id for c in created + changed if c.action != "absent"])
+        written = Initiative.objects.in_bulk([c.id for c in created + changed])
+        for changes, history_type in ((created, "+"), (changed, "~")):
+            record_history([written[c.id] for c in changes], history_type, **tag)
         bump_catalogue_version()
 
 
-def create_terms(plan: dict) -> None:
-    """Create the sectors and themes staff confirmed ('new:<slug>' in the plan) and put their ids
-    in place of the placeholders."""
+def create_terms(plan: ImportPlan) -> None:
+    """Create the sectors and themes staff confirmed and put their ids in place of their
+    placeholders in the planned changes."""
     ids = {}
     families = dict(SectorFamily.objects.values_list("slug", "pk"))
     for relation, model in (("sectors", Sector), ("themes", Theme)):
-        for term in plan.get("new_terms", {}).get(relation, []):
-            translated = f"name_{term['language'].replace('-', '_')}"
-            defaults = {"name": term["name"], "language": term["language"], translated: term["name"]}
+        for term in (plan.new_terms or {}).get(relation, []):
+            translated = f"name_{term.language.replace('-', '_')}"
+            defaults = {"name": term.name, "language": term.language, translated: term.name}
             if relation == "sectors":
-                defaults["family_id"] = families.get(term.get("family"))
-            obj, _created = model.objects.get_or_create(slug=term["slug"], defaults=defaults)
-            ids[(relation, f"new:{term['slug']}")] = obj.pk
+                defaults["family_id"] = families.get(term.family)
+            obj, _created = model.objects.get_or_create(slug=term.slug, defaults=defaults)
+            ids[(relation, term.placeholder)] = obj.pk
     if not ids:
         return
-    for item in plan["items"]:
+    for change in plan.changes:
         for relation in ("sectors", "themes"):
-            if relation in item["m2m"]:
-                item["m2m"][relation] = [ids.get((relation, v), v) for v in item["m2m"][relation]]
+            if relation in change.relations:
+                change.relations[relation] = [ids.get((relation, v), v) for v in change.relations[relation]]
 
 
-def new_initiative(item: dict) -> Initiative:
-    obj = Initiative(**item["values"])
-    obj.name_key = fold(obj.name)
+def new_initiative(change: PlannedChange) -> Initiative:
+    obj = Initiative(**change.values)
+    # Its name_key is checked against its Rota's polos as it is inserted; reindex completes the rest.
+    obj.set_derived_fields()
     return obj
 
 
-def update(items: list[dict]) -> None:
-    by_id = Initiative.objects.in_bulk([i["id"] for i in items if i["values"]])
+def update(changes: list[PlannedChange]) -> None:
+    by_id = Initiative.objects.in_bulk([c.id for c in changes if c.values])
     fields, now = set(), timezone.now()
-    for item in items:
-        for name, value in item["values"].items():
-            setattr(by_id[item["id"]], name, value)
-            by_id[item["id"]].updated = now
+    for change in changes:
+        for name, value in change.values.items():
+            setattr(by_id[change.id], name, value)
+            by_id[change.id].updated = now
             fields.add(name)
     if fields:
-        if "name" in fields:
-            for obj in by_id.values():
-                obj.name_key = fold(obj.name)
-            fields.add("name_key")
+        # A renamed initiative's name_key follows in reindex().
         Initiative.objects.bulk_update(list(by_id.values()), sorted(fields | {"updated"}), batch_size=BATCH)
 
 
-def set_relations(items: list[dict]) -> None:
+def set_relations(changes: list[PlannedChange]) -> None:
     """Make each relation the plan names equal to its list of ids: delete the extra links, add the
     missing ones (links, never the related objects)."""
     for relation in ("regions", "municipalities", "sectors", "themes"):
         through = getattr(Initiative, relation).through
         column = getattr(Initiative, relation).field.m2m_reverse_field_name()
-        wanted = {i["id"]: set(i["m2m"][relation]) for i in items if relation in i["m2m"]}
+        wanted = {c.id: set(c.relations[relation]) for c in changes if relation in c.relations}
         if not wanted:
             continue
         have: dict[int, set[int]] = {}
@@ -132,7 +130,7 @@ def set_relations(items: list[dict]) -> None:
 
 
 def reindex(ids: list[int]) -> None:
-    """Refresh the folded search index of the written initiatives (their places and sectors are
-    part of it)."""
+    """Refresh the derived fields of the written initiatives, names and relations in place (their
+    places and sectors are part of the search text)."""
     if ids:
         search_index.reindex(Initiative.objects.filter(pk__in=ids))

@@ -1,13 +1,15 @@
 """The shell shared by `import_polos` and `import_initiatives`: arguments, exit codes, output."""
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from .issues import where
+from .plan import ImportPlan
 from .reading import too_big_message
-from .report import where
 from .services import import_file, unreadable
 
 EXIT_ERRORS = 1  # the file has errors: nothing was written
@@ -42,25 +44,25 @@ class ImportCommand(BaseCommand):
             self.stdout.write(json.dumps(as_json(plan, self.noun), ensure_ascii=False))
         else:
             self.stdout.write(self.summary(plan, record, options["dry_run"]))
-        if plan["errors"]:
+        if plan.errors:
             raise CommandError(
-                f"The file has {len(plan['errors'])} error(s): nothing was written.", returncode=EXIT_ERRORS
+                f"The file has {len(plan.errors)} error(s): nothing was written.", returncode=EXIT_ERRORS
             )
 
-    def summary(self, plan, record, dry_run) -> str:
-        counts, rows = plan["counts"], plan["rows"]
+    def summary(self, plan: ImportPlan, record, dry_run) -> str:
+        counts = plan.counts
         lines = []
-        if plan["layout"]:
-            lines.append(f"Layout: {plan['layout']}. Rows read: {rows['read']}, skipped: {rows['skipped']}.")
+        if plan.layout:
+            lines.append(f"Layout: {plan.layout}. Rows read: {plan.rows_read}, skipped: {plan.rows_skipped}.")
         lines.append(
             f"{self.noun.capitalize()}: {counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged, {counts['absent']} absent."
         )
-        for title, issues in (("Warnings", plan["warnings"]), ("Errors", plan["errors"])):
+        for title, issues in (("Warnings", plan.warnings), ("Errors", plan.errors)):
             if issues:
                 lines.append(f"{title} ({len(issues)}):")
-                lines += [f"  {where(i) or '-'}: {i['message']}" for i in issues]
-        if plan["errors"]:
+                lines += [f"  {where(i) or '-'}: {i.message}" for i in issues]
+        if plan.errors:
             lines.append("Nothing was written: correct the file and import it again.")
         elif dry_run:
             lines.append("Dry run: the file is clean; nothing was written.")
@@ -69,11 +71,12 @@ class ImportCommand(BaseCommand):
         return "\n".join(lines)
 
 
-def as_json(plan: dict, noun: str) -> dict:
+def as_json(plan: ImportPlan, noun: str) -> dict:
+    """The documented --json object: counts under the command's noun, rows, issues, layout."""
     return {
-        noun: {k: plan["counts"][k] for k in ("created", "updated", "unchanged", "absent")},
-        "rows": plan["rows"],
-        "errors": plan["errors"],
-        "warnings": plan["warnings"],
-        "layout": plan["layout"],
+        noun: plan.counts,
+        "rows": plan.rows,
+        "errors": [asdict(e) for e in plan.errors],
+        "warnings": [asdict(w) for w in plan.warnings],
+        "layout": plan.layout,
     }

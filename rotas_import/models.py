@@ -93,6 +93,29 @@ class ImportRecord(models.Model):
     def get_absolute_url(self):
         return reverse("admin:rotas_import_importrecord_preview", args=[self.pk])
 
+    def keep(self, plan) -> None:
+        """Keep an ImportPlan (rotas_import.plan) as this record's report, in JSON."""
+        self.report, self.counts = plan.to_report(), plan.counts
+
+    @property
+    def can_confirm(self) -> bool:
+        """A preview with no errors may be applied."""
+        return self.status == self.Status.PREVIEWED and not self.report.get("errors")
+
+    @property
+    def can_undo(self) -> bool:
+        """An applied import may be undone (undoing checks, then, that nothing came after it)."""
+        return self.status == self.Status.APPLIED and self.kind != self.Kind.UNDO
+
+    @property
+    def offers_new_terms(self) -> bool:
+        """Sectors or themes unknown to the catalogue, not yet accepted: staff may accept them."""
+        terms = self.report.get("new_terms", {})
+        if self.options.get("create_new_terms"):
+            # Accepted, but a new sector still lacks its family: staff choose it.
+            return self.status == self.Status.FAILED and any(not t.get("family") for t in terms.get("sectors", []))
+        return any(terms.get(r) for r in ("sectors", "themes"))
+
     @property
     def error_count(self) -> int:
         return len(self.report.get("errors", []))

@@ -12,11 +12,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .applying import PlanError, apply_plan
-from .initiative_planning import plan_initiatives
+from .issues import Issue
+from .lac.planning import plan_initiatives
 from .models import ImportRecord
-from .planning import finish_plan, plan_polos
+from .plan import ImportPlan
+from .polos.planning import plan_polos
 from .reading import ReadError, read_file
-from .report import Issues
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def planners():
     return PLANNERS
 
 
-def plan_file(kind: str, data: bytes, file_name: str, **options) -> dict:
+def plan_file(kind: str, data: bytes, file_name: str, **options) -> ImportPlan:
     """Read and plan a file; a file that cannot be read gives a plan with that one error."""
     try:
         sheets = read_file(data, file_name)
@@ -48,7 +49,7 @@ def plan_file(kind: str, data: bytes, file_name: str, **options) -> dict:
     return planners()[kind](sheets, **options)
 
 
-def plan_safely(kind: str, data: bytes, file_name: str, **options) -> dict:
+def plan_safely(kind: str, data: bytes, file_name: str, **options) -> ImportPlan:
     """plan_file, where any failure of reading or planning becomes the plan's one error (logged
     with its traceback), so that the import still ends in a FAILED record and never in a 500.
     The savepoint keeps an enclosing transaction usable after a database error."""
@@ -62,11 +63,9 @@ def plan_safely(kind: str, data: bytes, file_name: str, **options) -> dict:
         return unreadable(kind, message)
 
 
-def unreadable(kind: str, message: str) -> dict:
+def unreadable(kind: str, message: str) -> ImportPlan:
     """The plan of a file that cannot be read: that one error, nothing to do."""
-    issues = Issues()
-    issues.error(message)
-    return finish_plan(kind, "", 0, 0, [], issues)
+    return ImportPlan(kind, errors=[Issue(str(message))])
 
 
 def stored_name(file_name: str) -> str:
@@ -77,19 +76,16 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def note_earlier_application(record: ImportRecord, plan: dict) -> None:
+def note_earlier_application(record: ImportRecord, plan: ImportPlan) -> None:
     earlier = record.earlier_application()
     if earlier is not None:
-        plan["identical_to"] = earlier.pk
-        plan["warnings"].insert(
+        plan.identical_to = earlier.pk
+        plan.warnings.insert(
             0,
-            {
-                "message": _("This file is identical to the one applied on %(date)s (import #%(id)s).")
-                % {"date": date_format(timezone.localtime(earlier.finished), "DATETIME_FORMAT"), "id": earlier.pk},
-                "sheet": "",
-                "row": None,
-                "column": "",
-            },
+            Issue(
+                _("This file is identical to the one applied on %(date)s (import #%(id)s).")
+                % {"date": date_format(timezone.localtime(earlier.finished), "DATETIME_FORMAT"), "id": earlier.pk}
+            ),
         )
 
 
@@ -109,8 +105,8 @@ def preview(kind: str, data: bytes, file_name: str, user=None, **options) -> Imp
     record = ImportRecord(kind=kind, user=user, file_name=file_name[:255], sha256=sha256(data), options=options)
     plan = plan_safely(kind, data, file_name, **options)
     note_earlier_application(record, plan)
-    record.report, record.counts = plan, plan["counts"]
-    if plan["errors"]:
+    record.keep(plan)
+    if plan.errors:
         record.status, record.finished = ImportRecord.Status.FAILED, timezone.now()
     store(record, data, file_name)
     return record
@@ -134,13 +130,13 @@ def confirm(record: ImportRecord) -> ImportRecord:
         with record.file.open("rb") as f:
             data = f.read()
         plan = plan_safely(record.kind, data, record.file_name, **record.options)
-        if plan["fingerprint"] != record.report.get("fingerprint"):
+        if plan.fingerprint != record.report.get("fingerprint"):
             raise PlanError(
                 _("The catalogue changed since this preview, so the import would now do something else. Upload the file again to see the new preview.")
             )  # fmt: skip
         apply_plan(plan, record)
         note_earlier_application(record, plan)
-        record.report, record.counts = plan, plan["counts"]
+        record.keep(plan)
         record.status, record.finished = ImportRecord.Status.APPLIED, timezone.now()
         record.save()
     return record
@@ -167,12 +163,12 @@ def import_file(kind: str, data: bytes, file_name: str, *, user=None, dry_run=Fa
             note_earlier_application(record, plan)
             if keep_record:
                 record.save()  # its id tags the history of what it writes
-            if not plan["errors"]:
+            if not plan.errors:
                 apply_plan(plan, record if keep_record else None)
             if not keep_record:
                 return plan, None
-            record.report, record.counts = plan, plan["counts"]
-            record.status = ImportRecord.Status.FAILED if plan["errors"] else ImportRecord.Status.APPLIED
+            record.keep(plan)
+            record.status = ImportRecord.Status.FAILED if plan.errors else ImportRecord.Status.APPLIED
             record.finished = timezone.now()
             store(record, data, file_name)
     except Exception as exc:
@@ -196,7 +192,7 @@ def record_failure(kind: str, data: bytes, file_name: str, user, options: dict, 
                               "everything was rolled back. The details are in the server's log.")
                       % {"error": type(exc).__name__})  # fmt: skip
     record = ImportRecord(kind=kind, user=user, file_name=file_name[:255], sha256=sha256(data), options=options)
-    record.report, record.counts = plan, plan["counts"]
+    record.keep(plan)
     record.status, record.finished = ImportRecord.Status.FAILED, timezone.now()
     store(record, data, file_name)
     return record

@@ -15,6 +15,8 @@ or news linked to a created initiative): it would silently overwrite that work.
 No request in here: the admin and `manage.py undo_import` share it.
 """
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -35,7 +37,6 @@ from initiatives.models import Initiative, Sector, Theme
 
 from .applying import reindex
 from .models import ImportRecord
-from .values import fold
 
 NOT_RESTORED = {"id", "created"}
 
@@ -48,7 +49,26 @@ class UndoError(Exception):
         self.reasons = reasons or []
 
 
-def undo_plan(record: ImportRecord) -> dict:
+@dataclass
+class UndoPlan:
+    """What undoing an import would do, read from the history: the initiatives it created go,
+    the ones it changed go back to their last recorded state before it."""
+
+    created: list[int]  # ids of the initiatives the import created: deleted
+    changed: list[int]  # ids of the initiatives it changed: restored
+    imported: dict  # initiative id -> the import's last historical row of it
+    before: dict  # changed initiative id -> its last historical row before the import
+
+    @property
+    def names_deleted(self) -> list[str]:
+        return [self.imported[pk].name for pk in self.created]
+
+    @property
+    def names_restored(self) -> list[str]:
+        return [self.imported[pk].name for pk in self.changed]
+
+
+def plan_undo(record: ImportRecord) -> UndoPlan:
     """What undoing `record` would do, read from the history; raises UndoError when it cannot."""
     if record.kind == ImportRecord.Kind.UNDO:
         raise UndoError(_("This record is itself an undo; import the file again instead."))
@@ -85,7 +105,7 @@ def undo_plan(record: ImportRecord) -> dict:
             % {"id": record.pk},
             reasons,
         )
-    return {"created": created, "changed": changed, "tagged": tagged, "before": before}
+    return UndoPlan(created, changed, tagged, before)
 
 
 def later_changes(record: ImportRecord, tagged: dict) -> list[str]:
@@ -185,28 +205,31 @@ def undo_in_transaction(record: ImportRecord, user, lock_imports) -> ImportRecor
     with transaction.atomic():
         lock_imports()
         record = ImportRecord.objects.select_for_update().get(pk=record.pk)
-        plan = undo_plan(record)
+        plan = plan_undo(record)
         undo = ImportRecord.objects.create(
             kind=ImportRecord.Kind.UNDO, status=ImportRecord.Status.APPLIED, user=user, file_name=record.file_name,
             sha256=record.sha256, undoes=record, finished=timezone.now(),
         )  # fmt: skip
         reason = _("Undo of import #%(id)s: %(name)s") % {"id": record.pk, "name": record.file_name}
         with recorded_as(reason=reason, import_record_id=undo.pk):
-            restored = restore(plan["changed"], plan["before"], reason, undo.pk, user)
-            deleted = [plan["tagged"][pk].name for pk in plan["created"]]
-            Initiative.objects.filter(pk__in=plan["created"]).delete()
+            restored = restore(plan.changed, plan.before, reason, undo.pk, user)
+            Initiative.objects.filter(pk__in=plan.created).delete()
             terms = delete_new_terms(record)
-        items = [{"action": "deleted", "id": pk, "name": plan["tagged"][pk].name, "route": "", "changes": []}
-                 for pk in plan["created"]] + [
-                {"action": "restored", "id": pk, "name": name, "route": "", "changes": []} for pk, name in restored]  # fmt: skip
-        undo.counts = {"deleted": len(deleted), "restored": len(restored), "terms_deleted": len(terms)}
-        undo.report = {"undoes": record.pk, "items": items, "terms_deleted": terms, "errors": [], "warnings": [],
-                       "counts": undo.counts}  # fmt: skip
+        undo.counts = {"deleted": len(plan.created), "restored": len(restored), "terms_deleted": len(terms)}
+        undo.report = undo_report(record, plan, restored, terms, undo.counts)
         undo.save()
         record.status = ImportRecord.Status.UNDONE
         record.save(update_fields=["status"])
         bump_catalogue_version()
     return undo
+
+
+def undo_report(record: ImportRecord, plan: UndoPlan, restored, terms: list[str], counts: dict) -> dict:
+    """The undo's record.report, shaped as an import's for the preview page."""
+    items = [{"action": "deleted", "id": pk, "name": plan.imported[pk].name, "route": "", "changes": []}
+             for pk in plan.created] + [
+            {"action": "restored", "id": pk, "name": name, "route": "", "changes": []} for pk, name in restored]  # fmt: skip
+    return {"undoes": record.pk, "items": items, "terms_deleted": terms, "errors": [], "warnings": [], "counts": counts}
 
 
 def restore(ids: list[int], before: dict, reason: str, undo_id: int, user) -> list[tuple[int, str]]:
@@ -220,8 +243,7 @@ def restore(ids: list[int], before: dict, reason: str, undo_id: int, user) -> li
         for name in fields:
             setattr(obj, name, getattr(before[pk], name))
         obj.updated = now
-        obj.name_key = fold(obj.name)
-    Initiative.objects.bulk_update(list(objs.values()), [*fields, "name_key"], batch_size=1000)
+    Initiative.objects.bulk_update(list(objs.values()), fields, batch_size=1000)
     links = recorded_links([before[pk].history_id for pk in ids])
     for relation in RELATIONS:
         through, column = getattr(Initiative, relation).through, relation_column(relation)

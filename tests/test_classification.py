@@ -279,8 +279,8 @@ def test_a_workbook_in_spanish_and_portuguese_imports_without_creating_any_term(
     path = write_xlsx(tmp_path / "clusters.xlsx", {"Clusters": [header, *rows_]})
     sectors_before, families_before = Sector.objects.count(), SectorFamily.objects.count()
     plan, _record = import_file("initiatives", path.read_bytes(), path.name)
-    assert plan["errors"] == []
-    assert plan["new_terms"]["sectors"] == []
+    assert plan.errors == []
+    assert plan.new_terms["sectors"] == []
     assert (Sector.objects.count(), SectorFamily.objects.count()) == (sectors_before, families_before)
     for n, (word, slug) in enumerate(words.items()):
         initiative = Initiative.objects.get(name=f"Clúster {n}")
@@ -292,10 +292,10 @@ def test_a_workbook_in_spanish_and_portuguese_imports_without_creating_any_term(
 def test_an_unknown_sector_is_an_error_naming_the_three_closest_terms(reference_data, tmp_path):
     path = write_xlsx(tmp_path / "c.xlsx", {"Clusters": [["name", "country", "sector"], ["X", "CO", "Cafeína"]]})
     plan, _record = import_file("initiatives", path.read_bytes(), path.name)
-    [error] = plan["errors"]
-    assert (error["row"], error["column"]) == (2, "sector")
-    assert "“Cafeína” is not one of the catalogue's sectors. Closest: " in error["message"]
-    closest = error["message"].split("Closest: ")[1].split(".")[0].split(", ")
+    [error] = plan.errors
+    assert (error.row, error.column) == (2, "sector")
+    assert "“Cafeína” is not one of the catalogue's sectors. Closest: " in error.message
+    closest = error.message.split("Closest: ")[1].split(".")[0].split(", ")
     assert len(closest) == 3 and "Coffee" in closest
     assert not Initiative.objects.exists()
 
@@ -307,5 +307,5 @@ def test_a_sector_of_no_family_left_by_an_older_catalogue_never_takes_a_classifi
         tmp_path / "c.xlsx", {"Clusters": [["name", "country", "sector"], ["Clúster Salud", "CO", "health"]]}
     )
     plan, _record = import_file("initiatives", path.read_bytes(), path.name)
-    assert plan["errors"] == []
+    assert plan.errors == []
     assert list(Initiative.objects.get().sectors.values_list("slug", flat=True)) == ["health-services"]

@@ -17,11 +17,11 @@ def errors_of(path_or_bytes, name=None):
     data = path_or_bytes if isinstance(path_or_bytes, bytes) else path_or_bytes.read_bytes()
     plan, _record = import_file("polos", data, name or path_or_bytes.name)
     assert Initiative.objects.count() == 0  # all or nothing
-    return plan["errors"]
+    return plan.errors
 
 
 def messages(errors):
-    return " | ".join(e["message"] for e in errors)
+    return " | ".join(e.message for e in errors)
 
 
 def test_it_refuses_an_empty_file(reference_data):
@@ -75,9 +75,9 @@ def test_it_refuses_more_rows_than_the_limit(reference_data, settings, tmp_path)
 def test_it_says_which_columns_it_expected_and_found(reference_data, tmp_path):
     path = write_xlsx(tmp_path / "other.xlsx", {"Dados": [["Nome", "Telefone"], ["Ana", "123"]]})
     [error] = errors_of(path)
-    assert error["sheet"] == "Dados"
-    assert "Expected columns: ROTA, POLO and MUNICIPIO or COD_IBGE" in error["message"]
-    assert error["message"].endswith("Found: Nome, Telefone.")
+    assert error.sheet == "Dados"
+    assert "Expected columns: ROTA, POLO and MUNICIPIO or COD_IBGE" in error.message
+    assert error.message.endswith("Found: Nome, Telefone.")
 
 
 def test_it_reports_every_error_at_once_with_sheet_row_and_column(reference_data, tmp_path):
@@ -92,7 +92,7 @@ def test_it_reports_every_error_at_once_with_sheet_row_and_column(reference_data
         ["Rota do Leite", "Polo Cariri", "CE", "", "9999999"],
     ]
     errors = errors_of(write_xlsx(tmp_path / "bad.xlsx", {"Polos": rows}))
-    located = [(e["row"], e["column"], e["message"]) for e in errors]
+    located = [(e.row, e.column, e.message) for e in errors]
     assert located == [
         (3, "UF", "“XX” is not a Brazilian state (UF)."),
         (4, "ROTA", located[1][2]),
@@ -104,27 +104,27 @@ def test_it_reports_every_error_at_once_with_sheet_row_and_column(reference_data
     assert located[1][2].startswith("“Rota do Chá” is not one of the Rotas: Rota da Avicultura Caipira")
     assert located[2][2].startswith("No municipality of CE is called “Cratinho do Sul”. Closest names: ")
     assert "Crato" in located[2][2]
-    assert all(e["sheet"] == "Polos" for e in errors)
+    assert all(e.sheet == "Polos" for e in errors)
 
 
 def test_it_writes_nothing_when_one_row_of_a_good_file_is_bad(reference_data, settings):
     good = (settings.BASE_DIR / "rotas_import" / "data" / "polos_rotas_publicos.csv").read_bytes()
     bad = good + b"Rota do Mel,Polo Novo,MG,Cidade Inventada,,,\n"
     errors = errors_of(bad, "polos.csv")
-    assert [e["row"] for e in errors] == [222]  # the 221 rows of the shipped file, then the bad one
+    assert [e.row for e in errors] == [222]  # the 221 rows of the shipped file, then the bad one
 
 
 def test_it_reads_formula_values_and_never_evaluates_them(reference_data, tmp_path):
     rows = [LONG_HEADER, ["Rota do Leite", "Polo Cariri", "CE", "Crato", "=2304000+202", "", '=HYPERLINK("x")']]
     plan = plan_file("polos", write_xlsx(tmp_path / "f.xlsx", {"Polos": rows}).read_bytes(), "f.xlsx")
     # openpyxl stores no computed value, so the cell reads empty: the code is missing, the name matches.
-    assert plan["errors"] == []
-    assert plan["items"][0]["municipality_names"] == ["Crato"]
-    assert "source_url" not in plan["items"][0]["values"]
+    assert plan.errors == []
+    assert plan.changes[0].municipality_names == ["Crato"]
+    assert "source_url" not in plan.changes[0].values
 
 
 def test_it_refuses_cells_of_thousands_of_characters(reference_data, tmp_path):
     rows = [LONG_HEADER, ["Rota do Leite", "Polo Cariri " + "x" * 5000, "CE", "Crato", "", "", ""]]
     [error] = errors_of(write_xlsx(tmp_path / "long.xlsx", {"Polos": rows}))
-    assert (error["row"], error["column"]) == (2, "POLO")
-    assert error["message"] == "This cell holds 5,012 characters; the limit is 1,000."
+    assert (error.row, error.column) == (2, "POLO")
+    assert error.message == "This cell holds 5,012 characters; the limit is 1,000."

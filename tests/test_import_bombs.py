@@ -77,13 +77,11 @@ def test_the_budget_counts_rows_times_columns_of_an_honest_file(reference_data, 
     path = write_xlsx(tmp_path / "polos.xlsx", {"Polos": [LONG_HEADER, *CARIRI]})  # 4 rows × 7 columns
     settings.IMPORT_MAX_CELLS = 28
     plan, _record = services.import_file("polos", path.read_bytes(), path.name)
-    assert plan["errors"] == [] and plan["counts"]["created"] == 1
+    assert plan.errors == [] and plan.counts["created"] == 1
     Initiative.objects.all().delete()
     settings.IMPORT_MAX_CELLS = 27
     plan, _record = services.import_file("polos", path.read_bytes(), path.name)
-    assert (
-        "spans 4 rows × 7 columns (up to cell G4), that is 28 cells, more than the 27" in plan["errors"][0]["message"]
-    )
+    assert "spans 4 rows × 7 columns (up to cell G4), that is 28 cells, more than the 27" in plan.errors[0].message
 
 
 def test_it_reads_the_claimed_size_from_dimension_references_and_merges_without_expanding(tmp_path):
@@ -108,7 +106,7 @@ def test_it_refuses_a_workbook_declaring_entities(reference_data, tmp_path):
         for name, data in parts.items():
             archive.writestr(name, data)
     plan, _record = services.import_file("polos", path.read_bytes(), path.name)
-    assert "declares XML entities" in plan["errors"][0]["message"]
+    assert "declares XML entities" in plan.errors[0].message
 
 
 def test_a_parser_out_of_memory_becomes_a_clear_error(reference_data, tmp_path, settings, private_media):

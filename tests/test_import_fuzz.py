@@ -10,10 +10,11 @@ import openpyxl
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from rotas_import.initiative_rows import COLUMNS, accept_header, initiative_rows
-from rotas_import.layout import find_header, polo_layouts
+from rotas_import.issues import Issues
+from rotas_import.lac.rows import COLUMNS, accept_header, initiative_rows
+from rotas_import.layout import find_header
+from rotas_import.polos.layout import polo_layouts
 from rotas_import.reading import ReadError, read_file
-from rotas_import.report import Issues
 
 from .import_files import write_csv
 

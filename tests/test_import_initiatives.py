@@ -13,6 +13,7 @@ from django.utils.translation import override
 from initiatives.models import Initiative, Sector
 from rotas_import.management.commands.load_public_initiatives import classified
 from rotas_import.models import ImportRecord
+from rotas_import.plan import FieldChange
 from rotas_import.services import import_file, plan_file
 
 from .import_files import write_csv, write_ods, write_xlsx
@@ -31,14 +32,14 @@ def plan(path, **options):
 
 def apply(path, **options):
     result, _record = import_file("initiatives", path.read_bytes(), path.name, **options)
-    assert result["errors"] == [], result["errors"]
+    assert result.errors == [], result.errors
     return result
 
 
 def errors(path, **options):
     result, _record = import_file("initiatives", path.read_bytes(), path.name, **options)
     assert not Initiative.objects.exists()
-    return [(e["row"], e["column"], e["message"]) for e in result["errors"]]
+    return [(e.row, e.column, e.message) for e in result.errors]
 
 
 def test_it_imports_every_column(reference_data, tmp_path):
@@ -225,20 +226,29 @@ def test_it_creates_a_new_sector_only_when_staff_confirm_it_and_choose_its_famil
         "Choose the family of the new sector “Cannabis medicinal” (--new-sector-family “Cannabis medicinal=FAMILY”).",
     )
     result = apply(path, create_new_terms=True, new_sector_families={"cannabis-medicinal": "health"})
-    assert result["new_terms"]["sectors"][0]["name"] == "Cannabis medicinal"
+    assert result.new_terms["sectors"][0].name == "Cannabis medicinal"
     assert list(Initiative.objects.get().sectors.values_list("name", flat=True)) == ["Cannabis medicinal"]
     created = Sector.objects.get(slug="cannabis-medicinal")
     assert (created.name_es, created.family.slug) == ("Cannabis medicinal", "health")  # the row's language: Spanish
 
 
+def test_it_adds_a_new_sector_to_an_initiative_already_in_the_catalogue(reference_data, tmp_path):
+    apply(write_csv(tmp_path / "v1.csv", [HEADER[:5], ["Cluster Cannabis", "CO", "", "", "Dairy"]]))
+    path = write_csv(tmp_path / "v2.csv", [HEADER[:5], ["Cluster Cannabis", "CO", "", "", "Dairy; Cannabis medicinal"]])
+
+    apply(path, create_new_terms=True, new_sector_families={"cannabis-medicinal": "health"})
+
+    assert sorted(Initiative.objects.get().sectors.values_list("slug", flat=True)) == ["cannabis-medicinal", "dairy"]
+
+
 def test_it_is_idempotent_and_updates_what_a_corrected_file_changes(reference_data, tmp_path):
     apply(write_csv(tmp_path / "v1.csv", [HEADER, MEDELLIN]))
-    assert apply(write_csv(tmp_path / "v1.csv", [HEADER, MEDELLIN]))["counts"]["unchanged"] == 1
+    assert apply(write_csv(tmp_path / "v1.csv", [HEADER, MEDELLIN])).counts["unchanged"] == 1
     corrected = list(MEDELLIN)
     corrected[0], corrected[7] = "CLUSTER  MODA", "150"  # same identity (country + folded name)
     result = apply(write_csv(tmp_path / "v2.csv", [HEADER, corrected]))
-    assert result["counts"] == {"created": 0, "updated": 1, "unchanged": 0, "absent": 0}
-    assert result["items"][0]["changes"] == [{"field": "member firms or producers", "old": "120", "new": "150"}]
+    assert result.counts == {"created": 0, "updated": 1, "unchanged": 0, "absent": 0}
+    assert result.changes[0].field_changes == [FieldChange("member firms or producers", "120", "150")]
     i = Initiative.objects.get()
     assert (i.name, i.member_count) == ("Cluster Moda", 150)
 
@@ -248,7 +258,7 @@ def test_it_round_trips_an_export_edited_in_a_spreadsheet(reference_data, tmp_pa
     exported = [["slug", "name", "country", "member_count"], [existing.slug, existing.name, "CO", "10"]]
     exported[1][1], exported[1][3] = "Clúster de Café del Huila", "12"  # edited in a spreadsheet
     result = apply(write_xlsx(tmp_path / "export.xlsx", {"initiatives": exported}))
-    assert result["counts"]["updated"] == 1 and result["counts"]["created"] == 0
+    assert result.counts["updated"] == 1 and result.counts["created"] == 0
     existing.refresh_from_db()
     assert (existing.name, existing.member_count, existing.name_key) == (
         "Clúster de Café del Huila",
@@ -265,8 +275,8 @@ def test_it_imports_the_101_shipped_initiatives_twice_and_spans_16_countries_wit
     shipped = settings.BASE_DIR / "initiatives" / "data" / "lac" / "clusters_lac_publicos.csv"
     path = tmp_path / shipped.name
     path.write_bytes(classified(shipped))  # their curated sectors: no new term is needed
-    assert apply(path)["counts"] == {"created": 101, "updated": 0, "unchanged": 0, "absent": 0}
-    assert apply(path)["counts"] == {"created": 0, "updated": 0, "unchanged": 101, "absent": 0}
+    assert apply(path).counts == {"created": 101, "updated": 0, "unchanged": 0, "absent": 0}
+    assert apply(path).counts == {"created": 0, "updated": 0, "unchanged": 101, "absent": 0}
     assert Initiative.objects.published().values("country").distinct().count() == 16
 
 

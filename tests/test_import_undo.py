@@ -23,7 +23,7 @@ CORRECTED = [CARIRI[0], CARIRI[1], ["Rota do Leite", "Polo Cariri", "CE", "Miss�
 def apply(tmp_path, name, rows, **options):
     path = write_csv(tmp_path / name, [LONG_HEADER, *rows])
     plan, record = import_file("polos", path.read_bytes(), path.name, **options)
-    assert plan["errors"] == [], plan["errors"]
+    assert plan.errors == [], plan.errors
     return record
 
 
@@ -160,6 +160,19 @@ def test_it_removes_the_sectors_an_initiatives_import_created(reference_data, tm
     assert not Sector.objects.filter(slug="cacau-fino").exists()
     assert not Initiative.objects.filter(name="Cluster de Cacau").exists()
     assert undo.counts == {"deleted": 1, "restored": 0, "terms_deleted": 1}
+
+
+def test_the_folded_name_and_search_text_follow_a_rename_and_its_undo(reference_data, tmp_path, make_initiative):
+    existing = make_initiative(name="Cluster Café del Huila", slug="cafe-huila", country="CO")
+    path = write_csv(tmp_path / "r.csv", [["slug", "name", "country"], ["cafe-huila", "Clúster Cacao Nariño", "CO"]])
+    _plan, record = import_file("initiatives", path.read_bytes(), path.name)
+    existing.refresh_from_db()
+    assert existing.name_key == "cluster cacao narino"
+    assert "narino" in existing.search_text and "huila" not in existing.search_text
+    undo_import(record)
+    existing.refresh_from_db()
+    assert existing.name_key == "cluster cafe del huila"
+    assert "huila" in existing.search_text and "narino" not in existing.search_text
 
 
 def test_the_command_undoes_or_explains_why_not(reference_data, tmp_path, capsys):

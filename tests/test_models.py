@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from initiatives import search_index
 from initiatives.models import Initiative, Municipality, Region, Route
 from initiatives.text import fold
 
@@ -79,6 +80,21 @@ def test_it_indexes_names_and_municipalities_for_search(make_initiative):
     assert "fruticultura do cariri" in initiative.search_text
     assert "crato" in initiative.search_text
     assert "centro sul cearense" in initiative.search_text
+
+
+def test_the_bulk_writer_sets_the_folded_name_and_search_text_as_save_does(make_initiative):
+    crato = Municipality.objects.get(code="2304202")
+    initiative = make_initiative(name="Polo Açaí")
+    initiative.municipalities.set([crato])
+    # A bulk write (as the importers and undo do) leaves both folded copies stale.
+    Initiative.objects.filter(pk=initiative.pk).update(name="Polo Cupuaçu", name_key="stale", search_text="")
+    search_index.reindex(Initiative.objects.filter(pk=initiative.pk))
+    initiative.refresh_from_db()
+    bulk = (initiative.name_key, initiative.search_text)
+    initiative.save()
+    initiative.refresh_from_db()
+    assert bulk == (initiative.name_key, initiative.search_text)
+    assert initiative.name_key == "polo cupuacu" and "crato" in initiative.search_text
 
 
 def test_it_shows_the_pages_language_or_the_marked_original(make_initiative):

@@ -1,6 +1,8 @@
 """Search ignores accents, case and punctuation, with the same results on SQLite and PostgreSQL
 (run the suite with DATABASE_URL=postgres://… to check the second)."""
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -120,4 +122,5 @@ def test_it_searches_from_the_trigram_index_at_a_few_thousand_initiatives(make_i
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "initiative_search_trgm" in plan, plan
-            assert "Seq Scan on initiatives_initiative" not in plan, plan
+            # The initiative table itself; a scan of a small link table (…_regions) is harmless.
+            assert not re.search(r"Seq Scan on initiatives_initiative\b(?!_)", plan), plan

@@ -45,7 +45,7 @@ def hostile(reference_data, tmp_path):
            f"Fuente {ATTACKS}", "", f"Notes {ATTACKS}"]  # fmt: skip
     path = write_csv(tmp_path / "hostile.csv", [header, row])
     plan, record = import_file("initiatives", path.read_bytes(), path.name)
-    assert plan["errors"] == [], plan["errors"]
+    assert plan.errors == [], plan.errors
     js_path = write_csv(tmp_path / "js.csv", [header, [*row[:6], JS_URL, ""]])
     js_plan, _ = import_file("initiatives", js_path.read_bytes(), js_path.name)
     polos = write_csv(
@@ -53,7 +53,7 @@ def hostile(reference_data, tmp_path):
         [LONG_HEADER, ["Rota do Mel", f"Polo {ATTACKS}", "CE", "Crato", "2304202", "sim", JS_URL]],
     )
     polo_plan, _ = import_file("polos", polos.read_bytes(), polos.name)
-    assert polo_plan["errors"] == [] and polo_plan["counts"]["created"] == 1
+    assert polo_plan.errors == [] and polo_plan.counts["created"] == 1
     cluster = Initiative.objects.get(name__startswith="Cluster ")
     polo = Initiative.objects.get(name__startswith="Polo ")
     return {"cluster": cluster, "polo": polo, "js_plan": js_plan, "record": record}
@@ -63,8 +63,8 @@ def test_the_importer_stores_markup_as_text_and_refuses_javascript_addresses(hos
     cluster, polo = hostile["cluster"], hostile["polo"]
     assert cluster.territory == f"Tumaco {ATTACKS}"  # kept as typed: escaping is the output's job
     assert polo.source_url == ""  # the polo file's javascript: source was left out, with a warning
-    [error] = hostile["js_plan"]["errors"]
-    assert error["column"] == "website" and error["message"]
+    [error] = hostile["js_plan"].errors
+    assert error.column == "website" and error.message
     assert Initiative.objects.filter(website__icontains="javascript").count() == 0
 
 

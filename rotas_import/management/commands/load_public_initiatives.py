@@ -46,9 +46,9 @@ class Command(BaseCommand):
         ]
         for kind, name, data in files:
             plan = plan_file(kind, data, name)
-            if plan["errors"]:
-                raise CommandError(f"{name}: {plan['errors'][0]['message']} ({len(plan['errors'])} errors)")
-            counts = plan["counts"]
+            if plan.errors:
+                raise CommandError(f"{name}: {plan.errors[0].message} ({len(plan.errors)} errors)")
+            counts = plan.counts
             if counts["created"] or counts["updated"]:
                 # Keep a record only of a load that changes something: `scripts/run` loads on every start.
                 plan, _record = import_file(kind, data, name)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from rotas_import.models import ImportRecord
-from rotas_import.undoing import UndoError, undo_import, undo_plan
+from rotas_import.undoing import UndoError, plan_undo, undo_import
 
 EXIT_REFUSED = 1  # the import cannot be undone: nothing was changed
 EXIT_USAGE = 2  # no such import
@@ -20,10 +20,10 @@ class Command(BaseCommand):
             raise CommandError(f"No import #{options['id']}.", returncode=EXIT_USAGE)
         try:
             if options["dry_run"]:
-                plan = undo_plan(record)
+                plan = plan_undo(record)
                 self.stdout.write(
-                    f"Undoing import #{record.pk} would delete {len(plan['created'])} and restore "
-                    f"{len(plan['changed'])} initiative(s). Dry run: nothing was changed."
+                    f"Undoing import #{record.pk} would delete {len(plan.created)} and restore "
+                    f"{len(plan.changed)} initiative(s). Dry run: nothing was changed."
                 )
                 return
             undo = undo_import(record)

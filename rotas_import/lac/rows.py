@@ -1,4 +1,4 @@
-"""Issue 7's layout and cell rules: one row per initiative, headers in Portuguese, Spanish or
+"""Step 2 for initiatives: the layout and cell rules, one row per initiative, headers in Portuguese, Spanish or
 English (folded, as for polos), each cell checked into a typed value or an error at its column."""
 
 import datetime
@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from initiatives.models import EARLIEST_YEAR, Initiative
 from initiatives.text import FORMULA_START
 
-from .layout import cell, find_header, too_long
-from .reading import Sheet
-from .report import Issues
-from .values import clean_url, fold
+from ..issues import Issues
+from ..layout import cell, find_header, too_long
+from ..reading import Sheet
+from ..values import clean_url, fold
 
 COLUMNS = {
     "slug": {"slug", "identificador"},

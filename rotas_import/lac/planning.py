@@ -1,23 +1,24 @@
-"""Issue 7's planning: match countries, regions, sectors and themes, check the points, find each
-row's initiative (by slug, else by country and folded name) and write down what would change.
-Shares reading, the report, the plan's shape, applying and the record with the polo importer."""
+"""Step 4 for initiatives of any LAC country: match countries, regions, sectors and themes, check
+the points, find each row's initiative (by slug, else by country and folded name) and write down
+what would change. Shares reading, the issues, the plan's shape, applying and the record with the
+polo importer."""
 
 import math
 
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from django_countries import countries
 
-from initiatives.classification import sector_index
-from initiatives.models import Initiative, Region, Sector, SectorFamily, Theme
+from initiatives.models import Initiative, Sector, Theme
 from initiatives.reference import country_points
 
-from .initiative_rows import coordinate, initiative_rows, typed_values
-from .planning import diff, finish_plan, unique_slug
-from .reading import Sheet
-from .report import Issues
-from .values import fold
+from ..issues import Issues
+from ..models import ImportRecord
+from ..plan import ImportPlan, NewTerm, PlannedChange
+from ..planning import planned_update, unique_slug
+from ..reading import Sheet
+from ..values import fold
+from .matching import Catalogue, match_regions, match_terms
+from .rows import coordinate, initiative_rows, typed_values
 
 # The vocabularies' names as staff read them, in the active language.
 VOCABULARY_NAMES = {
@@ -27,60 +28,6 @@ VOCABULARY_NAMES = {
 LAC_BOX = {"lat": (-60.0, 33.0), "lon": (-120.0, -25.0)}
 MAX_KM_FROM_COUNTRY = 4000
 ENGLISH_SPEAKING = {"AG", "BB", "BS", "BZ", "DM", "GD", "GY", "JM", "KN", "LC", "TT", "VC"}
-SIMPLE_FIELDS = [
-    "kind", "language", "territory", "managing_organisation", "year_started", "member_count", "website", "email",
-    "source_url", "source_text", "description", "internal_notes", "latitude", "longitude", "location_precision",
-    "specialisation", "specialisation_language",
-]  # fmt: skip
-
-
-def country_names() -> dict[str, str]:
-    """Folded code or name (Portuguese, Spanish, English, official) -> ISO code, for LAC countries."""
-    import pycountry
-
-    names = {}
-    for code in country_points():
-        record = pycountry.countries.get(alpha_2=code)
-        spellings = [
-            code,
-            record.alpha_3,
-            record.name,
-            getattr(record, "official_name", ""),
-            getattr(record, "common_name", ""),
-        ]
-        for language in ("pt-br", "es", "en"):
-            with override(language):
-                spellings.append(str(countries.name(code)))
-        for spelling in spellings:
-            if spelling:
-                names.setdefault(fold(spelling), code)
-    return names
-
-
-def vocabulary_index(model) -> dict[str, int]:
-    index = {}
-    for term in model.objects.all():
-        for spelling in [*term.all_names(), term.slug]:
-            index.setdefault(fold(spelling), term.pk)
-    return index
-
-
-class Catalogue:
-    """The lookup tables a plan needs, loaded once."""
-
-    def __init__(self):
-        self.countries = country_names()
-        self.regions = {r.code: r for r in Region.objects.all()}
-        self.region_names: dict[tuple[str, str], Region] = {}
-        for region in self.regions.values():
-            short = region.name.split("(")[0]
-            for spelling in (region.name, short):
-                self.region_names.setdefault((str(region.country), fold(spelling)), region)
-        # Any name or synonym of a sector or of a family (its general sector), in any language.
-        self.sector_index = sector_index(Sector, SectorFamily)
-        self.sectors = self.sector_index.ids
-        self.themes = vocabulary_index(Theme)
-        self.family_slugs = set(SectorFamily.objects.values_list("slug", flat=True))
 
 
 def distance_km(lat1, lon1, lat2, lon2) -> float:
@@ -94,7 +41,7 @@ def in_box(lat, lon) -> bool:
     return LAC_BOX["lat"][0] <= lat <= LAC_BOX["lat"][1] and LAC_BOX["lon"][0] <= lon <= LAC_BOX["lon"][1]
 
 
-def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False, new_sector_families=None) -> dict:
+def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False, new_sector_families=None) -> ImportPlan:
     issues = Issues()
     rows, read, skipped, layout = initiative_rows(sheets, issues)
     catalogue = Catalogue()
@@ -108,44 +55,49 @@ def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False, new_sector_
     ):
         by_key.setdefault((str(i.country), i.name_key), []).append(i)
     taken_slugs = set(Initiative.objects.values_list("slug", flat=True))
-    new_terms = {"sectors": {}, "themes": {}}
-    seen, items = {}, []
+    new_terms: dict[str, dict[str, NewTerm]] = {"sectors": {}, "themes": {}}
+    seen, changes = {}, []
     for row in rows:
-        item = plan_row(row, catalogue, issues, by_slug, by_key, taken_slugs, new_terms, seen)
-        if item is not None:
-            items.append(item)
-    families = new_sector_families or {}
+        change = plan_row(row, catalogue, issues, by_slug, by_key, taken_slugs, new_terms, seen)
+        if change is not None:
+            changes.append(change)
+    check_new_terms(new_terms, catalogue, issues, create_new_terms, new_sector_families or {})
+    return ImportPlan(
+        ImportRecord.Kind.INITIATIVES, layout if rows else "", read, skipped, changes, issues.errors, issues.warnings,
+        options={"create_new_terms": create_new_terms, "new_sector_families": new_sector_families or {}},
+        new_terms={relation: sorted(terms.values(), key=lambda t: t.slug) for relation, terms in new_terms.items()},
+    )  # fmt: skip
+
+
+def check_new_terms(new_terms, catalogue: Catalogue, issues: Issues, create_new_terms: bool, families: dict) -> None:
+    """Unknown sectors and themes are errors until staff accept them; an accepted new sector
+    needs its family. Each new sector gets the closest known names, to catch a misspelling."""
     for relation, terms in new_terms.items():
         for term in terms.values():
             if relation == "sectors":
-                term["closest"] = catalogue.sector_index.closest(term["name"])
-                term["family"] = families.get(term["slug"], "")
-                if term["family"] not in catalogue.family_slugs:
-                    term["family"] = ""
+                term.closest = catalogue.sector_index.closest(term.name)
+                term.family = families.get(term.slug, "")
+                if term.family not in catalogue.family_slugs:
+                    term.family = ""
             if not create_new_terms:
                 message = _("“%(name)s” is not one of the catalogue's %(vocabulary)s.") % {
-                    "name": term["name"], "vocabulary": VOCABULARY_NAMES[relation]()
+                    "name": term.name, "vocabulary": VOCABULARY_NAMES[relation]()
                 }  # fmt: skip
-                if term.get("closest"):
-                    message += " " + _("Closest: %(names)s.") % {"names": ", ".join(term["closest"])}
+                if term.closest:
+                    message += " " + _("Closest: %(names)s.") % {"names": ", ".join(term.closest)}
                 message += " " + _("Import again with “Create new sectors and themes” (--create-new-terms) to add it.")
-                issues.error(message, term["sheet"], term["row"], term["column"])
-            elif relation == "sectors" and not term["family"]:
+                issues.error(message, term.sheet, term.row, term.column)
+            elif relation == "sectors" and not term.family:
                 issues.error(
                     _("Choose the family of the new sector “%(name)s” (--new-sector-family “%(name)s=FAMILY”).")
-                    % {"name": term["name"]},
-                    term["sheet"], term["row"], term["column"],
+                    % {"name": term.name},
+                    term.sheet, term.row, term.column,
                 )  # fmt: skip
-    plan = finish_plan("initiatives", layout if rows else "", read, skipped, items, issues)
-    plan["new_terms"] = {
-        relation: sorted(terms.values(), key=lambda t: t["slug"]) for relation, terms in new_terms.items()
-    }
-    plan["options"]["create_new_terms"] = create_new_terms
-    plan["options"]["new_sector_families"] = new_sector_families or {}
-    return plan
 
 
-def plan_row(row, catalogue: Catalogue, issues: Issues, by_slug, by_key, taken_slugs, new_terms, seen):
+def plan_row(
+    row, catalogue: Catalogue, issues: Issues, by_slug, by_key, taken_slugs, new_terms, seen
+) -> PlannedChange | None:
     raw = row.raw
 
     def error(key, message):
@@ -185,7 +137,7 @@ def plan_row(row, catalogue: Catalogue, issues: Issues, by_slug, by_key, taken_s
            "sectors": sectors if "sector" in raw else None, "themes": themes if "themes" in raw else None}  # fmt: skip
     m2m = {k: v for k, v in m2m.items() if v is not None}
     values |= {"country": country}
-    item = {"route": "", "name": name, "sheet": row.sheet, "row": row.row}
+    where = {"name": name, "sheet": row.sheet, "row": row.row}
     if current is None:
         values |= {
             "name": name, "slug": slug or unique_slug(name, country, taken_slugs), "is_published": True,
@@ -194,14 +146,7 @@ def plan_row(row, catalogue: Catalogue, issues: Issues, by_slug, by_key, taken_s
         }  # fmt: skip
         taken_slugs.add(values["slug"])
         values = {k: v for k, v in values.items() if v is not None or k in ("year_started", "member_count")}
-        return item | {
-            "action": "created",
-            "id": None,
-            "slug": values["slug"],
-            "values": values,
-            "m2m": m2m,
-            "changes": [],
-        }
+        return PlannedChange("created", slug=values["slug"], values=values, relations=m2m, **where)
     if slug and name:
         values["name"] = name
     if "latitude" not in raw and "longitude" not in raw:
@@ -209,48 +154,11 @@ def plan_row(row, catalogue: Catalogue, issues: Issues, by_slug, by_key, taken_s
         for key in ("latitude", "longitude", "location_precision"):
             values.pop(key, None)
     values = {k: v for k, v in values.items() if not (k in ("kind", "language", "location_precision") and v is None)}
-    return item | diff(current, values, m2m, {})
+    return planned_update(current, values, m2m, {}, **where)
 
 
 def default_language(country: str) -> str:
     return "pt-br" if country == "BR" else "en" if country in ENGLISH_SPEAKING else "es"
-
-
-def match_regions(value: str, country: str, catalogue: Catalogue, error) -> list:
-    found = []
-    for part in (p.strip() for p in value.split(";")):
-        if not part:
-            continue
-        region = catalogue.regions.get(part.upper()) or catalogue.region_names.get((country, fold(part)))
-        if region is None:
-            error("region", _("“%(value)s” is not a region of %(country)s (give its ISO 3166-2 code or its name).")
-                  % {"value": part, "country": countries.name(country)})  # fmt: skip
-        elif str(region.country) != country:
-            error("region", _("%(region)s is a region of %(other)s, not of %(country)s.")
-                  % {"region": region.code, "other": countries.name(region.country), "country": countries.name(country)})  # fmt: skip
-        else:
-            found.append(region)
-    return found
-
-
-def match_terms(value: str, index: dict[str, int], relation: str, row, key: str, new_terms, language: str) -> list:
-    """Ids of the known terms; unknown ones become 'new:<slug>', listed for staff to confirm."""
-    ids = []
-    for part in (p.strip() for p in value.split(";")):
-        if not part:
-            continue
-        pk = index.get(fold(part))
-        if pk is None:
-            slug = slugify(part)[:200] or "term"
-            new_terms[relation].setdefault(
-                slug,
-                {"slug": slug, "name": part, "language": language, "sheet": row.sheet, "row": row.row,
-                 "column": row.columns.get(key, "")},
-            )  # fmt: skip
-            ids.append(f"new:{slug}")
-        else:
-            ids.append(pk)
-    return sorted(set(ids), key=str)
 
 
 def locate(raw: dict, precision: str | None, country: str, regions: list, error) -> dict:

@@ -1,4 +1,4 @@
-"""Step 3: match the names and codes of a file to the catalogue's municipalities, states and Rotas.
+"""Step 3 for polos: match the names and codes of a file to the catalogue's municipalities, states and Rotas.
 
 Works on plain lookup tables (a `Gazetteer`) that planning builds from the database, so the rules
 here are pure functions of the file and those tables.
@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from ..issues import Issues
+from ..values import fold
 from .layout import Place, PoloRecord
-from .report import Issues
-from .values import fold
 
 NEAR_SPELLING = 0.85  # difflib ratio above which a single candidate is taken as the same name
 SUGGESTION_CUTOFF = 0.5

@@ -1,6 +1,6 @@
 """The problems an import finds, each placed at its sheet, row and column, in the staff's words."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -11,9 +11,6 @@ class Issue:
     sheet: str = ""
     row: int | None = None
     column: str = ""
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass
@@ -27,17 +24,14 @@ class Issues:
     def warning(self, message, sheet="", row=None, column=""):
         self.warnings.append(Issue(str(message), sheet, row, column))
 
-    def as_dict(self) -> dict:
-        return {"errors": [i.as_dict() for i in self.errors], "warnings": [i.as_dict() for i in self.warnings]}
 
-
-def where(issue: dict) -> str:
+def where(issue: Issue) -> str:
     """'sheet Polos, row 5, column MUNICIPIO' (only the parts an issue has)."""
     parts = []
-    if issue.get("sheet"):
-        parts.append(_("sheet %(sheet)s") % {"sheet": issue["sheet"]})
-    if issue.get("row"):
-        parts.append(_("row %(row)s") % {"row": issue["row"]})
-    if issue.get("column"):
-        parts.append(_("column %(column)s") % {"column": issue["column"]})
+    if issue.sheet:
+        parts.append(_("sheet %(sheet)s") % {"sheet": issue.sheet})
+    if issue.row:
+        parts.append(_("row %(row)s") % {"row": issue.row})
+    if issue.column:
+        parts.append(_("column %(column)s") % {"column": issue.column})
     return ", ".join(parts)
