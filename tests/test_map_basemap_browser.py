@@ -143,7 +143,7 @@ def test_the_embed_loads_in_another_sites_frame_also_from_the_page_cache(
         context = browser.new_context()
         page = context.new_page()
         errors = []
-        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.on("console", lambda message, errors=errors: message.type == "error" and errors.append(message.text))
         page.goto(other_origin(embed))
         frame = page.frame_locator("iframe")
         frame.locator("html[data-map-loads='1']").wait_for(state="attached")
