@@ -1,12 +1,11 @@
 """Build static/map/basemap.json, the geography every map draws without any tile server.
 
     npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz            # -> package/
-    git clone https://github.com/giuliano-macedo/geodata-br-states          # Brazil's states
-    .venv/bin/python scripts/build_basemap.py package/ geodata-br-states/geojson/br_states/
+    .venv/bin/python scripts/build_basemap.py package/ [STATES_FOLDER]
 
 Countries come from Natural Earth through world-atlas (TopoJSON, decoded here): the Americas at
-1:50m, the rest of the world at 1:110m as context. Brazil's states come from geodata-br-states
-(MIT). Coordinates are rounded to 0.01° (about 1 km, finer than a pixel up to zoom 7) and thinned
+1:50m, the rest of the world at 1:110m as context. Brazil's states, optional, from a folder
+of GeoJSON files, one per state (none is shipped today). Coordinates are rounded to 0.01° (about 1 km, finer than a pixel up to zoom 7) and thinned
 with Douglas–Peucker, so the file stays small enough to load with every map.
 
 Each feature: `code` (ISO 3166-1 alpha-2 for a country, `BR-XX` for a state), `level`
@@ -216,7 +215,9 @@ def states(folder: Path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("world_atlas", type=Path, help="the unpacked world-atlas package")
-    parser.add_argument("br_states", type=Path, nargs="?", help="geodata-br-states' geojson/br_states/")
+    parser.add_argument(
+        "br_states", type=Path, nargs="?", help="a folder of Brazil's state outlines, GeoJSON, one file per state"
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     features = countries(args.world_atlas)
