@@ -9,7 +9,9 @@ point) into a throwaway SQLite database (and PostgreSQL's `map_bench` with --pos
   the body's size raw and gzipped (as the endpoint sends it to a client that accepts gzip);
 - browser: Debian's Chromium (Playwright) opens /en/map/ on a `runserver` over the same database
   and reads map.js's flag: the performance.now() at which the clusters were drawn (ms since the
-  navigation started), cold (server cache empty) and warm; and the time to zoom in once afterwards.
+  navigation started), cold (server cache empty) and warm, which waits for the base layer
+  (static/map/basemap.json, drawn on its canvas) as well; when the base layer alone was drawn;
+  and the time to zoom in once afterwards.
 Each backend runs in its own process (Django is set up once per process).
 """
 
@@ -142,7 +144,7 @@ def browser_figures(database_url: str, repeats: int) -> dict:
                 break
             except OSError:
                 time.sleep(0.1)
-        ready, geojson_end, dom_ready, parsed, markers, zoom = [], [], [], [], [], []
+        ready, geojson_end, dom_ready, parsed, markers, zoom, basemap = [], [], [], [], [], [], []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             for _ in range(repeats + 1):  # the first run finds the server's cache empty
@@ -157,6 +159,7 @@ def browser_figures(database_url: str, repeats: int) -> dict:
                 )
                 parsed.append(marks["catalogue-map:parsed"])
                 markers.append(marks["catalogue-map:markers"])
+                basemap.append(marks["catalogue-map:basemap"])
                 dom_ready.append(
                     page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
                 )
@@ -187,6 +190,7 @@ def browser_figures(database_url: str, repeats: int) -> dict:
         "geojson_received_ms": round(median(geojson_end[1:])),
         "geojson_parsed_ms": round(median(parsed[1:])),
         "markers_built_ms": round(median(markers[1:])),
+        "basemap_drawn_ms": round(median(basemap[1:])),
         "ready_cold_ms": round(ready[0]),
         "ready_warm_ms": round(median(ready[1:])),
         "zoom_in_ms": round(median(zoom[1:])),

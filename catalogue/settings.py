@@ -144,6 +144,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inside the two that refuse framing, outside the page cache: the embeddable map is exempt by
+    # route, whether the view or the cache answers (catalogue/framing.py).
+    "catalogue.framing.FrameableRouteMiddleware",
     # After authentication and locale: it needs request.user and the page's language, and it
     # answers a matching conditional GET before the view runs (performance, docs/performance.md).
     "catalogue.http_cache.PublicCacheMiddleware",

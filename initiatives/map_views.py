@@ -3,7 +3,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from . import geojson
+from . import browse, geojson
 from .api.throttling import over_anon_budget
 from .filters import InitiativeFilterSet
 
@@ -16,6 +16,16 @@ def map_page(request):
     count = filterset.qs.count() if filterset.is_valid() else None
     context = {"filterset": filterset, "count": count, "query": geojson.normalised_query(request.GET)}
     return render(request, "initiatives/map.html", context)
+
+
+@require_safe
+def embed_map(request):
+    # The list page's cleaning: unknown parameters ignored, bad values dropped and named; the map
+    # then loads the GeoJSON of the cleaned selection. Framed by other sites: see
+    # catalogue/framing.py, which exempts this route (and only it) from the framing refusal.
+    selection = browse.select(request.GET)
+    context = {"selection": selection, "query": selection.query(), "notices": selection.notices}
+    return render(request, "initiatives/embed_map.html", context)
 
 
 @require_safe

@@ -1,12 +1,17 @@
 """What every map on the site needs from settings and the model, for `includes/map_preview.html`."""
 
+import json
+
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django_countries import countries
 
 from ..geojson import detail_url_template
 from ..models import Initiative
+from ..reference import lac_country_codes
 
 register = template.Library()
 
@@ -22,6 +27,15 @@ SHAPES = {
     Initiative.Kind.OTHER: "M1.5 3h17L10 18Z",  # downward triangle
 }
 APPROXIMATE = (Initiative.Precision.REGION, Initiative.Precision.COUNTRY)
+# The base layer names these countries at low zoom: the catalogue's, and its two big neighbours.
+NAMED_COUNTRIES = ("US", "CA")
+BASEMAP_ATTRIBUTION = "Natural Earth, IBGE"
+
+
+def country_names_json() -> str:
+    """The named countries in the page's language, as map.js reads them (code → name)."""
+    codes = [*lac_country_codes(), *NAMED_COUNTRIES]
+    return json.dumps({code: countries.name(code) for code in codes}, ensure_ascii=False, sort_keys=True)
 
 
 def shape_svg(kind: str) -> str:
@@ -42,6 +56,10 @@ def map_config():
         "min_zoom": settings.LEAFLET_CONFIG.get("MIN_ZOOM", 2),
         "max_zoom": settings.LEAFLET_CONFIG.get("MAX_ZOOM", 18),
         "geojson_url": reverse("api:initiatives-geojson"),
+        # A hashed name with the manifest storage: fetched once, then from the browser's cache.
+        "basemap_url": static("map/basemap.json"),
+        "basemap_attribution": BASEMAP_ATTRIBUTION,
+        "country_names": country_names_json(),
         # A detail page's map builds its initiative's link as map.js does the GeoJSON's.
         "url_template": detail_url_template(),
         "kinds": [(kind.value, kind.label, shape_svg(kind)) for kind in Initiative.Kind],

@@ -51,8 +51,11 @@
 
   function apply(historyMethod) {
     var query = formQuery();
-    var url = window.location.pathname + (query ? "?" + query : "");
-    if (url !== window.location.pathname + window.location.search) window.history[historyMethod](null, "", url);
+    // The fragment holds the map's mode (#choropleth): a new filter keeps it.
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      window.history[historyMethod](null, "", url);
+    }
     show(query);
   }
 

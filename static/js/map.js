@@ -57,12 +57,26 @@
       // Small maps inside a page must not capture the page's scrolling.
       scrollWheelZoom: this.mode === "full",
     });
-    // No tiles configured (offline, tests): markers on a plain background, and no error.
+    // Tiles only when configured; a tile that fails is left to the base layer drawn under the
+    // tiles (swallowing tileerror keeps the script quiet; only the browser's own line remains).
     if (data.tilesUrl) {
-      L.tileLayer(data.tilesUrl, { attribution: data.tilesAttribution, maxZoom: Number(data.maxZoom || 18) }).addTo(
-        this.map
-      );
+      L.tileLayer(data.tilesUrl, { attribution: data.tilesAttribution, maxZoom: Number(data.maxZoom || 18) })
+        .on("tileerror", function () {})
+        .addTo(this.map);
     }
+    this.map.attributionControl.addAttribution(data.basemapAttribution || "");
+    this.basemap = null;
+    var self = this;
+    var names = data.countryNames ? JSON.parse(data.countryNames) : {};
+    this.basemapReady = data.basemapUrl && window.CatalogueBasemap
+      ? window.CatalogueBasemap.attach(this.map, data.basemapUrl, names).then(
+          function (basemap) {
+            self.basemap = basemap;
+            performance.mark("catalogue-map:basemap");
+          },
+          function () {} // without its geography the map still shows its markers
+        )
+      : Promise.resolve();
     this.cluster = null;
   }
 
@@ -118,18 +132,36 @@
     return this.countryNames[p.country] || p.country;
   };
 
-  CatalogueMap.prototype.popupContent = function (p) {
+  CatalogueMap.prototype.popupContent = function (p, latlng) {
     var box = element("div", "map-popup");
     var title = element("p", "map-popup__name");
     var link = element("a", "", p.name);
     link.href = this.pageUrl(p);
+    if (this.mode === "embed") link.target = "_blank";
     title.appendChild(link);
     box.appendChild(title);
     box.appendChild(element("p", "map-popup__meta", [this.kindNames[p.kind] || p.kind, this.countryName(p)].join(" · ")));
     if (p.territory) box.appendChild(element("p", "map-popup__territory", p.territory));
     var precision = this.precisionLabel(p.precision);
+    var state = this.regionOf(p, latlng);
+    if (state) precision = this.label("precisionState", { state: state.properties.name });
     if (precision) box.appendChild(element("p", "map-popup__approximate", precision));
     return box;
+  };
+
+  /* The state a region-precision point stands for (its outline ships with the base layer). */
+  CatalogueMap.prototype.regionOf = function (p, latlng) {
+    if (p.precision !== "region" || !latlng || !this.basemap) return null;
+    return this.basemap.stateAt(latlng);
+  };
+
+  CatalogueMap.prototype.showRegion = function (marker) {
+    if (!this.basemap || !marker.feature) return;
+    this.basemap.highlight(this.regionOf(marker.feature.properties, marker.getLatLng()));
+  };
+
+  CatalogueMap.prototype.hideRegion = function () {
+    if (this.basemap) this.basemap.unhighlight();
   };
 
   CatalogueMap.prototype.marker = function (feature) {
@@ -150,7 +182,7 @@
      would cost seconds before the first cluster shows. */
   CatalogueMap.prototype.openPopup = function (marker) {
     if (!this.popup) this.popup = L.popup({ offset: [0, -8] });
-    this.popup.setLatLng(marker.getLatLng()).setContent(this.popupContent(marker.feature.properties));
+    this.popup.setLatLng(marker.getLatLng()).setContent(this.popupContent(marker.feature.properties, marker.getLatLng()));
     this.popup.openOn(this.map);
     return this.popup;
   };
@@ -186,6 +218,13 @@
     });
     group.on("keypress", function (event) {
       if (event.originalEvent.key === "Enter") self.openPopup(event.layer);
+    });
+    // A point standing for a whole state shows the state while pointed at or focused.
+    group.on("mouseover", function (event) {
+      self.showRegion(event.layer);
+    });
+    group.on("mouseout", function () {
+      self.hideRegion();
     });
     return group;
   };
@@ -246,6 +285,7 @@
     this.cluster = this.newClusterGroup();
     this.map.addLayer(this.cluster);
     this.markers = markers;
+    this.features = features;
     this.unlocated = collection.unlocated || 0;
     this.urlTemplate = collection.url_template || "";
     this.countryNames = collection.country_names || {};
@@ -266,12 +306,15 @@
     }
 
     var finish = function () {
-      // Let markercluster put the clusters on the map, then flag the drawing done.
-      setTimeout(function () {
-        requestAnimationFrame(function () {
-          if (generation === self.generation) self.ready();
-        });
-      }, 0);
+      // Let markercluster put the clusters (and the base layer its outlines) on the map, then
+      // flag the drawing done.
+      self.basemapReady.then(function () {
+        setTimeout(function () {
+          requestAnimationFrame(function () {
+            if (generation === self.generation) self.ready();
+          });
+        }, 0);
+      });
     };
     if (!markers.length) return finish();
     var reported = 0;
@@ -318,16 +361,35 @@
     return { type: "FeatureCollection", url_template: d.urlTemplate, country_names: countryNames, features: [feature] };
   };
 
+  /* Keyboard focus on a region-precision marker shows its state, as the pointer does. */
+  CatalogueMap.prototype.watchFocus = function () {
+    var self = this;
+    this.el.addEventListener("focusin", function (event) {
+      var icon = event.target.closest && event.target.closest(".map-marker--approximate");
+      if (!icon || !self.cluster) return;
+      var marker = self.markers.find(function (m) {
+        return m._icon === icon;
+      });
+      if (marker) self.showRegion(marker);
+    });
+    this.el.addEventListener("focusout", function () {
+      self.hideRegion();
+    });
+  };
+
   function start(el) {
     // A page that includes the map partial twice loads this file twice: build each map once.
     if (el.catalogueMap) return el.catalogueMap;
     var catalogueMap = new CatalogueMap(el);
     el.catalogueMap = catalogueMap;
+    catalogueMap.watchFocus();
     if (el.dataset.point) {
       catalogueMap.draw(catalogueMap.pointCollection());
     } else {
-      // The full map starts from the filters in the page's URL; the preview shows everything.
-      catalogueMap.load(catalogueMap.mode === "full" ? window.location.search.slice(1) : "");
+      // The full map starts from the filters in the page's URL (the embed's from its own cleaned
+      // selection); the preview shows everything.
+      var query = catalogueMap.mode === "full" ? window.location.search.slice(1) : el.dataset.query || "";
+      catalogueMap.load(query);
     }
     return catalogueMap;
   }
