@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.classification import sector_choices_by_family
 
+from .countries import grouped_lac_country_choices
 from .models import Interest, Proposal
 from .spam import HoneypotForm
 
@@ -26,6 +27,8 @@ class ProposalForm(HoneypotForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The sectors by family: a dozen groups instead of one list of every sector.
         self.fields["sectors"].choices = sector_choices_by_family()
+        # The region the catalogue covers, its countries first, instead of the world's 249.
+        self.fields["country"].choices = grouped_lac_country_choices()
 
     class Meta:
         model = Proposal

@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 
 from initiatives.models import Initiative
 
+from .facets import active_filters, build_facets
 from .feeds import build_calendar
-from .filters import LibraryFilterSet
+from .filters import EventFilterSet, LibraryFilterSet, NewsFilterSet
 from .forms import InterestForm, ProposalForm, ProposalLookupForm
 from .models import Event, LibraryItem, News, Proposal
 from .spam import over_rate_limit
@@ -16,11 +17,22 @@ PAGE_SIZE = 20
 CALENDAR_PAST_EVENTS = 50  # the feed keeps recent history so subscribers do not lose last week's events
 
 
-def library(request):
-    filterset = LibraryFilterSet(request.GET)
-    items = filterset.qs if filterset.is_valid() else LibraryItem.objects.none()
+def _filtered_list(request, filterset, template, **context):
+    """A hub list with its facets and chips; invalid filters are explained and show no items."""
+    facets = build_facets(filterset, filterset.facet_specs())
+    items = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "hub/library_list.html", {"filterset": filterset, "page": page})
+    context |= {
+        "filterset": filterset,
+        "page": page,
+        "facets": facets,
+        "active_filters": active_filters(request.GET, facets),
+    }
+    return render(request, template, context)
+
+
+def library(request):
+    return _filtered_list(request, LibraryFilterSet(request.GET), "hub/library_list.html")
 
 
 def library_item(request, slug):
@@ -31,8 +43,8 @@ def library_item(request, slug):
 def events(request, past=False):
     published = Event.objects.published()
     listed = published.past() if past else published.upcoming()
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "hub/event_list.html", {"page": page, "past": past})
+    filterset = EventFilterSet(request.GET, queryset=listed)
+    return _filtered_list(request, filterset, "hub/event_list.html", past=past)
 
 
 def event(request, slug):
@@ -60,8 +72,8 @@ def event_calendar(request, slug):
 
 
 def news(request):
-    page = Paginator(News.objects.published().latest_first(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "hub/news_list.html", {"page": page})
+    filterset = NewsFilterSet(request.GET, queryset=News.objects.latest_first())
+    return _filtered_list(request, filterset, "hub/news_list.html")
 
 
 def news_item(request, slug):

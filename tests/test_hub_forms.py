@@ -113,7 +113,12 @@ def test_it_explains_an_invalid_expression_of_interest(client, make_initiative):
     initiative = make_initiative()
     response = client.post(url("interest", initiative.slug), interest_data(email="", message=""))
     assert response.status_code == 400
-    assert response.content.decode().count("This field is required.") == 2
+    html = response.content.decode()
+    # Each error next to its field and, as a link to that field, in the summary above the form.
+    assert html.count("This field is required.") == 4
+    assert '<a href="#id_email">Your e-mail: This field is required.</a>' in html
+    assert '<a href="#id_message">Message: This field is required.</a>' in html
+    assert 'aria-describedby="id_email_helptext id_email_error"' in html and 'id="id_email_error"' in html
     assert not Interest.objects.exists()
 
 
@@ -144,3 +149,29 @@ def test_it_links_the_initiative_page_to_its_interest_form_without_a_csrf_token(
     assert "public" in response["Cache-Control"]  # so a proxy, and the page cache, may keep it
     form = client.get(url("interest", initiative.slug)).content.decode()
     assert 'name="message"' in form and 'class="hp-field"' in form and "csrfmiddlewaretoken" in form
+
+
+def test_it_offers_the_countries_of_latin_america_and_the_caribbean_with_the_catalogues_first(client, make_initiative):
+    make_initiative(country="CO")
+    form = client.get(url("propose")).context["form"]
+    empty, (in_catalogue, present), (others, rest) = form.fields["country"].choices
+    assert (in_catalogue, present) == ("Countries in the catalogue", [("CO", "Colombia")])
+    codes = {code for code, _ in rest}
+    assert {"AR", "BR", "JM", "MX"} <= codes and not codes & {"AF", "FR", "US", "CO"}
+    assert [name for _, name in rest][:2] == ["Antigua and Barbuda", "Argentina"]
+    response = client.post(url("propose"), proposal_data(country="FR"))
+    assert response.status_code == 400 and not Proposal.objects.exists()
+    assert "Select a valid choice. FR is not one of the available choices." in response.content.decode()
+
+
+def test_it_marks_the_required_fields_and_links_each_error_from_the_summary(client, reference_data):
+    html = client.get(url("propose")).content.decode()
+    assert (
+        '<label for="id_name">Name of the initiative <span class="required" aria-hidden="true">*</span></label>' in html
+    )
+    assert '<label for="id_territory">Territory</label>' in html  # optional: no mark
+    html = client.post(url("propose"), proposal_data(name="", year_started="1492")).content.decode()
+    assert 'class="error-summary" role="alert" tabindex="-1"' in html
+    assert '<a href="#id_name">Name of the initiative: This field is required.</a>' in html
+    assert '<a href="#id_year_started">Year started: Ensure this value is greater than or equal to 1800.</a>' in html
+    assert '<script src="/static/js/site.js"></script>' in html  # moves the focus to the summary

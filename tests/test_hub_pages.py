@@ -183,10 +183,40 @@ def test_it_lists_a_full_page_in_a_constant_number_of_queries(
         make_library_item(themes=["market-access"], countries=["BR"])
         make_event(days_ahead=n + 1)
         make_news()
-    # Session-free pages: count, page of rows, plus the filter form's theme choices.
-    with django_assert_max_num_queries(3):
+    # Session-free pages: count, page of rows, one grouped count per facet, the themes' names.
+    with django_assert_max_num_queries(7):
         assert len(get(client, "library").context["page"]) == 20
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(5):
         assert len(get(client, "events").context["page"]) == 20
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(4):
         assert len(get(client, "news").context["page"]) == 20
+
+
+def test_it_offers_library_facets_with_counts_only_for_terms_with_items(client, make_library_item):
+    make_library_item(title="A", kind="methodology", countries=["CO", "AR"], themes=["circular-economy"])
+    make_library_item(title="B", kind="methodology", countries=["CO"])
+    make_library_item(title="C", kind="tool", countries=["BR"], is_published=False)
+    response = get(client, "library", kind="methodology", country="co")
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    assert [(o.value, o.count, o.selected) for o in facets["country"].options] == [
+        ("AR", 1, False),
+        ("CO", 2, True),
+    ]
+    # A facet counts with the other filters: "tool" only has an unpublished item, so it is not offered.
+    assert [(o.value, o.count) for o in facets["kind"].options] == [("methodology", 2)]
+    assert [(o.value, o.count) for o in facets["theme"].options] == [("circular-economy", 1)]
+    html = response.content.decode()
+    assert 'class="chip" href="/en/library/?kind=methodology"' in html  # removes the country
+    assert '<select name="country"' not in html and '<select name="kind"' not in html
+    assert get(client, "library", country="FR").context["page"].object_list.count() == 0  # outside the region
+
+
+def test_it_filters_events_and_news_by_theme_and_kind_with_facets(client, make_event, make_news):
+    make_event(title="Course", kind="course", themes=["market-access"])
+    make_event(title="Webinar", kind="webinar")
+    make_news(title="Fair", themes=["market-access"])
+    make_news(title="Other")
+    events = get(client, "events", theme="market-access")
+    assert [event.title for event in events.context["page"]] == ["Course"]
+    assert {facet.name for facet in events.context["facets"]} == {"kind", "theme"}
+    assert [news.title for news in get(client, "news", theme="market-access").context["page"]] == ["Fair"]

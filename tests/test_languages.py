@@ -28,7 +28,7 @@ def test_it_keeps_the_filters_in_the_language_switcher(client, make_initiative):
     switcher = html[html.index('class="language-switcher"') :]
     assert 'href="/pt-br/initiatives/?country=CO&amp;sector=cocoa&amp;ordering=-name" hreflang="pt-br"' in switcher
     assert 'href="/es/initiatives/?country=CO&amp;sector=cocoa&amp;ordering=-name" hreflang="es"' in switcher
-    assert 'aria-current="true">English</a>' in switcher
+    assert 'aria-current="true"><span class="language-switcher__name">English</span>' in switcher
 
 
 def test_it_switches_a_detail_page_to_the_same_initiative(client, make_initiative):
