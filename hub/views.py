@@ -20,7 +20,9 @@ def library(request):
     filterset = LibraryFilterSet(request.GET)
     items = filterset.qs if filterset.is_valid() else LibraryItem.objects.none()
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "hub/library_list.html", {"filterset": filterset, "page": page})
+    # Two or more filters make a combination: crawlers may follow its links but not index it.
+    chosen = [value for name in filterset.filters for value in request.GET.getlist(name) if value.strip()]
+    return render(request, "hub/library_list.html", {"filterset": filterset, "page": page, "noindex": len(chosen) >= 2})
 
 
 def library_item(request, slug):
