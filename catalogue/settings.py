@@ -283,6 +283,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["initiatives.api.throttling.AnonThrottle"],
+    "EXCEPTION_HANDLER": "initiatives.api.throttling.exception_handler",  # a clear, translated 429
     # Requests per client address; exports (whole selections) have a stricter budget of their own.
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("API_THROTTLE_ANON", "600/hour"),
@@ -290,13 +291,8 @@ REST_FRAMEWORK = {
     },
 }
 SPECTACULAR_SETTINGS = {
+    # The schema's file name; its title, description and tags come translated from the hook below.
     "TITLE": "LAC catalogue of territorial productive initiatives: open data API",
-    "DESCRIPTION": (
-        "Read-only access to the published initiatives (clusters, local productive arrangements, Rotas polos…) "
-        "of Latin America and the Caribbean, with the same filters as the catalogue's pages, and exports of "
-        "any selection as CSV, Excel or GeoJSON. Anonymous clients are rate-limited: a 429 response says in "
-        "`Retry-After` how many seconds to wait."
-    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/",
@@ -306,6 +302,10 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "initiatives.models.Initiative.Status",
         "LocationPrecisionEnum": "initiatives.models.Initiative.Precision",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "initiatives.api.schema.localize_schema",
+    ],
 }
 # Other sites may read the API (and embed our data on their maps); nothing else is cross-origin.
 CORS_ALLOW_ALL_ORIGINS = True

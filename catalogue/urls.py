@@ -6,9 +6,10 @@ from django.shortcuts import redirect
 from django.templatetags.static import static as static_url  # not django.conf.urls.static's
 from django.urls import include, path
 
-from catalogue import health
+from catalogue import health, robots
 from hub.sitemaps import SECTIONS as HUB_SITEMAP_SECTIONS
 from initiatives import sitemaps
+from initiatives.api.views import ApiDocsView
 
 SITEMAP_SECTIONS = {**sitemaps.SECTIONS, **HUB_SITEMAP_SECTIONS}
 
@@ -17,11 +18,14 @@ urlpatterns = [
     path("api/", include("initiatives.api_urls")),
     # One sitemap index for all languages; each section lists its pages per language with hreflang alternates.
     path("sitemap.xml", sitemaps.index, {"sections": SITEMAP_SECTIONS}, name="sitemap"),
+    path("robots.txt", robots.robots_txt, name="robots"),
     path("sitemap-<slug:name>.xml", sitemaps.section, {"sections": SITEMAP_SECTIONS}, name="sitemap-section"),
 ]
 
 urlpatterns += i18n_patterns(
     path(settings.ADMIN_URL, admin.site.urls),
+    # The API docs in each language (their language links work); /api/docs/ sends here.
+    path("api/docs/", ApiDocsView.as_view(), name="api-docs"),
     path("", include("initiatives.urls")),
     path("", include("hub.urls")),
     prefix_default_language=True,

@@ -208,14 +208,14 @@ class InterestAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Forward the selected messages to their initiative by e-mail"), permissions=["change"])
     def forward(self, request, queryset):
-        sent = unreachable = 0
-        invalid = []
+        sent = 0
+        invalid, to_answer = [], []
         for interest in queryset.exclude(status=Interest.Status.FORWARDED).select_related("initiative"):
             try:
                 if forward_interest(interest):
                     sent += 1
                 else:
-                    unreachable += 1
+                    to_answer.append(interest.email)
             except InvalidContactAddress:
                 invalid.append(interest.initiative.name)
         if invalid:
@@ -237,6 +237,7 @@ class InterestAdmin(admin.ModelAdmin):
                 ngettext("Forwarded %(count)d message.", "Forwarded %(count)d messages.", sent) % {"count": sent},
                 messages.SUCCESS,
             )
+        unreachable = len(to_answer)
         if unreachable:
             self.message_user(
                 request,
@@ -246,6 +247,13 @@ class InterestAdmin(admin.ModelAdmin):
                     unreachable,
                 )
                 % {"count": unreachable},
+                messages.WARNING,
+            )
+            # The interest form promises the visitor an answer from the team in that case.
+            self.message_user(
+                request,
+                _("Answer these senders yourselves, as the interest form promises them: %(addresses)s.")
+                % {"addresses": ", ".join(sorted(set(to_answer)))},
                 messages.WARNING,
             )
         if not sent and not unreachable and not invalid:

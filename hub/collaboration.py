@@ -1,6 +1,8 @@
 """Turning a proposal into a draft initiative and forwarding an interest: shared by the admin
 actions and anything else that needs them; no request in here."""
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -16,6 +18,7 @@ from initiatives.models import Initiative
 from .models import Interest, Proposal
 
 SLUG_LENGTH = Initiative._meta.get_field("slug").max_length
+logger = logging.getLogger(__name__)
 
 
 def unique_initiative_slug(name: str) -> str:
@@ -93,4 +96,22 @@ def forward_interest(interest: Interest) -> bool:
     interest.status = Interest.Status.FORWARDED
     interest.forwarded_at = timezone.now()
     interest.save(update_fields=["status", "forwarded_at"])
+    return True
+
+
+def send_proposal_confirmation(proposal: Proposal, status_url: str, language: str) -> bool:
+    """E-mail the proposer the reference and where to follow the proposal, in the language of the
+    page they posted from. The proposal is kept whatever happens: a mail server that refuses is
+    logged for staff, and the page still shows the reference. True when sent."""
+    with translation.override(language):
+        subject = _("Proposal %(reference)s") % {"reference": proposal.reference}
+        body = render_to_string("hub/email/proposal_received.txt", {"proposal": proposal, "status_url": status_url})
+    message = EmailMessage(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[proposal.proposer_email]
+    )
+    try:
+        message.send()
+    except Exception:  # any backend's failure (SMTP, connection, TLS): the proposal is already saved
+        logger.exception("Could not send the confirmation of proposal %s", proposal.reference)
+        return False
     return True

@@ -20,6 +20,8 @@ class NewsFeed(Feed):
     feed_type = Atom1Feed
     title = _("News · LAC catalogue of territorial productive initiatives")
     subtitle = _("News on territorial productive initiatives in Latin America and the Caribbean.")
+    # RFC 4287 requires an author on the feed or on every entry; the catalogue's team writes the news.
+    author_name = _("LAC catalogue")
 
     def link(self):
         return reverse("hub:news")

@@ -1,8 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.classification import sector_choices_by_family
+from initiatives.models import Initiative
 
 from .countries import grouped_lac_country_choices
 from .models import Interest, Proposal
@@ -22,6 +24,29 @@ def https_urls(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+NOT_PROPOSABLE_KINDS = {Initiative.Kind.ROTAS_POLO}  # only MIDR's lists, through the importer, create them
+
+
+class ProposableKindField(forms.TypedChoiceField):
+    def validate(self, value):
+        if value in NOT_PROPOSABLE_KINDS:
+            raise ValidationError(
+                _(
+                    "Polos of the Rotas de Integração Nacional come from the ministry's (MIDR) lists and "
+                    "cannot be proposed here. Choose the kind that describes the initiative, such as "
+                    "“Local productive arrangement (APL)” or “Other”."
+                ),
+                code="not_proposable",
+            )
+        super().validate(value)
+
+
+def proposal_formfield(db_field, **kwargs):
+    if db_field.name == "kind":
+        kwargs["choices_form_class"] = ProposableKindField
+    return https_urls(db_field, **kwargs)
+
+
 class ProposalForm(HoneypotForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,10 +54,12 @@ class ProposalForm(HoneypotForm, forms.ModelForm):
         self.fields["sectors"].choices = sector_choices_by_family()
         # The region the catalogue covers, its countries first, instead of the world's 249.
         self.fields["country"].choices = grouped_lac_country_choices()
+        kind = self.fields["kind"]
+        kind.choices = [(value, label) for value, label in kind.choices if value not in NOT_PROPOSABLE_KINDS]
 
     class Meta:
         model = Proposal
-        formfield_callback = https_urls
+        formfield_callback = proposal_formfield
         fields = [
             "name", "kind", "country", "territory", "language", "description", "sectors", "themes",
             "managing_organisation", "year_started", "member_count", "website",
@@ -52,7 +79,7 @@ class InterestForm(HoneypotForm, forms.ModelForm):
         fields = ["name", "organisation", "email", "message"]
         widgets = {"message": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
-            "message": _("Staff read every message before forwarding it to the initiative."),
+            "email": _("Where the answer reaches you."),
         }
 
 

@@ -32,15 +32,28 @@ class HoneypotForm(forms.Form):
         return ""
 
 
+def _rate_key(request, scope: str) -> str:
+    return f"hub:rate:{scope}:{client_address(request)}"
+
+
 def over_rate_limit(request, scope: str) -> bool:
-    """Counts this submission; True once the address has used up HUB_FORM_RATE_LIMIT posts to
-    this form within HUB_FORM_RATE_WINDOW seconds."""
-    key = f"hub:rate:{scope}:{client_address(request)}"
+    """True once the address has used up HUB_FORM_RATE_LIMIT counted posts to this form within
+    HUB_FORM_RATE_WINDOW seconds. Asking does not count: see count_post."""
+    return (cache.get(_rate_key(request, scope)) or 0) >= settings.HUB_FORM_RATE_LIMIT
+
+
+def count_post(request, scope: str) -> None:
+    """Counts a post against the address's budget: an accepted one, or one the honeypot caught.
+    A post refused for a mistake does not count: a person correcting a form is not a robot, and
+    such a post writes nothing."""
+    key = _rate_key(request, scope)
     window = settings.HUB_FORM_RATE_WINDOW
-    cache.add(key, 0, timeout=window)  # the window starts at the first post
+    cache.add(key, 0, timeout=window)  # the window starts at the first counted post
     try:
-        count = cache.incr(key)
+        cache.incr(key)
     except ValueError:  # expired between add() and incr()
         cache.set(key, 1, timeout=window)
-        count = 1
-    return count > settings.HUB_FORM_RATE_LIMIT
+
+
+def caught_by_honeypot(form) -> bool:
+    return form.has_error(HONEYPOT_FIELD, code="honeypot")

@@ -2,16 +2,18 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from initiatives.models import Initiative
 
+from .collaboration import send_proposal_confirmation
 from .facets import active_filters, build_facets
 from .feeds import build_calendar
 from .filters import EventFilterSet, LibraryFilterSet, NewsFilterSet
 from .forms import InterestForm, ProposalForm, ProposalLookupForm
 from .models import Event, LibraryItem, News, Proposal
-from .spam import over_rate_limit
+from .spam import caught_by_honeypot, count_post, over_rate_limit
 
 PAGE_SIZE = 20
 CALENDAR_PAST_EVENTS = 50  # the feed keeps recent history so subscribers do not lose last week's events
@@ -22,11 +24,14 @@ def _filtered_list(request, filterset, template, **context):
     facets = build_facets(filterset, filterset.facet_specs())
     items = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Two or more filters make a combination: crawlers may follow its links but not index it.
+    chosen = [value for name in filterset.filters for value in request.GET.getlist(name) if value.strip()]
     context |= {
         "filterset": filterset,
         "page": page,
         "facets": facets,
         "active_filters": active_filters(request.GET, facets),
+        "noindex": len(chosen) >= 2,
     }
     return render(request, template, context)
 
@@ -88,13 +93,24 @@ def _limited(request, template, context):
     return render(request, template, context, status=429)
 
 
+def _counted_valid(request, form, scope: str) -> bool:
+    """Is the post valid? Accepted posts and those the honeypot caught count against the address's
+    budget; posts refused for a mistake do not."""
+    valid = form.is_valid()
+    if valid or caught_by_honeypot(form):
+        count_post(request, scope)
+    return valid
+
+
 def propose(request):
     form = ProposalForm(request.POST or None)
     if request.method == "POST":
         if over_rate_limit(request, "proposal"):
             return _limited(request, "hub/proposal_form.html", {"form": form})
-        if form.is_valid():
+        if _counted_valid(request, form, "proposal"):
             proposal = form.save()
+            status_url = request.build_absolute_uri(proposal.get_absolute_url())
+            send_proposal_confirmation(proposal, status_url, get_language())
             messages.success(request, _("Thank you: your proposal was received. Keep its reference to follow it."))
             return redirect(proposal)
     return render(request, "hub/proposal_form.html", {"form": form}, status=400 if form.errors else 200)
@@ -130,7 +146,7 @@ def interest(request, slug):
     if request.method == "POST":
         if over_rate_limit(request, "interest"):
             return _limited(request, "hub/interest_page.html", context)
-        if form.is_valid():
+        if _counted_valid(request, form, "interest"):
             form.instance.initiative = initiative
             form.save()
             return redirect("hub:interest_sent", slug=initiative.slug)

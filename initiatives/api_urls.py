@@ -23,5 +23,5 @@ urlpatterns = [
     path("programs/", api.ProgramList.as_view(), name="programs"),
     path("routes/", api.RouteList.as_view(), name="routes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", api.ApiDocsView.as_view(), name="docs"),
+    path("docs/", api.api_docs_in_language, name="docs"),
 ]

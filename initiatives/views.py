@@ -53,11 +53,14 @@ def initiative_list(request, preset=None, heading=None, intro=None, subject=None
     selection = browse.select(request.GET, preset)
     page, page_notice = browse.paginate(selection.queryset.with_vocabularies(), request.GET.get("page"))
     notices = selection.notices + ([page_notice] if page_notice else [])
+    active_filters = selection.active_filters()
     context = {
         "selection": selection,
         "filterset": selection.filterset,
         "facets": browse.build_facets(selection),
-        "active_filters": selection.active_filters(),
+        "active_filters": active_filters,
+        # Two or more filters (a country page's own counts): crawlers follow the links, not index the page.
+        "noindex": len(active_filters) + len(selection.preset) >= 2,
         "page": page,
         "count": page.paginator.count,
         "heading": heading,

@@ -86,10 +86,10 @@ def test_it_answers_every_path_of_the_schema(client, one_of_each):
 
 
 def test_it_serves_the_docs_page_from_vendored_files_without_inline_scripts(client):
-    response = client.get("/api/docs/", headers={"accept-language": "en"})
-    assert response.status_code == 200
+    response = client.get("/api/docs/", headers={"accept-language": "en"}, follow=True)
+    assert response.redirect_chain == [("/en/api/docs/", 302)] and response.status_code == 200
     html = response.content.decode()
-    assert 'data-schema-url="/api/schema/?format=json"' in html
+    assert 'data-schema-url="/api/schema/?format=json&amp;lang=en"' in html
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
     assert scripts and all('src="/static/' in attributes and not body.strip() for attributes, body in scripts)
     assert "swagger-ui/swagger-ui-bundle.js" in html and "api/docs.js" in html

@@ -29,7 +29,7 @@ PUBLIC_PAGES = [
     "/api/initiatives.geojson",
     "/api/initiatives.csv",
     "/api/schema/",
-    "/api/docs/",
+    "/en/api/docs/",
     "/sitemap.xml",
 ]
 
@@ -68,7 +68,7 @@ def test_it_describes_no_address_in_the_api_schema(client, initiative):
 def test_it_offers_the_forwarding_form_on_the_detail_page(client, initiative):
     page = body(client.get("/en/initiatives/private/")).decode()
     assert f'href="{reverse("hub:interest", args=["private"])}"' in page
-    assert "the catalogue forwards your message" in page
+    assert "the catalogue's team forwards your message when it has one on file" in page
 
 
 def export(client, *initiatives):

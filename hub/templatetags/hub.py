@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from initiatives.cache import versioned_key
 
 from ..models import Event, LibraryItem, News
+from ..time_zones import time_zone_label as _time_zone_label
 
 register = template.Library()
 
@@ -42,3 +43,9 @@ def theme_panels(theme):
         "past_events": Event.objects.published().on_theme(theme).past()[:THEME_ITEMS],
         "news": News.objects.published().on_theme(theme).latest_first()[:THEME_ITEMS],
     }
+
+
+@register.filter
+def time_zone_label(event) -> str:
+    """The event's time zone by its readable name and its offset at the start ("hora de Colombia, UTC−5")."""
+    return _time_zone_label(event.time_zone, event.start)

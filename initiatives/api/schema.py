@@ -5,6 +5,7 @@ sources it uses (model choices, the ORDERINGS whitelist), so the schema cannot d
 """
 
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
@@ -97,3 +98,39 @@ def error_responses(*codes: int) -> dict:
 
 
 EXPORT_PARAMETERS = [*FILTER_PARAMETERS, LANGUAGE_PARAMETER, RETRY_AFTER]
+
+
+# The schema's own texts, in the language of `?lang=` (drf-spectacular generates under it); the
+# same sentences as the docs page, so both read alike.
+TITLE = format_lazy("{}: {}", _("LAC catalogue"), _("Open data API"))
+DESCRIPTION = format_lazy(
+    "{} {}",
+    _(
+        "The published initiatives, with the same filters as the catalogue's pages, as JSON, CSV or Excel. "
+        "Read-only and open to other sites; anonymous clients are rate-limited."
+    ),
+    _("Too many requests: wait the seconds in Retry-After."),
+)
+# drf-spectacular names each operation's tag after the path's first segment.
+TAGS = {
+    "initiatives": _("Initiatives"),
+    "initiatives.csv": _("Initiatives"),
+    "initiatives.xlsx": _("Initiatives"),
+    "countries": _("Countries"),
+    "regions": _("Regions"),
+    "families": _("Sector families"),
+    "sectors": _("Sectors"),
+    "themes": _("Themes"),
+    "programs": _("Programmes"),
+    "routes": _("Rotas of the Rotas de Integração Nacional"),
+}
+
+
+def localize_schema(result, generator, request, public):
+    """Postprocessing hook: the title, description and tags in the active language."""
+    result["info"]["title"] = str(TITLE)
+    result["info"]["description"] = str(DESCRIPTION)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            operation["tags"] = [str(TAGS.get(tag, tag)) for tag in operation.get("tags", [])]
+    return result

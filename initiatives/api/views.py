@@ -5,6 +5,7 @@ import re
 from django.db.models import Count, Prefetch, Q
 from django.http import StreamingHttpResponse
 from django.http.response import FileResponse
+from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -317,6 +318,17 @@ class XlsxExport(ExportView):
 
 
 class ApiDocsView(TemplateView):
-    """Swagger UI from the vendored files; static/api/docs.js boots it from the schema URL."""
+    """Swagger UI from the vendored files, at /<lang>/api/docs/; static/api/docs.js boots it from
+    the schema URL in the page's language."""
 
     template_name = "api/docs.html"
+
+
+def api_docs_in_language(request):
+    """/api/docs/ sends to the docs in `?lang=` or else the visitor's language (Accept-Language),
+    so that the page and its language links each have their own address."""
+    language = request.GET.get("lang", "").lower()
+    if language not in LANGUAGE_CODES:
+        language = translation.get_language() or LANGUAGE_CODES[0]
+    with translation.override(language):
+        return redirect("api-docs")

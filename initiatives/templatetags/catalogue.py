@@ -1,9 +1,12 @@
-"""Page-wide helpers: the language switcher, canonical and hreflang links."""
+"""Page-wide helpers: the language switcher, canonical and hreflang links, dates as each language
+writes them."""
 
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.dateformat import DateFormat
+from django.utils.formats import get_format
 from django.utils.translation import get_language_info
 
 register = template.Library()
@@ -60,3 +63,24 @@ def web_url(value) -> str:
     (a bulk write, an old row) is shown as text, never made a link."""
     text = str(value or "").strip()
     return text if text.lower().startswith(("http://", "https://")) else ""
+
+
+# Portuguese and Spanish write month names in lowercase ("29 de novembro de 2026"); Django's
+# Brazilian Portuguese catalogue capitalises them.
+LOWERCASE_MONTH_LANGUAGES = {"pt", "es"}
+
+
+class _LocalDateFormat(DateFormat):
+    def F(self):
+        month = super().F()
+        language = (translation.get_language() or "").split("-")[0]
+        return month.lower() if language in LOWERCASE_MONTH_LANGUAGES else month
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def local_date(value, format_name="DATE_FORMAT"):
+    """Django's `date` filter with the page language's format (DATE_FORMAT, DATETIME_FORMAT…) and
+    month names as that language writes them."""
+    if value in (None, ""):
+        return ""
+    return _LocalDateFormat(value).format(get_format(format_name))
