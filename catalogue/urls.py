@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("initiatives.urls")),
     path("", include("hub.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("collaboration.urls")),
     prefix_default_language=True,
 )
 
