@@ -467,3 +467,12 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Collaboration opportunities (collaboration/opportunities.py): per account and day, at most
+# this many opportunities published and responses sent (anonymous responses: the hub's per-address
+# limit); at most this many countries sought per opportunity. SITE_URL: the links in e-mails sent
+# by commands (`send_digests`), which have no request to take the address from.
+COLLABORATION_OPPORTUNITIES_PER_DAY = env_int("COLLABORATION_OPPORTUNITIES_PER_DAY", 5)
+COLLABORATION_RESPONSES_PER_DAY = env_int("COLLABORATION_RESPONSES_PER_DAY", 10)
+COLLABORATION_MAX_COUNTRIES = env_int("COLLABORATION_MAX_COUNTRIES", 20)
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -10,3 +10,6 @@ class CollaborationConfig(AppConfig):
     def ready(self):
         # Admin autodiscovery is off (see settings: django-leaflet's admin needs GDAL).
         from . import admin  # noqa: F401
+        from .opportunity_setup import connect
+
+        connect()

@@ -63,3 +63,6 @@ def managed_initiatives(user):
     if not getattr(user, "is_authenticated", False):
         return Initiative.objects.none()
     return Initiative.objects.filter(managements__user=user, managements__status=Management.Status.APPROVED)
+
+
+from .opportunity_models import *  # noqa: E402, F401, F403  (opportunities, responses, digests)

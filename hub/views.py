@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from initiatives.models import Initiative
 
-from .feeds import build_calendar
+from .feeds import build_calendar, registered_entries
 from .filters import LibraryFilterSet
 from .forms import InterestForm, ProposalForm, ProposalLookupForm
 from .models import Event, LibraryItem, News, Proposal
@@ -40,8 +40,8 @@ def event(request, slug):
     return render(request, "hub/event_detail.html", {"event": item})
 
 
-def _calendar_response(request, events, name, filename=None):
-    body = build_calendar(events, request.build_absolute_uri, name)
+def _calendar_response(request, events, name, filename=None, entries=()):
+    body = build_calendar(events, request.build_absolute_uri, name, entries)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -51,7 +51,8 @@ def _calendar_response(request, events, name, filename=None):
 def events_calendar(request):
     published = Event.objects.published()
     events = [*published.past()[:CALENDAR_PAST_EVENTS], *published.upcoming()]
-    return _calendar_response(request, events, _("Events and courses"))
+    # Plus other apps' dated items (e.g. opportunities' closing dates), see hub.feeds.
+    return _calendar_response(request, events, _("Events and courses"), entries=registered_entries())
 
 
 def event_calendar(request, slug):
