@@ -38,7 +38,11 @@ def test_it_sends_matching_opportunities_once_and_nothing_the_second_time(cluste
     make_opportunity(cluster, manager, title="Only Peru", sectors=["coffee"], countries=["PE"])
     make_opportunity(cluster, manager, title="Pending", sectors=["coffee"], published=False)
     make_opportunity(
-        cluster, manager, title="Closed", sectors=["coffee"], closes_on=timezone.localdate() - datetime.timedelta(days=1)
+        cluster,
+        manager,
+        title="Closed",
+        sectors=["coffee"],
+        closes_on=timezone.localdate() - datetime.timedelta(days=1),
     )
     output = run()
     assert output.startswith("1 digest(s) sent with 1 opportunity(ies)")

@@ -12,7 +12,12 @@ from .opportunity_fixtures import make_account, make_manager, make_opportunity
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("collaboration_isolation", "english")]
 
-MESSAGE = {"name": "João", "organisation": "Polo do Café", "email": "joao@polo.example.br", "message": "Temos interesse."}
+MESSAGE = {
+    "name": "João",
+    "organisation": "Polo do Café",
+    "email": "joao@polo.example.br",
+    "message": "Temos interesse.",
+}
 
 
 def respond_url(opportunity):
