@@ -60,19 +60,19 @@ def collaboration_isolation(settings, mailoutbox):
 
 
 @pytest.fixture
-def cluster(make_initiative):
+def coffee_cluster(make_initiative):
     return make_initiative(
         name="Cluster Agroalimentario", slug="cluster-agroalimentario", country="CO", sectors=["coffee"], language="es"
     )
 
 
 @pytest.fixture
-def polo(make_initiative):
+def coffee_polo(make_initiative):
     return make_initiative(
         name="Polo do Café do Cerrado", slug="polo-cafe-cerrado", country="BR", sectors=["coffee"], language="pt-br"
     )
 
 
 @pytest.fixture
-def manager(cluster):
-    return make_manager(cluster, "ana@cluster.example.co")
+def cluster_manager(coffee_cluster):
+    return make_manager(coffee_cluster, "ana@cluster.example.co")

@@ -1,6 +1,6 @@
-"""The opportunities' journey in a real browser: a manager publishes a professional stay, staff
-approve it (a first opportunity), the manager of a Brazilian polo finds it among the matches and in
-their digest, responds, and staff forward the response to the first manager: no address shown."""
+"""The opportunities' journey in a real browser: a cluster_manager publishes a professional stay, staff
+approve it (a first opportunity), the cluster_manager of a Brazilian coffee_polo finds it among the matches and in
+their digest, responds, and staff forward the response to the first cluster_manager: no address shown."""
 
 import datetime
 
@@ -30,14 +30,16 @@ def log_in(context, email):
     return page
 
 
-def test_a_stay_offered_goes_from_one_manager_to_another_through_staff(browser, live_server, cluster, polo):
-    make_manager(cluster, FIRST_EMAIL)
-    make_manager(polo, SECOND_EMAIL)
+def test_a_stay_offered_goes_from_one_manager_to_another_through_staff(
+    browser, live_server, coffee_cluster, coffee_polo
+):
+    make_manager(coffee_cluster, FIRST_EMAIL)
+    make_manager(coffee_polo, SECOND_EMAIL)
     User.objects.create_superuser("moderator", "moderator@example.org", "pw-moderator-1234")
     new_context = lambda: browser.new_context(base_url=live_server.url, locale="en-GB")  # noqa: E731
     closes_on = (timezone.localdate() + datetime.timedelta(days=45)).isoformat()
 
-    # The first manager publishes; a first opportunity waits for staff.
+    # The first cluster_manager publishes; a first opportunity waits for staff.
     first = log_in(new_context(), FIRST_EMAIL)
     first.goto("/en/manage/opportunities/")
     first.click("text=Publish an opportunity")
@@ -50,7 +52,7 @@ def test_a_stay_offered_goes_from_one_manager_to_another_through_staff(browser, 
     first.get_by_role("checkbox", name="Coffee", exact=True).check()
     first.get_by_role("checkbox", name="Brazil", exact=True).check()
     first.click("main form button[type=submit]")
-    assert "Staff review a manager's first opportunity" in first.content()
+    assert "Staff review a manager's first opportunity" in first.locator(".messages").inner_text()
     opportunity = Opportunity.objects.get()
     assert not opportunity.is_published
 
@@ -65,15 +67,15 @@ def test_a_stay_offered_goes_from_one_manager_to_another_through_staff(browser, 
     staff.check(f"input[name=_selected_action][value='{opportunity.pk}']")
     staff.select_option("select[name=action]", "approve")
     staff.click("button[name=index]")
-    assert "Published 1 opportunity." in staff.content()
+    assert "Published 1 opportunity." in staff.locator(".messagelist").inner_text()
     opportunity.refresh_from_db()
     assert opportunity.is_published
 
-    # The polo's manager subscribes to the digest and finds the opportunity and its matches.
+    # The polo's cluster_manager subscribes to the digest and finds the opportunity and its matches.
     second = log_in(new_context(), SECOND_EMAIL)
     second.goto("/en/manage/opportunities/")
     second.click("text=Receive a weekly digest of matching opportunities")
-    assert "You will receive the weekly digest" in second.content()
+    assert "You will receive the weekly digest" in second.locator(".messages").inner_text()
     second.goto("/en/opportunities/?kind=stay_offered&country=BR")
     second.click("text=Estancia profesional en tostadurías de Antioquia")
     matches = second.locator("#matches-title + p + ul")
@@ -101,13 +103,13 @@ def test_a_stay_offered_goes_from_one_manager_to_another_through_staff(browser, 
     staff.check("input[name=_selected_action]")
     staff.select_option("select[name=action]", "forward")
     staff.click("button[name=index]")
-    assert "Forwarded 1 response." in staff.content()
+    assert "Forwarded 1 response." in staff.locator(".messagelist").inner_text()
     [forwarded] = [m for m in mail.outbox if FIRST_EMAIL in m.to]
     assert forwarded.reply_to == [SECOND_EMAIL]
     assert "Temos dois torrefadores" in forwarded.body
 
     # The initiative's page shows the open opportunity.
-    first.goto(f"/en/initiatives/{cluster.slug}/")
+    first.goto(f"/en/initiatives/{coffee_cluster.slug}/")
     assert (
         "Estancia profesional en tostadurías de Antioquia" in first.locator("#opportunities-heading + ul").inner_text()
     )

@@ -40,9 +40,11 @@ def publish_url(initiative):
 # -- publishing and review ------------------------------------------------------------------
 
 
-def test_it_holds_a_new_managers_first_opportunity_until_staff_approve_it(client, cluster, manager, superuser):
-    client.force_login(manager)
-    response = client.post(publish_url(cluster), form_data())
+def test_it_holds_a_new_managers_first_opportunity_until_staff_approve_it(
+    client, coffee_cluster, cluster_manager, superuser
+):
+    client.force_login(cluster_manager)
+    response = client.post(publish_url(coffee_cluster), form_data())
     assert response.status_code == 302
     opportunity = Opportunity.objects.get()
     assert not opportunity.is_published
@@ -60,25 +62,27 @@ def test_it_holds_a_new_managers_first_opportunity_until_staff_approve_it(client
     assert page.status_code == 200 and "Estancia profesional en Medellín" in page.content.decode()
 
 
-def test_it_publishes_at_once_once_a_first_opportunity_was_approved(client, cluster, manager, superuser):
-    first = make_opportunity(cluster, manager, published=False)
+def test_it_publishes_at_once_once_a_first_opportunity_was_approved(client, coffee_cluster, cluster_manager, superuser):
+    first = make_opportunity(coffee_cluster, cluster_manager, published=False)
     from collaboration.opportunities import approve
 
     approve(Opportunity.objects.filter(pk=first.pk), superuser)
-    client.force_login(manager)
-    response = client.post(publish_url(cluster), form_data(title="Segunda"))
+    client.force_login(cluster_manager)
+    response = client.post(publish_url(coffee_cluster), form_data(title="Segunda"))
     second = Opportunity.objects.get(title="Segunda")
     assert second.is_published
     assert response.url == second.get_absolute_url()
 
 
-def test_it_does_not_count_a_refused_opportunity_as_a_reason_to_trust(client, cluster, manager, superuser):
-    first = make_opportunity(cluster, manager, published=False)
+def test_it_does_not_count_a_refused_opportunity_as_a_reason_to_trust(
+    client, coffee_cluster, cluster_manager, superuser
+):
+    first = make_opportunity(coffee_cluster, cluster_manager, published=False)
     from collaboration.opportunities import refuse
 
     refuse(Opportunity.objects.filter(pk=first.pk), superuser)
-    client.force_login(manager)
-    client.post(publish_url(cluster), form_data(title="Again"))
+    client.force_login(cluster_manager)
+    client.post(publish_url(coffee_cluster), form_data(title="Again"))
     assert not Opportunity.objects.get(title="Again").is_published
 
 
@@ -101,10 +105,10 @@ def test_it_does_not_count_a_refused_opportunity_as_a_reason_to_trust(client, cl
     ],
 )
 def test_it_refuses_bad_input_with_a_clear_message_and_publishes_nothing(
-    client, cluster, manager, changes, field, message
+    client, coffee_cluster, cluster_manager, changes, field, message
 ):
-    client.force_login(manager)
-    response = client.post(publish_url(cluster), form_data(**changes))
+    client.force_login(cluster_manager)
+    response = client.post(publish_url(coffee_cluster), form_data(**changes))
     assert response.status_code == 400
     assert field in response.context["form"].errors
     assert message in response.content.decode()
@@ -112,52 +116,54 @@ def test_it_refuses_bad_input_with_a_clear_message_and_publishes_nothing(
     assert not SoughtCountry.objects.exists()
 
 
-def test_it_accepts_twenty_countries(client, cluster, manager):
-    client.force_login(manager)
-    response = client.post(publish_url(cluster), form_data(countries=lac_country_codes()[:20]))
+def test_it_accepts_twenty_countries(client, coffee_cluster, cluster_manager):
+    client.force_login(cluster_manager)
+    response = client.post(publish_url(coffee_cluster), form_data(countries=lac_country_codes()[:20]))
     assert response.status_code == 302
     assert SoughtCountry.objects.count() == 20
 
 
-def test_it_forbids_publishing_for_an_initiative_one_does_not_manage(client, cluster, polo, manager):
-    client.force_login(manager)
-    assert client.get(publish_url(polo)).status_code == 403
-    response = client.post(publish_url(polo), form_data())
+def test_it_forbids_publishing_for_an_initiative_one_does_not_manage(
+    client, coffee_cluster, coffee_polo, cluster_manager
+):
+    client.force_login(cluster_manager)
+    assert client.get(publish_url(coffee_polo)).status_code == 403
+    response = client.post(publish_url(coffee_polo), form_data())
     assert response.status_code == 403
     assert "You do not manage this initiative" in response.content.decode()
     assert not Opportunity.objects.exists()
 
 
 @pytest.mark.parametrize("status", [Management.Status.REQUESTED, Management.Status.REFUSED, Management.Status.REVOKED])
-def test_it_forbids_publishing_without_an_approved_management(client, polo, status):
+def test_it_forbids_publishing_without_an_approved_management(client, coffee_polo, status):
     user = make_account("someone@example.org")
-    Management.objects.create(user=user, initiative=polo, status=status, who_they_are="me")
+    Management.objects.create(user=user, initiative=coffee_polo, status=status, who_they_are="me")
     client.force_login(user)
-    assert client.post(publish_url(polo), form_data()).status_code == 403
+    assert client.post(publish_url(coffee_polo), form_data()).status_code == 403
     assert not Opportunity.objects.exists()
 
 
-def test_it_forbids_an_unverified_account_to_publish(client, cluster):
-    unverified = make_manager(cluster, "new@example.org", verified=False)
+def test_it_forbids_an_unverified_account_to_publish(client, coffee_cluster):
+    unverified = make_manager(coffee_cluster, "new@example.org", verified=False)
     client.force_login(unverified)
-    response = client.post(publish_url(cluster), form_data())
+    response = client.post(publish_url(coffee_cluster), form_data())
     assert response.status_code == 403
     assert "Verify your e-mail address" in response.content.decode()
     assert not Opportunity.objects.exists()
 
 
-def test_it_sends_anonymous_visitors_to_the_login_page(client, cluster):
-    response = client.post(publish_url(cluster), form_data())
+def test_it_sends_anonymous_visitors_to_the_login_page(client, coffee_cluster):
+    response = client.post(publish_url(coffee_cluster), form_data())
     assert response.status_code == 302 and "/accounts/login/" in response.url
     assert not Opportunity.objects.exists()
 
 
-def test_it_limits_the_opportunities_an_account_publishes_in_a_day(client, cluster, manager, settings):
+def test_it_limits_the_opportunities_an_account_publishes_in_a_day(client, coffee_cluster, cluster_manager, settings):
     settings.COLLABORATION_OPPORTUNITIES_PER_DAY = 2
-    client.force_login(manager)
+    client.force_login(cluster_manager)
     for n in range(2):
-        assert client.post(publish_url(cluster), form_data(title=f"T{n}")).status_code == 302
-    response = client.post(publish_url(cluster), form_data(title="One too many"))
+        assert client.post(publish_url(coffee_cluster), form_data(title=f"T{n}")).status_code == 302
+    response = client.post(publish_url(coffee_cluster), form_data(title="One too many"))
     assert response.status_code == 429
     assert "the most opportunities allowed in one day" in response.content.decode()
     assert Opportunity.objects.count() == 2
@@ -166,14 +172,19 @@ def test_it_limits_the_opportunities_an_account_publishes_in_a_day(client, clust
 # -- public list, detail, feeds -------------------------------------------------------------
 
 
-def test_it_lists_published_opportunities_with_facets_and_counts(client, cluster, polo, manager):
-    other = make_manager(polo)
+def test_it_lists_published_opportunities_with_facets_and_counts(client, coffee_cluster, coffee_polo, cluster_manager):
+    other = make_manager(coffee_polo)
     make_opportunity(
-        cluster, manager, kind="stay_offered", countries=["BR"], themes=["market-access"], sectors=["coffee"]
+        coffee_cluster,
+        cluster_manager,
+        kind="stay_offered",
+        countries=["BR"],
+        themes=["market-access"],
+        sectors=["coffee"],
     )
-    make_opportunity(cluster, manager, kind="training", countries=["BR", "PE"])
-    make_opportunity(polo, other, kind="training", closes_on=timezone.localdate() - datetime.timedelta(days=1))
-    make_opportunity(polo, other, title="Pending one", published=False)
+    make_opportunity(coffee_cluster, cluster_manager, kind="training", countries=["BR", "PE"])
+    make_opportunity(coffee_polo, other, kind="training", closes_on=timezone.localdate() - datetime.timedelta(days=1))
+    make_opportunity(coffee_polo, other, title="Pending one", published=False)
     page = client.get(reverse("collaboration:opportunities"))
     assert page.status_code == 200
     assert page.context["count"] == 3
@@ -192,8 +203,8 @@ def test_it_lists_published_opportunities_with_facets_and_counts(client, cluster
     assert {o.value: o.count for o in kinds.options} == {"stay_offered": 1, "training": 1}
 
 
-def test_it_explains_and_drops_unknown_filter_values(client, cluster, manager):
-    make_opportunity(cluster, manager)
+def test_it_explains_and_drops_unknown_filter_values(client, coffee_cluster, cluster_manager):
+    make_opportunity(coffee_cluster, cluster_manager)
     page = client.get(reverse("collaboration:opportunities"), {"kind": "<b>bogus</b>", "country": "FR"})
     assert page.status_code == 200
     assert page.context["count"] == 1
@@ -201,8 +212,10 @@ def test_it_explains_and_drops_unknown_filter_values(client, cluster, manager):
     assert "<b>bogus</b>" not in page.content.decode()
 
 
-def test_it_keeps_a_closed_opportunity_readable_and_marked_closed(client, cluster, manager):
-    closed = make_opportunity(cluster, manager, closes_on=timezone.localdate() - datetime.timedelta(days=3))
+def test_it_keeps_a_closed_opportunity_readable_and_marked_closed(client, coffee_cluster, cluster_manager):
+    closed = make_opportunity(
+        coffee_cluster, cluster_manager, closes_on=timezone.localdate() - datetime.timedelta(days=3)
+    )
     page = client.get(closed.get_absolute_url())
     assert page.status_code == 200
     html = page.content.decode()
@@ -211,16 +224,16 @@ def test_it_keeps_a_closed_opportunity_readable_and_marked_closed(client, cluste
     assert client.get(reverse("collaboration:respond", args=[closed.pk])).status_code == 410
 
 
-def test_it_never_shows_the_managers_address(client, cluster, manager):
-    opportunity = make_opportunity(cluster, manager)
+def test_it_never_shows_the_managers_address(client, coffee_cluster, cluster_manager):
+    opportunity = make_opportunity(coffee_cluster, cluster_manager)
     for url in (opportunity.get_absolute_url(), reverse("collaboration:respond", args=[opportunity.pk])):
         assert "ana@cluster.example.co" not in client.get(url).content.decode()
     assert "ana@cluster.example.co" not in client.get(reverse("collaboration:opportunity_feed")).content.decode()
 
 
-def test_it_publishes_an_atom_feed_of_opportunities(client, cluster, manager):
-    make_opportunity(cluster, manager, title="Missão <comercial>", kind="market_access")
-    make_opportunity(cluster, manager, title="Not yet", published=False)
+def test_it_publishes_an_atom_feed_of_opportunities(client, coffee_cluster, cluster_manager):
+    make_opportunity(coffee_cluster, cluster_manager, title="Missão <comercial>", kind="market_access")
+    make_opportunity(coffee_cluster, cluster_manager, title="Not yet", published=False)
     feed = client.get(reverse("collaboration:opportunity_feed"))
     body = feed.content.decode()
     assert feed["Content-Type"].startswith("application/atom+xml")
@@ -228,11 +241,11 @@ def test_it_publishes_an_atom_feed_of_opportunities(client, cluster, manager):
     assert "Not yet" not in body
 
 
-def test_it_adds_closing_dates_to_the_events_calendar_as_all_day_items(client, cluster, manager):
+def test_it_adds_closing_dates_to_the_events_calendar_as_all_day_items(client, coffee_cluster, cluster_manager):
     import icalendar
 
-    opportunity = make_opportunity(cluster, manager, title="Estancia")
-    make_opportunity(cluster, manager, title="Hidden", published=False)
+    opportunity = make_opportunity(coffee_cluster, cluster_manager, title="Estancia")
+    make_opportunity(coffee_cluster, cluster_manager, title="Hidden", published=False)
     calendar = icalendar.Calendar.from_ical(client.get(reverse("hub:events_ics")).content)
     items = [c for c in calendar.walk("VEVENT") if str(c["uid"]).startswith("collaboration-opportunity-")]
     assert len(items) == 1
@@ -246,24 +259,26 @@ def test_it_adds_closing_dates_to_the_events_calendar_as_all_day_items(client, c
 # -- panels on the catalogue's pages -------------------------------------------------------
 
 
-def test_it_shows_open_opportunities_on_the_initiative_page(client, cluster, manager):
-    make_opportunity(cluster, manager, title="Open one")
-    make_opportunity(cluster, manager, title="Old one", closes_on=timezone.localdate() - datetime.timedelta(days=1))
-    make_opportunity(cluster, manager, title="Pending one", published=False)
-    html = client.get(cluster.get_absolute_url()).content.decode()
+def test_it_shows_open_opportunities_on_the_initiative_page(client, coffee_cluster, cluster_manager):
+    make_opportunity(coffee_cluster, cluster_manager, title="Open one")
+    make_opportunity(
+        coffee_cluster, cluster_manager, title="Old one", closes_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    make_opportunity(coffee_cluster, cluster_manager, title="Pending one", published=False)
+    html = client.get(coffee_cluster.get_absolute_url()).content.decode()
     assert "Open one" in html
     assert "Old one" not in html and "Pending one" not in html
 
 
-def test_it_shows_the_latest_open_opportunities_on_the_home_page(client, cluster, manager):
+def test_it_shows_the_latest_open_opportunities_on_the_home_page(client, coffee_cluster, cluster_manager):
     client.get(reverse("initiatives:home"))  # cached before the opportunity exists
-    make_opportunity(cluster, manager, title="Fresh on the home page")
+    make_opportunity(coffee_cluster, cluster_manager, title="Fresh on the home page")
     assert "Fresh on the home page" in client.get(reverse("initiatives:home")).content.decode()
 
 
-def test_it_gathers_a_themes_opportunities_on_the_theme_page(client, cluster, manager):
-    make_opportunity(cluster, manager, title="Circular", themes=["circular-economy"])
-    make_opportunity(cluster, manager, title="Elsewhere", themes=["market-access"])
+def test_it_gathers_a_themes_opportunities_on_the_theme_page(client, coffee_cluster, cluster_manager):
+    make_opportunity(coffee_cluster, cluster_manager, title="Circular", themes=["circular-economy"])
+    make_opportunity(coffee_cluster, cluster_manager, title="Elsewhere", themes=["market-access"])
     theme = Theme.objects.get(slug="circular-economy")
     html = client.get(theme.get_absolute_url()).content.decode()
     assert "Circular" in html and "Elsewhere" not in html

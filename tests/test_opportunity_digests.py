@@ -26,20 +26,24 @@ def run(base_url="https://catalogue.example.org"):
 
 
 @pytest.fixture
-def subscriber(polo):
-    user = make_manager(polo, "bia@polo.example.br")
-    DigestSubscription.objects.create(user=user, initiative=polo)
+def subscriber(coffee_polo):
+    user = make_manager(coffee_polo, "bia@polo.example.br")
+    DigestSubscription.objects.create(user=user, initiative=coffee_polo)
     return user
 
 
-def test_it_sends_matching_opportunities_once_and_nothing_the_second_time(cluster, manager, polo, subscriber):
-    matching = make_opportunity(cluster, manager, title="Estancia café", sectors=["coffee"], countries=["BR"])
-    make_opportunity(cluster, manager, title="Software only", sectors=["software"])
-    make_opportunity(cluster, manager, title="Only Peru", sectors=["coffee"], countries=["PE"])
-    make_opportunity(cluster, manager, title="Pending", sectors=["coffee"], published=False)
+def test_it_sends_matching_opportunities_once_and_nothing_the_second_time(
+    coffee_cluster, cluster_manager, coffee_polo, subscriber
+):
+    matching = make_opportunity(
+        coffee_cluster, cluster_manager, title="Estancia café", sectors=["coffee"], countries=["BR"]
+    )
+    make_opportunity(coffee_cluster, cluster_manager, title="Software only", sectors=["software"])
+    make_opportunity(coffee_cluster, cluster_manager, title="Only Peru", sectors=["coffee"], countries=["PE"])
+    make_opportunity(coffee_cluster, cluster_manager, title="Pending", sectors=["coffee"], published=False)
     make_opportunity(
-        cluster,
-        manager,
+        coffee_cluster,
+        cluster_manager,
         title="Closed",
         sectors=["coffee"],
         closes_on=timezone.localdate() - datetime.timedelta(days=1),
@@ -61,45 +65,51 @@ def test_it_sends_matching_opportunities_once_and_nothing_the_second_time(cluste
     assert DigestDelivery.objects.filter(user=subscriber).count() == 1
 
 
-def test_it_sends_a_later_opportunity_in_the_next_digest(cluster, manager, subscriber):
-    make_opportunity(cluster, manager, title="First", sectors=["coffee"])
+def test_it_sends_a_later_opportunity_in_the_next_digest(coffee_cluster, cluster_manager, subscriber):
+    make_opportunity(coffee_cluster, cluster_manager, title="First", sectors=["coffee"])
     run()
-    make_opportunity(cluster, manager, title="Second", sectors=["coffee"])
+    make_opportunity(coffee_cluster, cluster_manager, title="Second", sectors=["coffee"])
     run()
     assert len(mail.outbox) == 2
     assert "Second" in mail.outbox[1].body and "First" not in mail.outbox[1].body
 
 
 def test_it_never_sends_one_opportunity_twice_to_an_account_managing_two_initiatives(
-    make_initiative, cluster, manager, polo, subscriber
+    make_initiative, coffee_cluster, cluster_manager, coffee_polo, subscriber
 ):
     second_polo = make_initiative(name="Outro polo", slug="outro-polo", country="BR", sectors=["coffee"])
     Management.objects.create(
         user=subscriber, initiative=second_polo, status=Management.Status.APPROVED, who_they_are="x"
     )
     DigestSubscription.objects.create(user=subscriber, initiative=second_polo)
-    make_opportunity(cluster, manager, title="Shared match", sectors=["coffee"])
+    make_opportunity(coffee_cluster, cluster_manager, title="Shared match", sectors=["coffee"])
     run()
     assert sum("Shared match" in message.body for message in mail.outbox) == 1
 
 
-def test_it_skips_a_subscriber_who_no_longer_manages_the_initiative(cluster, manager, polo, subscriber):
+def test_it_skips_a_subscriber_who_no_longer_manages_the_initiative(
+    coffee_cluster, cluster_manager, coffee_polo, subscriber
+):
     Management.objects.filter(user=subscriber).update(status=Management.Status.REVOKED)
-    make_opportunity(cluster, manager, sectors=["coffee"])
+    make_opportunity(coffee_cluster, cluster_manager, sectors=["coffee"])
     assert "1 subscription(s) skipped" in run()
     assert mail.outbox == []
 
 
-def test_it_leaves_out_what_was_published_long_before_subscribing(cluster, manager, polo, subscriber):
-    old = make_opportunity(cluster, manager, title="Old news", sectors=["coffee"])
+def test_it_leaves_out_what_was_published_long_before_subscribing(
+    coffee_cluster, cluster_manager, coffee_polo, subscriber
+):
+    old = make_opportunity(coffee_cluster, cluster_manager, title="Old news", sectors=["coffee"])
     old.published_at = timezone.now() - datetime.timedelta(days=30)
     old.save()
     run()
     assert mail.outbox == []
 
 
-def test_it_unsubscribes_from_the_link_in_the_digest_without_logging_in(client, cluster, manager, subscriber):
-    make_opportunity(cluster, manager, sectors=["coffee"])
+def test_it_unsubscribes_from_the_link_in_the_digest_without_logging_in(
+    client, coffee_cluster, cluster_manager, subscriber
+):
+    make_opportunity(coffee_cluster, cluster_manager, sectors=["coffee"])
     run(base_url="")
     link = re.search(r"(/[^\s]*/opportunities/digest/unsubscribe/[^\s]+/)", mail.outbox[0].body).group(1)
     confirm = client.get(link)
@@ -120,19 +130,19 @@ def test_it_refuses_a_forged_or_altered_unsubscribe_token(client, subscriber):
     assert DigestSubscription.objects.filter(user=subscriber).exists()
 
 
-def test_managers_subscribe_and_stop_from_their_page(client, polo):
-    user = make_manager(polo)
+def test_managers_subscribe_and_stop_from_their_page(client, coffee_polo):
+    user = make_manager(coffee_polo)
     client.force_login(user)
-    url = reverse("collaboration:subscription", args=[polo.slug])
+    url = reverse("collaboration:subscription", args=[coffee_polo.slug])
     client.post(url, {"subscribe": "1"})
-    assert DigestSubscription.objects.filter(user=user, initiative=polo).exists()
+    assert DigestSubscription.objects.filter(user=user, initiative=coffee_polo).exists()
     client.post(url, {"subscribe": "0"})
-    assert not DigestSubscription.objects.filter(user=user, initiative=polo).exists()
+    assert not DigestSubscription.objects.filter(user=user, initiative=coffee_polo).exists()
 
 
-def test_it_refuses_a_digest_for_an_initiative_one_does_not_manage(client, cluster, polo):
-    user = make_manager(polo)
+def test_it_refuses_a_digest_for_an_initiative_one_does_not_manage(client, coffee_cluster, coffee_polo):
+    user = make_manager(coffee_polo)
     client.force_login(user)
-    response = client.post(reverse("collaboration:subscription", args=[cluster.slug]), {"subscribe": "1"})
+    response = client.post(reverse("collaboration:subscription", args=[coffee_cluster.slug]), {"subscribe": "1"})
     assert response.status_code == 403
     assert not DigestSubscription.objects.exists()

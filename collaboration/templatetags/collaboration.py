@@ -1,6 +1,9 @@
 """Opportunities on pages other apps render (registered as panels, see initiatives.panels)."""
 
 from django import template
+from django.core.cache import cache
+
+from initiatives.cache import versioned_key
 
 from ..models import Opportunity
 
@@ -9,6 +12,8 @@ register = template.Library()
 INITIATIVE_OPEN = 10
 HOME_LATEST = 4
 THEME_ITEMS = 5
+# Opportunities close as days pass, without any edit: the home page's list is kept briefly.
+HOME_SECONDS = 300
 
 
 @register.simple_tag
@@ -23,7 +28,12 @@ def open_opportunities_of(initiative):
 
 @register.simple_tag
 def latest_open_opportunities():
-    return list(Opportunity.objects.published().open().select_related("initiative").latest_first()[:HOME_LATEST])
+    key = versioned_key("collaboration-home")
+    latest = cache.get(key)
+    if latest is None:
+        latest = list(Opportunity.objects.published().open().select_related("initiative").latest_first()[:HOME_LATEST])
+        cache.set(key, latest, HOME_SECONDS)
+    return latest
 
 
 @register.simple_tag
