@@ -122,6 +122,9 @@ INSTALLED_APPS = [
     "initiatives",
     "rotas_import",
     "hub",
+    "collaboration",
+    "allauth",
+    "allauth.account",
     "csp",
     "axes",
     "simple_history",
@@ -143,6 +146,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Inside the two that refuse framing, outside the page cache: the embeddable map is exempt by
     # route, whether the view or the cache answers (catalogue/framing.py).
@@ -313,7 +317,7 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # --- Accounts and the admin -------------------------------------------------------------------
-LOGIN_URL = "admin:login"
+LOGIN_URL = "account_login"  # managers; staff use the admin's own login page
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -322,7 +326,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from
 # one address, that pair is locked out for AXES_COOLOFF_MINUTES (manage.py axes_reset unlocks).
-AUTHENTICATION_BACKENDS = ["catalogue.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "catalogue.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",  # managers log in with their e-mail
+]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -335,6 +343,38 @@ LOGIN_DELAY_AFTER = env_int("LOGIN_DELAY_AFTER", 10)
 LOGIN_DELAY_SECONDS = env_int("LOGIN_DELAY_SECONDS", 60)
 LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", 900)
 AXES_WHITELIST_CALLABLE = "catalogue.auth.refused_by_delay"
+
+# Accounts of initiative managers (django-allauth, under /<lang>/accounts/): e-mail and password,
+# the address verified before the first login. Visitors never need an account.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner following the link must not confirm it
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None  # the "remember me" box decides
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# allauth's own limits, per client address only: its per-e-mail login limit would let anyone who
+# knows a manager's address lock them out. Per account, the growing login delay below applies
+# (catalogue/login_delay.py), which a browser that logged in before is exempt from.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,50/h/ip",
+    "signup": "10/h/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
+LOGIN_REDIRECT_URL = "collaboration:dashboard"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Sessions: not readable by scripts, sent on same-site navigation only; Secure when DEBUG is off.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 14 * 24 * 3600
 
 # Change history (django-simple-history): see initiatives/history.py for tagging imports.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -430,3 +470,12 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# --- Collaboration opportunities (collaboration/opportunities.py): per account and day, at most
+# this many opportunities published and responses sent (anonymous responses: the hub's per-address
+# limit); at most this many countries sought per opportunity. SITE_URL: the links in e-mails sent
+# by commands (`send_digests`), which have no request to take the address from.
+COLLABORATION_OPPORTUNITIES_PER_DAY = env_int("COLLABORATION_OPPORTUNITIES_PER_DAY", 5)
+COLLABORATION_RESPONSES_PER_DAY = env_int("COLLABORATION_RESPONSES_PER_DAY", 10)
+COLLABORATION_MAX_COUNTRIES = env_int("COLLABORATION_MAX_COUNTRIES", 20)
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -28,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("api/docs/", ApiDocsView.as_view(), name="api-docs"),
     path("", include("initiatives.urls")),
     path("", include("hub.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("collaboration.urls")),
     prefix_default_language=True,
 )
 

@@ -1,6 +1,8 @@
 """The news Atom feed and the events' iCalendar (RFC 5545) files, in the page's language."""
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import icalendar
 from django.contrib.syndication.views import Feed
@@ -61,8 +63,50 @@ def _event_component(event: Event, url: str) -> icalendar.Event:
     return component
 
 
-def build_calendar(events, build_url, name: str) -> bytes:
-    """One VCALENDAR with a VEVENT per event, times in each event's own zone (with VTIMEZONEs)."""
+@dataclass
+class CalendarEntry:
+    """A dated item of another app shown as an all-day VEVENT (e.g. an opportunity's closing date)."""
+
+    uid: str
+    day: datetime.date
+    summary: str
+    description: str
+    path: str
+    updated: datetime.datetime
+    category: str
+
+
+# Other apps add their dated items to the events' calendar by registering a function returning
+# CalendarEntry objects, from their AppConfig.ready(): the hub never imports them.
+CALENDAR_SOURCES: list[Callable[[], list[CalendarEntry]]] = []
+
+
+def register_calendar_source(source: Callable[[], list[CalendarEntry]]) -> None:
+    if source not in CALENDAR_SOURCES:
+        CALENDAR_SOURCES.append(source)
+
+
+def registered_entries() -> list[CalendarEntry]:
+    return [entry for source in CALENDAR_SOURCES for entry in source()]
+
+
+def _entry_component(entry: CalendarEntry, url: str) -> icalendar.Event:
+    component = icalendar.Event()
+    component.add("uid", entry.uid)
+    component.add("dtstamp", entry.updated)
+    component.add("dtstart", entry.day)  # a DATE: an all-day item
+    component.add("dtend", entry.day + datetime.timedelta(days=1))
+    component.add("summary", entry.summary)
+    component.add("description", entry.description)
+    component.add("url", url)
+    component.add("categories", [entry.category])
+    component.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+    return component
+
+
+def build_calendar(events, build_url, name: str, entries=()) -> bytes:
+    """One VCALENDAR with a VEVENT per event, times in each event's own zone (with VTIMEZONEs),
+    and an all-day VEVENT per CalendarEntry."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -70,5 +114,7 @@ def build_calendar(events, build_url, name: str) -> bytes:
     calendar.add("x-wr-calname", name)
     for event in events:
         calendar.add_component(_event_component(event, build_url(event.get_absolute_url())))
+    for entry in entries:
+        calendar.add_component(_entry_component(entry, build_url(entry.path)))
     calendar.add_missing_timezones()
     return calendar.to_ical()

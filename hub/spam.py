@@ -57,3 +57,12 @@ def count_post(request, scope: str) -> None:
 
 def caught_by_honeypot(form) -> bool:
     return form.has_error(HONEYPOT_FIELD, code="honeypot")
+
+
+def counted_valid(request, form, scope: str) -> bool:
+    """Is the post valid? Accepted posts and those the honeypot caught count against the address's
+    budget; posts refused for a mistake do not."""
+    valid = form.is_valid()
+    if valid or caught_by_honeypot(form):
+        count_post(request, scope)
+    return valid

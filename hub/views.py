@@ -9,11 +9,11 @@ from initiatives.models import Initiative
 
 from .collaboration import send_proposal_confirmation
 from .facets import active_filters, build_facets
-from .feeds import build_calendar
+from .feeds import build_calendar, registered_entries
 from .filters import EventFilterSet, LibraryFilterSet, NewsFilterSet
 from .forms import InterestForm, ProposalForm, ProposalLookupForm
 from .models import Event, LibraryItem, News, Proposal
-from .spam import caught_by_honeypot, count_post, over_rate_limit
+from .spam import counted_valid, over_rate_limit
 
 PAGE_SIZE = 20
 CALENDAR_PAST_EVENTS = 50  # the feed keeps recent history so subscribers do not lose last week's events
@@ -57,8 +57,8 @@ def event(request, slug):
     return render(request, "hub/event_detail.html", {"event": item})
 
 
-def _calendar_response(request, events, name, filename=None):
-    body = build_calendar(events, request.build_absolute_uri, name)
+def _calendar_response(request, events, name, filename=None, entries=()):
+    body = build_calendar(events, request.build_absolute_uri, name, entries)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -68,7 +68,8 @@ def _calendar_response(request, events, name, filename=None):
 def events_calendar(request):
     published = Event.objects.published()
     events = [*published.past()[:CALENDAR_PAST_EVENTS], *published.upcoming()]
-    return _calendar_response(request, events, _("Events and courses"))
+    # Plus other apps' dated items (e.g. opportunities' closing dates), see hub.feeds.
+    return _calendar_response(request, events, _("Events and courses"), entries=registered_entries())
 
 
 def event_calendar(request, slug):
@@ -93,21 +94,12 @@ def _limited(request, template, context):
     return render(request, template, context, status=429)
 
 
-def _counted_valid(request, form, scope: str) -> bool:
-    """Is the post valid? Accepted posts and those the honeypot caught count against the address's
-    budget; posts refused for a mistake do not."""
-    valid = form.is_valid()
-    if valid or caught_by_honeypot(form):
-        count_post(request, scope)
-    return valid
-
-
 def propose(request):
     form = ProposalForm(request.POST or None)
     if request.method == "POST":
         if over_rate_limit(request, "proposal"):
             return _limited(request, "hub/proposal_form.html", {"form": form})
-        if _counted_valid(request, form, "proposal"):
+        if counted_valid(request, form, "proposal"):
             proposal = form.save()
             status_url = request.build_absolute_uri(proposal.get_absolute_url())
             send_proposal_confirmation(proposal, status_url, get_language())
@@ -146,7 +138,7 @@ def interest(request, slug):
     if request.method == "POST":
         if over_rate_limit(request, "interest"):
             return _limited(request, "hub/interest_page.html", context)
-        if _counted_valid(request, form, "interest"):
+        if counted_valid(request, form, "interest"):
             form.instance.initiative = initiative
             form.save()
             return redirect("hub:interest_sent", slug=initiative.slug)

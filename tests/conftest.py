@@ -6,6 +6,7 @@ from initiatives.reference import load_reference_data
 
 from .browser import browser, page  # noqa: F401  (shared fixtures)
 from .hub_fixtures import hub_isolation, make_event, make_library_item, make_news  # noqa: F401
+from .opportunity_fixtures import cluster_manager, coffee_cluster, coffee_polo, collaboration_isolation  # noqa: F401
 
 
 @pytest.fixture(scope="session")

@@ -41,8 +41,9 @@ def test_it_answers_the_home_page_with_a_constant_number_of_queries(client, make
     for n in range(20):
         make_initiative(country=["BR", "CO"][n % 2], sectors=["cocoa", "ict"], themes=["sustainability"])
     # figures, countries, sectors, themes, the themes with anything published; the four
-    # vocabularies for their names; the hub's latest news, next events and (none ahead) past events
-    with django_assert_num_queries(12):
+    # vocabularies for their names; the hub's latest news, next events and (none ahead) past events;
+    # the latest open opportunities
+    with django_assert_num_queries(13):
         response = client.get("/en/")
     html = response.content.decode()
     assert 'href="/en/countries/CO/">Colombia</a> <span class="count">10</span>' in html

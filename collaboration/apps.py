@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CollaborationConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "collaboration"
+    verbose_name = _("Collaboration space")
+
+    def ready(self):
+        # Admin autodiscovery is off (see settings: django-leaflet's admin needs GDAL).
+        from . import admin  # noqa: F401
+        from .opportunity_setup import connect
+
+        connect()

@@ -1,0 +1,68 @@
+"""The collaboration space: who manages which initiative."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.models import Initiative
+
+from .querysets import ManagementQuerySet
+
+
+class Management(models.Model):
+    """A person's request to manage an initiative, and, once staff approve it, their right to."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        REVOKED = "revoked", _("Revoked")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="managements", verbose_name=_("account")
+    )
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="managements", verbose_name=_("initiative")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    trusted = models.BooleanField(
+        _("trusted"), default=False, help_text=_("Their profile changes are published at once, without review.")
+    )
+    who_they_are = models.TextField(
+        _("who they are"), help_text=_("Their name, role and how they are related to the initiative.")
+    )
+    created = models.DateTimeField(_("requested"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = ManagementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("initiative manager")
+        verbose_name_plural = _("initiative managers")
+        constraints = [
+            # One request per person and initiative: a refused one stays refused, not asked again.
+            models.UniqueConstraint(fields=["user", "initiative"], name="one_management_per_user_and_initiative"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.initiative}"
+
+
+def managed_initiatives(user):
+    """The initiatives this account manages now (approved, not revoked)."""
+    if not getattr(user, "is_authenticated", False):
+        return Initiative.objects.none()
+    return Initiative.objects.filter(managements__user=user, managements__status=Management.Status.APPROVED)
+
+
+from .opportunity_models import *  # noqa: E402, F401, F403  (opportunities, responses, digests)

@@ -1,0 +1,139 @@
+"""What may be done with opportunities, shared by the views, the admin and the digest command:
+who may publish, publishing (the first one waits for staff), approving, forwarding responses and
+the initiatives that could answer. No request in here."""
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from initiatives.cache import bump_catalogue_version
+from initiatives.models import Initiative
+from initiatives.similarity import explain_similarity, rank_similar
+
+from .models import Management, Opportunity, OpportunityResponse
+
+
+def has_verified_email(user) -> bool:
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def account_address(user) -> str | None:
+    """The account's verified address, the primary one first; None without one."""
+    address = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "pk").first()
+    return address.email if address else None
+
+
+def manages(user, initiative) -> bool:
+    return Management.objects.approved().of(user).filter(initiative=initiative).exists()
+
+
+def publishes_at_once(user) -> bool:
+    """Staff approve a manager's first opportunity; once one was approved, or for a trusted
+    manager, the next ones publish at once."""
+    if Management.objects.approved().of(user).filter(trusted=True).exists():
+        return True
+    return Opportunity.objects.by(user).published().filter(reviewed_by__isnull=False).exists()
+
+
+def over_daily_limit(user) -> bool:
+    return Opportunity.objects.created_today_by(user).count() >= settings.COLLABORATION_OPPORTUNITIES_PER_DAY
+
+
+def responses_over_daily_limit(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False  # anonymous senders are held by the per-address limit
+    return OpportunityResponse.objects.sent_today_by(user).count() >= settings.COLLABORATION_RESPONSES_PER_DAY
+
+
+@transaction.atomic
+def publish(opportunity: Opportunity, countries, themes, sectors) -> Opportunity:
+    """Save a new opportunity with its relations; published now unless it must wait for staff."""
+    if publishes_at_once(opportunity.author):
+        opportunity.is_published = True
+        opportunity.published_at = timezone.now()
+    opportunity.save()
+    opportunity.themes.set(themes)
+    opportunity.sectors.set(sectors)
+    opportunity.sought_countries.model.objects.bulk_create(
+        [opportunity.sought_countries.model(opportunity=opportunity, country=code) for code in countries]
+    )
+    return opportunity
+
+
+def approve(opportunities, staff_user) -> int:
+    now = timezone.now()
+    count = 0
+    for opportunity in opportunities.filter(is_published=False):
+        opportunity.is_published = True
+        opportunity.published_at = now
+        opportunity.reviewed_by = staff_user
+        opportunity.reviewed_at = now
+        opportunity.save(update_fields=["is_published", "published_at", "reviewed_by", "reviewed_at", "updated"])
+        count += 1
+    return count
+
+
+def refuse(opportunities, staff_user) -> int:
+    count = opportunities.update(
+        is_published=False, published_at=None, reviewed_by=staff_user, reviewed_at=timezone.now()
+    )
+    bump_catalogue_version()  # update() sends no signal; a refused one may have been public
+    return count
+
+
+def forward_response(response: OpportunityResponse) -> bool:
+    """E-mail the response to the opportunity's author at their account's verified address,
+    replying to the sender. False when the author has no verified address (nothing is sent)."""
+    opportunity = response.opportunity
+    recipient = account_address(opportunity.author)
+    if recipient is None:
+        return False
+    with translation.override(opportunity.language):
+        subject = _("Response to your opportunity: %(title)s") % {"title": opportunity.title}
+        body = render_to_string("collaboration/email/response.txt", {"response": response, "opportunity": opportunity})
+    EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient],
+        reply_to=[response.email],
+    ).send()
+    response.status = OpportunityResponse.Status.FORWARDED
+    response.forwarded_at = timezone.now()
+    response.save(update_fields=["status", "forwarded_at"])
+    return True
+
+
+@dataclass
+class Profile:
+    """What similarity ranking reads of an initiative, taken from an opportunity: its terms, and
+    the country and identity of the initiative that published it."""
+
+    pk: int
+    country: str
+    sectors: object
+    themes: object
+
+
+def could_answer(opportunity: Opportunity, wanted: int):
+    """The published initiatives that could answer, best first (shared sector, then family, then
+    themes; other countries first), restricted to the countries sought if any, with the reasons."""
+    profile = Profile(
+        pk=opportunity.initiative_id,
+        country=opportunity.initiative.country,
+        sectors=opportunity.sectors,
+        themes=opportunity.themes,
+    )
+    candidates = Initiative.objects.published()
+    countries = [row.country.code for row in opportunity.sought_countries.all()]
+    if countries:
+        candidates = candidates.filter(country__in=countries)
+    ids = rank_similar(profile, candidates, wanted)
+    found = candidates.prefetch_related(Initiative.objects.sectors_with_families(), "themes").in_bulk(ids)
+    return explain_similarity(profile, [found[pk] for pk in ids if pk in found])

@@ -1,0 +1,43 @@
+"""Opportunities on pages other apps render (registered as panels, see initiatives.panels)."""
+
+from django import template
+from django.core.cache import cache
+
+from initiatives.cache import versioned_key
+
+from ..models import Opportunity
+
+register = template.Library()
+
+INITIATIVE_OPEN = 10
+HOME_LATEST = 4
+THEME_ITEMS = 5
+# Opportunities close as days pass, without any edit: the home page's list is kept briefly.
+HOME_SECONDS = 300
+
+
+@register.simple_tag
+def open_opportunities_of(initiative):
+    return list(
+        Opportunity.objects.published()
+        .open()
+        .filter(initiative=initiative)
+        .select_related("initiative")[:INITIATIVE_OPEN]
+    )
+
+
+@register.simple_tag
+def latest_open_opportunities():
+    key = versioned_key("collaboration-home")
+    latest = cache.get(key)
+    if latest is None:
+        latest = list(Opportunity.objects.published().open().select_related("initiative").latest_first()[:HOME_LATEST])
+        cache.set(key, latest, HOME_SECONDS)
+    return latest
+
+
+@register.simple_tag
+def opportunities_on_theme(theme):
+    return list(
+        Opportunity.objects.published().on_theme(theme).select_related("initiative").latest_first()[:THEME_ITEMS]
+    )
