@@ -39,7 +39,7 @@ from hub.filters import LibraryFilterSet
 from initiatives.cache import catalogue_version
 from initiatives.filters import InitiativeFilterSet, cache_query
 
-from .health import DATABASE_DOWN
+from .unavailable import DATABASE_DOWN
 
 # Staff screens and the language switch are never shared, whatever their status.
 EXCLUDED_PATHS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?(?:admin|i18n)/")

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "initiatives",
     "rotas_import",
     "hub",
+    "catalogue",  # the project's operations: backup_catalogue, restore_catalogue
 ]
 
 MIDDLEWARE = [
@@ -296,15 +297,18 @@ INSTALLED_APPS += ["csp", "axes", "simple_history"]
 MIDDLEWARE = [
     *MIDDLEWARE,
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
-    "catalogue.health.DatabaseUnavailableMiddleware",  # database down: a friendly 503, no traceback
+    "catalogue.unavailable.DatabaseUnavailableMiddleware",  # database down: a friendly 503, no traceback
     "catalogue.auth.LoginDelayMiddleware",  # an account's login delay becomes its page
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires: a lockout becomes its page
 ]
 # Right after SecurityMiddleware, so that every response (redirects included) carries the policy.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "catalogue.health.PermissionsPolicyMiddleware")
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("catalogue.health.PermissionsPolicyMiddleware") + 1, "catalogue.health.HealthCheckMiddleware"
+    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "catalogue.security_headers.PermissionsPolicyMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("catalogue.security_headers.PermissionsPolicyMiddleware") + 1,
+    "catalogue.health.HealthCheckMiddleware",
 )
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP (see catalogue/health.py)
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")  # {{ CSP_NONCE }}

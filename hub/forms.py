@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.classification import sector_choices_by_family
+from initiatives.models import Sector
 
 from .models import Interest, Proposal
 from .spam import HoneypotForm
@@ -17,7 +18,7 @@ class ProposalForm(HoneypotForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The sectors by family: a dozen groups instead of one list of every sector.
-        self.fields["sectors"].choices = sector_choices_by_family()
+        self.fields["sectors"].choices = sector_choices_by_family(Sector.objects.all())
 
     class Meta:
         model = Proposal

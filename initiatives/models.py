@@ -8,8 +8,10 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from . import search_index
+from .classification import claimed_elsewhere
 from .history import HistoryTag
 from .querysets import InitiativeQuerySet, VocabularyQuerySet
+from .summary import factual_summary
 from .text import fold
 from .translation import LANGUAGE_CHOICES, localized
 
@@ -79,9 +81,7 @@ class SectorFamily(Vocabulary):
         return super().all_names() + split_synonyms(self.synonyms)
 
     def clean(self):
-        from .classification import claimed_elsewhere
-
-        clash = claimed_elsewhere(self)
+        clash = claimed_elsewhere(self, Sector, SectorFamily)
         if clash:
             raise ValidationError({"synonyms": clash})
 
@@ -127,11 +127,9 @@ class Sector(Vocabulary):
         return self.all_names() + family_names
 
     def clean(self):
-        from .classification import claimed_elsewhere
-
         if self.family_id is None:
             raise ValidationError({"family": _("Choose the family this sector belongs to.")})
-        clash = claimed_elsewhere(self)
+        clash = claimed_elsewhere(self, Sector, SectorFamily)
         if clash:
             raise ValidationError({"synonyms": clash})
 
@@ -435,8 +433,6 @@ class Initiative(models.Model):
     @property
     def factual_summary(self) -> str:
         """A sentence from the data, in the active language: for when there is no description."""
-        from .summary import factual_summary
-
         return factual_summary(self)
 
     @property

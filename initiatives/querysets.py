@@ -146,20 +146,16 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         unique. At 100,000 initiatives the DISTINCT made the list's facets take a second."""
         if facet == "family":
             # An initiative with two sectors of one family counts once for it.
-            from .models import Initiative
-
             field = "sector__family__slug"
-            through = Initiative.sectors.through.objects
+            through = self.model.sectors.through.objects
             rows = (
                 through.filter(initiative_id__in=self.order_by().values("pk"), sector__family__isnull=False)
                 .values(field)
                 .annotate(n=Count("initiative_id", distinct=True))
             )
         elif facet in FACET_RELATIONS:
-            from .models import Initiative
-
             relation, field = FACET_RELATIONS[facet]
-            through = getattr(Initiative, relation).through.objects
+            through = getattr(self.model, relation).through.objects
             rows = through.filter(initiative_id__in=self.order_by().values("pk")).values(field).annotate(n=Count("*"))
         else:
             field = FACET_FIELDS[facet]
@@ -195,10 +191,8 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         """The first tier of similar_to()'s ranking: initiatives in other countries that share every
         sector and theme of `initiative`, by name. Each term is an indexed semi-join, so the first
         few come without ranking every candidate (tens of thousands at 100,000 initiatives)."""
-        from .models import Initiative
-
-        terms = [(Initiative.sectors.through, "sector_id", s.pk) for s in initiative.sectors.all()]
-        terms += [(Initiative.themes.through, "theme_id", t.pk) for t in initiative.themes.all()]
+        terms = [(self.model.sectors.through, "sector_id", s.pk) for s in initiative.sectors.all()]
+        terms += [(self.model.themes.through, "theme_id", t.pk) for t in initiative.themes.all()]
         if not terms:
             return self.none()
         matches = self.exclude(pk=initiative.pk).exclude(country=initiative.country)
@@ -210,15 +204,13 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         """Initiatives sharing a sector, a sector family or a theme with `initiative`: other
         countries first, then the most shared sectors, then families, then themes. Annotates
         shared_sectors, shared_families, shared_themes and other_country."""
-        from .models import Initiative
-
         sectors = list(initiative.sectors.all())
         sector_ids = [s.pk for s in sectors]
         family_ids = sorted({s.family_id for s in sectors if s.family_id})
         theme_ids = [t.pk for t in initiative.themes.all()]
         if not sector_ids and not theme_ids:
             return self.none()
-        through = Initiative.sectors.through
+        through = self.model.sectors.through
 
         def shared(through, term_field, ids, counted_field="*", distinct=False):
             # A correlated COUNT avoids multiplying rows by joining two M2M tables at once.
@@ -234,14 +226,14 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         # Candidates first (an indexed semi-join), so the counts run only on rows that share something.
         sharing = Q(pk__in=through.objects.filter(sector__family_id__in=family_ids).values("initiative_id"))
         sharing |= Q(pk__in=through.objects.filter(sector_id__in=sector_ids).values("initiative_id"))
-        sharing |= Q(pk__in=Initiative.themes.through.objects.filter(theme_id__in=theme_ids).values("initiative_id"))
+        sharing |= Q(pk__in=self.model.themes.through.objects.filter(theme_id__in=theme_ids).values("initiative_id"))
         return (
             self.exclude(pk=initiative.pk)
             .filter(sharing)
             .annotate(
                 shared_sectors=shared(through, "sector", sector_ids),
                 shared_families=shared(through, "sector__family", family_ids, "sector__family_id", distinct=True),
-                shared_themes=shared(Initiative.themes.through, "theme", theme_ids),
+                shared_themes=shared(self.model.themes.through, "theme", theme_ids),
                 other_country=Case(
                     When(country=initiative.country, then=Value(0)), default=Value(1), output_field=IntegerField()
                 ),
