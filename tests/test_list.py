@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives.browse import PAGE_SIZE
 from initiatives.models import Initiative, Municipality, Route
+from initiatives.pagination import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -319,7 +319,7 @@ def test_it_offers_best_match_as_the_default_sort_only_when_searching(client, ca
 
 
 def test_it_shows_only_the_busiest_regions_until_a_country_is_chosen(client, make_initiative):
-    from initiatives.browse import TOP_REGIONS
+    from initiatives.facets import TOP_REGIONS
     from initiatives.models import Region
 
     codes = list(Region.objects.filter(country="BR").order_by("code").values_list("code", flat=True))[: TOP_REGIONS + 3]
@@ -349,7 +349,7 @@ def test_it_keeps_preset_pages_and_the_same_filters_on_the_list_apart_in_the_cac
 def test_it_shares_cached_counts_between_spellings_of_the_same_selection(catalogue):
     from django.http import QueryDict
 
-    from initiatives.browse import select
+    from initiatives.selection import select
 
     one = select(QueryDict("sector=cocoa&country=BR&q=São+João&page=2"))
     other = select(QueryDict("country=BR&q=sao+joao&sector=cocoa&sector=cocoa&utm=x&ordering=-name"))

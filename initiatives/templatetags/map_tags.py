@@ -5,7 +5,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from ..geojson import detail_url_template
 from ..models import Initiative
 
 register = template.Library()
@@ -43,7 +42,7 @@ def map_config():
         "max_zoom": settings.LEAFLET_CONFIG.get("MAX_ZOOM", 18),
         "geojson_url": reverse("api:initiatives-geojson"),
         # A detail page's map builds its initiative's link as map.js does the GeoJSON's.
-        "url_template": detail_url_template(),
+        "url_template": Initiative.detail_url_template(),
         "kinds": [(kind.value, kind.label, shape_svg(kind)) for kind in Initiative.Kind],
         "precisions": [(p.value, p.label) for p in Initiative.Precision],
         "approximate": [p.value for p in APPROXIMATE],

@@ -326,8 +326,10 @@
     if (el.dataset.point) {
       catalogueMap.draw(catalogueMap.pointCollection());
     } else {
-      // The full map starts from the filters in the page's URL; the preview shows everything.
-      catalogueMap.load(catalogueMap.mode === "full" ? window.location.search.slice(1) : "");
+      // The full map starts from the page's cleaned selection (bad values dropped, as the page
+      // explains); the preview shows everything.
+      var query = el.dataset.query !== undefined ? el.dataset.query : window.location.search.slice(1);
+      catalogueMap.load(catalogueMap.mode === "full" ? query : "");
     }
     return catalogueMap;
   }
