@@ -18,13 +18,13 @@ from .text import fold
 SEARCH_MAX_LENGTH = 200
 
 ORDERINGS = {
-    # public name -> database ordering
-    "name": ("name_key", "pk"),
-    "-name": ("-name_key", "-pk"),
-    "country": ("country", "name_key", "pk"),
-    "-country": ("-country", "name_key", "pk"),
-    "created": ("created", "pk"),
-    "-created": ("-created", "-pk"),
+    # public name -> the queryset in that order ("name": the folded name in the page's language)
+    "name": lambda queryset: queryset.by_name(),
+    "-name": lambda queryset: queryset.by_name(descending=True),
+    "country": lambda queryset: queryset.by_name("country"),
+    "-country": lambda queryset: queryset.by_name("-country"),
+    "created": lambda queryset: queryset.order_by("created", "pk"),
+    "-created": lambda queryset: queryset.order_by("-created", "-pk"),
 }
 
 
@@ -189,4 +189,9 @@ class InitiativeFilterSet(django_filters.FilterSet):
         return queryset.search(value)
 
     def order(self, queryset, name, value):
-        return queryset.order_by(*ORDERINGS.get(value, ORDERINGS["name"]))
+        return ORDERINGS.get(value, ORDERINGS["name"])(queryset)
+
+    def filter_queryset(self, queryset):
+        # No ordering chosen is "name": the same order as choosing it.
+        queryset = super().filter_queryset(queryset)
+        return queryset if self.form.cleaned_data.get("ordering") else ORDERINGS["name"](queryset)

@@ -13,11 +13,12 @@ from .history import HistoryTag
 from .querysets import InitiativeQuerySet, VocabularyQuerySet
 from .summary import factual_summary
 from .text import fold
-from .translation import LANGUAGE_CHOICES, localized
+from .translation import LANGUAGE_CHOICES, LANGUAGE_CODES, localized, suffix
 
 LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
 EARLIEST_YEAR = 1800
+TRANSLATED_NAME_KEYS = [f"name_key_{suffix(code)}" for code in LANGUAGE_CODES]
 
 
 class Vocabulary(models.Model):
@@ -322,6 +323,12 @@ class Initiative(models.Model):
     # Folded copies kept in step on save: identity for the importers, and the search index.
     name_key = models.CharField(max_length=300, editable=False, db_index=True)
     search_text = models.TextField(editable=False, default="")
+    # Each translated name folded ("" without one): with name_key, lists sort names as people do
+    # (accents and case aside) in every language (InitiativeQuerySet.by_name). Importers write
+    # no translation, so only save() needs to keep them in step.
+    name_key_pt_br = models.CharField(max_length=300, editable=False, default="")
+    name_key_es = models.CharField(max_length=300, editable=False, default="")
+    name_key_en = models.CharField(max_length=300, editable=False, default="")
 
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -331,7 +338,7 @@ class Initiative(models.Model):
     history = HistoricalRecords(
         bases=[HistoryTag],
         m2m_fields=[regions, municipalities, sectors, themes],
-        excluded_fields=["name_key", "search_text"],
+        excluded_fields=["name_key", "search_text", *TRANSLATED_NAME_KEYS],
     )
 
     class Meta:
@@ -382,10 +389,12 @@ class Initiative(models.Model):
         if self.route_id and not self.program_id:
             self.program_id = self.route.program_id
         self.name_key = fold(self.name)
+        for code in LANGUAGE_CODES:
+            setattr(self, f"name_key_{suffix(code)}", fold(getattr(self, f"name_{suffix(code)}")))
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "name_key", "search_text"}
+            kwargs["update_fields"] = {*update_fields, "name_key", "search_text", *TRANSLATED_NAME_KEYS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

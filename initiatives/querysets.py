@@ -1,9 +1,25 @@
+from django.conf import settings
 from django.db import connections, models
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from . import search_index
 from .text import fold, search_terms
+from .translation import active_language, suffix
 
 # Facet name (the query-string parameter) -> the field whose values it counts, in the same
 # spelling as the parameter's values (codes and slugs), so counts and links line up.
@@ -75,8 +91,24 @@ class FoldedSearchQuerySet(models.QuerySet):
         return connections[self.db].vendor
 
 
+def name_sort_key(language: str | None = None):
+    """The name a page in `language` shows, folded (accents, case and punctuation aside): the
+    translation's key where there is one and the text is not in that language, else name_key.
+    Plain ASCII compared byte by byte, so SQLite and PostgreSQL sort alike."""
+    language = language or active_language()
+    own = Q(language=language) | (Q(language="") if language == settings.LANGUAGE_CODE else Q(pk__in=[]))
+    translated = f"name_key_{suffix(language)}"
+    return Case(When(own | Q(**{translated: ""}), then=F("name_key")), default=F(translated), output_field=CharField())
+
+
 class InitiativeQuerySet(FoldedSearchQuerySet):
     """The domain verbs shared by pages, map, API and exports."""
+
+    def by_name(self, *before: str, descending: bool = False):
+        """Ordered by `before`, then by the name as the active language shows it, as people sort
+        (Açaí before Avicultura; Cluster, Clúster and CLUSTER together), then the primary key."""
+        key = name_sort_key()
+        return self.order_by(*before, key.desc() if descending else key.asc(), "-pk" if descending else "pk")
 
     def published(self):
         return self.filter(is_published=True)
@@ -198,7 +230,7 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         matches = self.exclude(pk=initiative.pk).exclude(country=initiative.country)
         for through, column, pk in terms:
             matches = matches.filter(pk__in=through.objects.filter(**{column: pk}).values("initiative_id"))
-        return matches.order_by("name_key", "pk")
+        return matches.by_name()
 
     def similar_to(self, initiative):
         """Initiatives sharing a sector, a sector family or a theme with `initiative`: other

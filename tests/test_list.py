@@ -363,3 +363,38 @@ def test_it_shows_a_short_text_on_each_card_marked_with_its_language(client, mak
     html = client.get("/en/initiatives/").content.decode()
     assert '<p class="card__text" lang="es">Cacao fino de aroma.' in html
     assert "aroma. …</p>" in html
+
+
+NAMES_AS_PEOPLE_SORT = [
+    "Açaí do Pará",
+    "Avicultura caipira",
+    "CLUSTER agroindustrial",
+    "Cluster de Tecnologia",
+    "Clúster Minero",
+    "Cluster Turismo",
+    "Éco Bairro",
+    "ecoturismo",
+]
+
+
+def test_it_sorts_names_as_people_do_by_default_and_when_asked(client, make_initiative):
+    for n, name in enumerate(reversed(NAMES_AS_PEOPLE_SORT)):
+        make_initiative(name=name, slug=f"name-{n}")
+    default = names(client.get("/pt-br/initiatives/"))
+    assert default == NAMES_AS_PEOPLE_SORT
+    # "Apply filters" with the same order gives the same list.
+    assert names(client.get("/pt-br/initiatives/?ordering=name")) == default
+    assert names(client.get("/pt-br/initiatives/?ordering=-name")) == default[::-1]
+    assert [row["name"] for row in client.get("/api/initiatives/?lang=pt-br").json()["results"]] == default
+
+
+def test_it_sorts_by_the_name_each_language_shows(client, make_initiative):
+    make_initiative(name="Mel do Piauí", name_en="Piauí Honey", language="pt-br", slug="mel")
+    make_initiative(name="Nogal de Jalisco", language="es", slug="nogal")
+    make_initiative(name="Ostras de Santa Catarina", slug="ostras")
+
+    def shown(path):
+        return [str(i.display_name) for i in client.get(path).context["page"].object_list]
+
+    assert shown("/pt-br/initiatives/") == ["Mel do Piauí", "Nogal de Jalisco", "Ostras de Santa Catarina"]
+    assert shown("/en/initiatives/") == ["Nogal de Jalisco", "Ostras de Santa Catarina", "Piauí Honey"]
