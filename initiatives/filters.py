@@ -192,6 +192,9 @@ class InitiativeFilterSet(django_filters.FilterSet):
         return ORDERINGS.get(value, ORDERINGS["name"])(queryset)
 
     def filter_queryset(self, queryset):
-        # No ordering chosen is "name": the same order as choosing it.
+        # No ordering chosen is "name", the same order as choosing it, unless a search has
+        # ordered the initiatives by relevance.
         queryset = super().filter_queryset(queryset)
-        return queryset if self.form.cleaned_data.get("ordering") else ORDERINGS["name"](queryset)
+        if self.form.cleaned_data.get("ordering") or queryset.query.order_by:
+            return queryset
+        return ORDERINGS["name"](queryset)

@@ -137,8 +137,10 @@ class InitiativeDetail(LanguageMixin, generics.RetrieveAPIView):
 
 
 def count_published(queryset, relation: str = "initiatives"):
-    """Each term with its number of published initiatives, in the same query."""
-    return queryset.annotate(initiative_count=Count(relation, filter=Q(**{f"{relation}__is_published": True})))
+    """Each term with its number of published initiatives, in the same query, in the model's order
+    (Django leaves Meta.ordering out of a query that groups: the rows would come in any order)."""
+    counted = queryset.annotate(initiative_count=Count(relation, filter=Q(**{f"{relation}__is_published": True})))
+    return counted.order_by(*queryset.model._meta.ordering, "pk")
 
 
 class VocabularyList(LanguageMixin, generics.ListAPIView):
@@ -173,9 +175,11 @@ FamilyList = vocabulary_view(
     FamilySerializer,
     _("Sector families"),
     # A family counts each published initiative of its sectors once.
-    queryset=SectorFamily.objects.prefetch_related("sectors").annotate(
+    queryset=SectorFamily.objects.prefetch_related("sectors")
+    .annotate(
         initiative_count=Count("sectors__initiatives", filter=Q(sectors__initiatives__is_published=True), distinct=True)
-    ),
+    )
+    .order_by(*SectorFamily._meta.ordering, "pk"),
 )
 ThemeList = vocabulary_view(Theme, ThemeSerializer, _("Themes"))
 ProgramList = vocabulary_view(Program, ProgramSerializer, _("Programmes"))
