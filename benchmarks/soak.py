@@ -113,10 +113,10 @@ def consistency() -> dict:
     """What must hold after the soak, each check with its offenders (empty lists pass)."""
     from django.db.models import Count
 
-    from initiatives.history import current_links, fields_of, latest_rows, recorded_links
     from initiatives.models import Initiative
     from initiatives.search_index import current_search_text
     from initiatives.text import fold
+    from rotas_import.history_writers import current_links, fields_of, latest_rows, recorded_links
     from rotas_import.models import ImportRecord
 
     polos = Initiative.objects.filter(name__startswith=POLO_PREFIX)

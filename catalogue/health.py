@@ -1,24 +1,16 @@
-"""Health check for load balancers, the friendly 503 page and small response headers.
+"""The load balancers' health check: the database answers and every migration is applied.
 
-Nothing here may need the database to answer: these are the pages shown when it is down.
+Nothing here may need more than a cursor: it is asked when things may be broken.
 """
 
 import logging
-import sys
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
-from django.template import loader
-from django.utils.translation import gettext
-from django.views import defaults
+from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
-
-# Errors that mean "the database cannot answer now" rather than "our code is wrong".
-DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def unapplied_migrations(connection) -> list[tuple[str, str]]:
@@ -51,64 +43,6 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-FALLBACK_500 = "<!DOCTYPE html><title>500</title><h1>Server error</h1><p>Reference: %(request_id)s</p>"
-FALLBACK_503 = (
-    "<!DOCTYPE html><title>503</title><h1>Service temporarily unavailable</h1><p>Please try again shortly.</p>"
-)
-
-
-def unavailable_response() -> HttpResponse:
-    # A plain render: no request, so no context processor can touch the database.
-    try:
-        body = loader.get_template("503.html").render()
-    except Exception:  # the page for when things are broken must not break in turn
-        logger.exception("The 503 page could not be rendered")
-        body = FALLBACK_503
-    response = HttpResponse(body, status=503)
-    response["Retry-After"] = "60"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-class DatabaseUnavailableMiddleware:
-    """A view (or its template) that finds the database down gives visitors the 503 page."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, DATABASE_DOWN):
-            logger.error("Database unavailable while serving %s", request.path, exc_info=exception)
-            return unavailable_response()
-        return None
-
-
-def page_not_found(request, exception, template_name="404.html"):
-    """handler404: under /api/ a JSON body, as the API documents its 404s (an address no route
-    matches, e.g. a slug with a newline, would otherwise get the HTML page); elsewhere the page."""
-    if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": gettext("No published initiative or page with this address.")}, status=404)
-    return defaults.page_not_found(request, exception, template_name)
-
-
-def server_error(request, template_name="500.html"):
-    """handler500: the database failing outside a view (a middleware) still gets the 503 page.
-    The page shows the request id, which names the error's line in the log (catalogue.logs)."""
-    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
-        return unavailable_response()
-    request_id = getattr(request, "request_id", "")
-    # A plain render, as Django's own handler does: no context processor may touch the database.
-    try:
-        body = loader.get_template(template_name).render({"request_id": request_id})
-    except Exception:  # the page for when things are broken must not break in turn
-        logger.exception("The 500 page could not be rendered")
-        body = FALLBACK_500 % {"request_id": request_id}
-    return HttpResponseServerError(body)
-
-
 class HealthCheckMiddleware:
     """Answers /healthz before host validation and the HTTPS redirect: load balancers probe
     over plain HTTP with their own Host header (an address), and must get the real answer."""
@@ -120,16 +54,3 @@ class HealthCheckMiddleware:
         if request.path_info == "/healthz":
             return healthz(request)
         return self.get_response(request)
-
-
-class PermissionsPolicyMiddleware:
-    """Browser features no page uses are switched off (settings.PERMISSIONS_POLICY)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if settings.PERMISSIONS_POLICY:
-            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        return response

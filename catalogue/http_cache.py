@@ -16,7 +16,7 @@ host and scheme, for PUBLIC_PAGE_CACHE_SECONDS, and the next anonymous visitor w
 gets it without the view running. An edit bumps the catalogue version, so it is never served stale.
 
 The stored page is keyed on the path and the normalised parameters the public views read (see
-PAGE_PARAMETERS and initiatives.filters.cache_query), not on the raw query string: ?utm=1, ?utm=2…
+PAGE_PARAMETERS and initiatives.selection.cache_query), not on the raw query string: ?utm=1, ?utm=2…
 or ?q=Café, ?q=cafe share one entry instead of each storing a copy. The entry remembers the exact
 query string it was rendered for and answers only that one; another spelling renders again and
 takes the entry's place, so a page never shows a link or a search box made for another visitor.
@@ -37,9 +37,10 @@ from django.utils.translation import get_language
 
 from hub.filters import LibraryFilterSet
 from initiatives.cache import catalogue_version
-from initiatives.filters import InitiativeFilterSet, cache_query
+from initiatives.filters import InitiativeFilterSet
+from initiatives.selection import cache_query
 
-from .health import DATABASE_DOWN
+from .unavailable import DATABASE_DOWN
 
 # Staff screens and the language switch are never shared, whatever their status.
 EXCLUDED_PATHS = re.compile(r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?(?:admin|i18n)/")

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "rotas_import",
     "hub",
     "collaboration",
+    "catalogue",  # the project's operations: backup_catalogue, restore_catalogue
     "allauth",
     "allauth.account",
     "csp",
@@ -135,7 +136,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware, so that every response (redirects included) carries the policy.
     "csp.middleware.CSPMiddleware",
-    "catalogue.health.PermissionsPolicyMiddleware",
+    "catalogue.security_headers.PermissionsPolicyMiddleware",
     # Before CommonMiddleware's host check: load balancers probe with an address for a Host header.
     "catalogue.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -155,7 +156,7 @@ MIDDLEWARE = [
     # answers a matching conditional GET before the view runs (performance, docs/performance.md).
     "catalogue.http_cache.PublicCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # records who made each change
-    "catalogue.health.DatabaseUnavailableMiddleware",  # database down: a friendly 503, no traceback
+    "catalogue.unavailable.DatabaseUnavailableMiddleware",  # database down: a friendly 503, no traceback
     "catalogue.auth.LoginDelayMiddleware",  # an account's login delay becomes its page
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires: a lockout becomes its page
 ]

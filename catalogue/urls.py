@@ -41,5 +41,5 @@ urlpatterns += [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin): no 404 in their console.
     path("favicon.ico", lambda request: redirect(static_url("favicon.svg"), permanent=True)),
 ]
-handler404 = "catalogue.health.page_not_found"
-handler500 = "catalogue.health.server_error"
+handler404 = "catalogue.errors.page_not_found"
+handler500 = "catalogue.errors.server_error"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from initiatives.browse import Facet, FacetOption
+from initiatives.facets import Facet, FacetOption
 from initiatives.models import SectorFamily, Theme
 from initiatives.reference import lac_country_codes
 from initiatives.text import fold

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.classification import sector_choices_by_family
-from initiatives.models import Initiative
+from initiatives.models import Initiative, Sector
 
 from .countries import grouped_lac_country_choices
 from .models import Interest, Proposal
@@ -51,7 +51,7 @@ class ProposalForm(HoneypotForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The sectors by family: a dozen groups instead of one list of every sector.
-        self.fields["sectors"].choices = sector_choices_by_family()
+        self.fields["sectors"].choices = sector_choices_by_family(Sector.objects.all())
         # The region the catalogue covers, its countries first, instead of the world's 249.
         self.fields["country"].choices = grouped_lac_country_choices()
         kind = self.fields["kind"]

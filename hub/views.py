@@ -84,7 +84,7 @@ def news(request):
 
 def news_item(request, slug):
     item = get_object_or_404(News.objects.published().prefetch_related("themes"), slug=slug)
-    related = item.initiatives.published().order_by("name_key")
+    related = item.initiatives.published().by_name()
     return render(request, "hub/news_detail.html", {"item": item, "related": related})
 
 

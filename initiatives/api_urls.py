@@ -3,13 +3,13 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import map_views
 from .api import views as api
+from .api.geojson import initiatives_geojson
 
 app_name = "api"
 
 urlpatterns = [
-    path("initiatives.geojson", map_views.initiatives_geojson, name="initiatives-geojson"),
+    path("initiatives.geojson", initiatives_geojson, name="initiatives-geojson"),
     path("initiatives/", api.InitiativeList.as_view(), name="initiative-list"),
     # Any text, not <slug:>: the view answers a JSON 404 for what is not a slug.
     path("initiatives/<path:slug>/", api.InitiativeDetail.as_view(), name="initiative-detail"),

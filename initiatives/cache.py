@@ -13,6 +13,7 @@ time while a busy page costs no query; an edit made in the process itself shows 
 
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
@@ -31,8 +32,13 @@ def forget_catalogue_version() -> None:
     _remembered = None
 
 
+def _row_model():
+    # Looked up in the app registry: the models import what imports this module (search, querysets).
+    return apps.get_model("initiatives", "CatalogueVersion")
+
+
 def _stored_version() -> str:
-    from .models import CatalogueVersion
+    CatalogueVersion = _row_model()  # noqa: N806
 
     version = CatalogueVersion.objects.filter(pk=CatalogueVersion.ROW_ID).values_list("value", flat=True).first()
     if version is None:  # a database just created or flushed: start one
@@ -54,8 +60,7 @@ def catalogue_version() -> str:
 
 
 def _set_new_version() -> str:
-    from .models import CatalogueVersion
-
+    CatalogueVersion = _row_model()  # noqa: N806
     version = str(time.time_ns())
     if not CatalogueVersion.objects.filter(pk=CatalogueVersion.ROW_ID).update(value=version):
         _stored_version()

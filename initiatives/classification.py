@@ -159,11 +159,9 @@ def sector_index(sector_model, family_model, exclude_sector=None, exclude_family
     return index
 
 
-def claimed_elsewhere(term) -> str:
+def claimed_elsewhere(term, Sector, SectorFamily) -> str:  # noqa: N803 (the models, passed in)
     """For the admin: a message naming the first word of `term` (a sector, or a family through its
     general sector) that already means another sector, or ''."""
-    from .models import Sector, SectorFamily
-
     if isinstance(term, Sector):
         index = sector_index(Sector, SectorFamily, exclude_sector=term.pk)
         own = {term.pk}
@@ -182,13 +180,11 @@ def claimed_elsewhere(term) -> str:
     return ""
 
 
-def sector_choices_by_family() -> list[tuple[str, list[tuple[int, str]]]]:
-    """Every sector as (family name, [(id, sector name)…]) in the active language, for forms that
+def sector_choices_by_family(sectors) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The sectors as (family name, [(id, sector name)…]) in the active language, for forms that
     offer the sectors grouped rather than as one long list."""
-    from .models import Sector
-
     groups: dict[str, list[tuple[int, str]]] = {}
-    for sector in Sector.objects.select_related("family"):
+    for sector in sectors.select_related("family"):
         family = str(sector.family.display_name) if sector.family_id else _("Other sectors")
         groups.setdefault(family, []).append((sector.pk, str(sector.display_name)))
     return [

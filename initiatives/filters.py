@@ -4,8 +4,6 @@ Query-string parameters: q, country, region, kind, family, sector, theme, progra
 status, bbox and ordering. The same parameters give the same initiatives everywhere.
 """
 
-from urllib.parse import urlencode
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,13 +18,13 @@ from .text import fold
 SEARCH_MAX_LENGTH = 200
 
 ORDERINGS = {
-    # public name -> database ordering
-    "name": ("name_key", "pk"),
-    "-name": ("-name_key", "-pk"),
-    "country": ("country", "name_key", "pk"),
-    "-country": ("-country", "name_key", "pk"),
-    "created": ("created", "pk"),
-    "-created": ("-created", "-pk"),
+    # public name -> the queryset in that order ("name": the folded name in the page's language)
+    "name": lambda queryset: queryset.by_name(),
+    "-name": lambda queryset: queryset.by_name(descending=True),
+    "country": lambda queryset: queryset.by_name("country"),
+    "-country": lambda queryset: queryset.by_name("-country"),
+    "created": lambda queryset: queryset.order_by("created", "pk"),
+    "-created": lambda queryset: queryset.order_by("-created", "-pk"),
 }
 
 
@@ -191,23 +189,12 @@ class InitiativeFilterSet(django_filters.FilterSet):
         return queryset.search(value)
 
     def order(self, queryset, name, value):
-        return queryset.order_by(*ORDERINGS.get(value, ORDERINGS["name"]))
+        return ORDERINGS.get(value, ORDERINGS["name"])(queryset)
 
-
-def cache_query(params, known) -> str:
-    """A query string as a cache key: only the `known` parameters, blanks dropped, each one's values
-    deduplicated and sorted, the search folded ('Café!' is 'cafe'; punctuation alone is no search).
-    Junk parameters (?utm_source=…) and equivalent searches then share one cache entry instead of
-    filling the cache. A search the form would refuse (too long, a NUL) keeps its raw text, so it
-    never shares the key of a valid one and still gets its 400 or its notice."""
-    pairs = set()
-    for key in params:
-        if key not in known:
-            continue
-        for value in params.getlist(key):
-            value = value.strip()
-            if key == "q" and len(value) <= SEARCH_MAX_LENGTH and "\x00" not in value:
-                value = fold(value)
-            if value:
-                pairs.add((key, value))
-    return urlencode(sorted(pairs))
+    def filter_queryset(self, queryset):
+        # No ordering chosen is "name", the same order as choosing it, unless a search has
+        # ordered the initiatives by relevance.
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("ordering") or queryset.query.order_by:
+            return queryset
+        return ORDERINGS["name"](queryset)

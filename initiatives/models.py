@@ -8,14 +8,17 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from . import search_index
+from .classification import claimed_elsewhere
 from .history import HistoryTag
 from .querysets import InitiativeQuerySet, VocabularyQuerySet
+from .summary import factual_summary
 from .text import fold
-from .translation import LANGUAGE_CHOICES, localized
+from .translation import LANGUAGE_CHOICES, LANGUAGE_CODES, localized, suffix
 
 LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
 EARLIEST_YEAR = 1800
+TRANSLATED_NAME_KEYS = [f"name_key_{suffix(code)}" for code in LANGUAGE_CODES]
 
 
 class Vocabulary(models.Model):
@@ -79,9 +82,7 @@ class SectorFamily(Vocabulary):
         return super().all_names() + split_synonyms(self.synonyms)
 
     def clean(self):
-        from .classification import claimed_elsewhere
-
-        clash = claimed_elsewhere(self)
+        clash = claimed_elsewhere(self, Sector, SectorFamily)
         if clash:
             raise ValidationError({"synonyms": clash})
 
@@ -127,11 +128,9 @@ class Sector(Vocabulary):
         return self.all_names() + family_names
 
     def clean(self):
-        from .classification import claimed_elsewhere
-
         if self.family_id is None:
             raise ValidationError({"family": _("Choose the family this sector belongs to.")})
-        clash = claimed_elsewhere(self)
+        clash = claimed_elsewhere(self, Sector, SectorFamily)
         if clash:
             raise ValidationError({"synonyms": clash})
 
@@ -240,6 +239,9 @@ class Municipality(models.Model):
 
 
 class Initiative(models.Model):
+    # Folded copies kept in step by set_derived_fields(): matching, sorting and search read them.
+    DERIVED_FIELDS = ["name_key", *TRANSLATED_NAME_KEYS, "search_text"]
+
     class Kind(models.TextChoices):
         CLUSTER = "cluster", _("Cluster initiative")
         APL = "apl", _("Local productive arrangement (APL)")
@@ -324,6 +326,12 @@ class Initiative(models.Model):
     # Folded copies kept in step on save: identity for the importers, and the search index.
     name_key = models.CharField(max_length=300, editable=False, db_index=True)
     search_text = models.TextField(editable=False, default="")
+    # Each translated name folded ("" without one): with name_key, lists sort names as people do
+    # (accents and case aside) in every language (InitiativeQuerySet.by_name). Importers write
+    # no translation, so only save() needs to keep them in step.
+    name_key_pt_br = models.CharField(max_length=300, editable=False, default="")
+    name_key_es = models.CharField(max_length=300, editable=False, default="")
+    name_key_en = models.CharField(max_length=300, editable=False, default="")
 
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -333,7 +341,7 @@ class Initiative(models.Model):
     history = HistoricalRecords(
         bases=[HistoryTag],
         m2m_fields=[regions, municipalities, sectors, themes],
-        excluded_fields=["name_key", "search_text"],
+        excluded_fields=["name_key", "search_text", *TRANSLATED_NAME_KEYS],
     )
 
     class Meta:
@@ -386,11 +394,17 @@ class Initiative(models.Model):
         self.set_derived_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "name_key", "search_text"}
+            kwargs["update_fields"] = {*update_fields, *self.DERIVED_FIELDS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("initiatives:detail", args=[self.slug])
+
+    @staticmethod
+    def detail_url_template() -> str:
+        """The detail page's path in the active language, `{slug}` standing for the slug: maps and
+        exports build thousands of addresses from it without a reverse() each."""
+        return reverse("initiatives:detail", args=["slug-placeholder"]).replace("slug-placeholder", "{slug}")
 
     def clean(self):
         errors = {}
@@ -416,6 +430,8 @@ class Initiative(models.Model):
         holding the relations passes them (`municipalities` and `regions`: names; `sectors`:
         objects); otherwise they are read from the database (none before the first save)."""
         self.name_key = fold(self.name)
+        for code in LANGUAGE_CODES:
+            setattr(self, f"name_key_{suffix(code)}", fold(getattr(self, f"name_{suffix(code)}")))
         if relations:
             self.search_text = search_index.search_text(self, **relations)
         else:
@@ -424,7 +440,7 @@ class Initiative(models.Model):
     def refresh_search_text(self) -> None:
         """Call after changing municipalities, regions or sectors (their names are searched)."""
         self.set_derived_fields()
-        Initiative.objects.filter(pk=self.pk).update(name_key=self.name_key, search_text=self.search_text)
+        Initiative.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in self.DERIVED_FIELDS})
 
     @property
     def display_name(self):
@@ -437,8 +453,6 @@ class Initiative(models.Model):
     @property
     def factual_summary(self) -> str:
         """A sentence from the data, in the active language: for when there is no description."""
-        from .summary import factual_summary
-
         return factual_summary(self)
 
     @property

@@ -1,4 +1,4 @@
-"""A Paginator whose total is counted once per catalogue version.
+"""A Paginator whose total is counted once per catalogue version, and a forgiving page number.
 
 Counting every matching row is the one part of a list page whose cost grows with the catalogue
 (a COUNT over 100,000 published rows takes several milliseconds on every request). The count
@@ -11,10 +11,12 @@ import hashlib
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from .cache import versioned_key
 
 CACHE_SECONDS = 60 * 60
+PAGE_SIZE = 24  # a list page's initiatives
 
 
 def count_key(queryset) -> str:
@@ -34,3 +36,23 @@ class CachedCountPaginator(Paginator):
             total = super().count
             cache.set(key, total, CACHE_SECONDS)
         return total
+
+
+def paginate(queryset, page_param: str | None):
+    """The requested page, or the nearest one with a notice: page=abc and page=999 never fail."""
+    paginator = CachedCountPaginator(queryset, PAGE_SIZE)
+    if page_param in (None, ""):
+        return paginator.page(1), None
+    try:
+        number = int(page_param)
+    except ValueError:
+        return paginator.page(1), _("“%(page)s” is not a page number; showing the first page.") % {"page": page_param}
+    if number < 1:
+        return paginator.page(1), _("There is no page %(page)s; showing the first page.") % {"page": number}
+    if number > paginator.num_pages:
+        last = paginator.num_pages
+        return paginator.page(last), _("There is no page %(page)s; showing page %(last)s.") % {
+            "page": number,
+            "last": last,
+        }
+    return paginator.page(number), None

@@ -1,9 +1,25 @@
+from django.conf import settings
 from django.db import connections, models
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from . import search_index
 from .text import fold, search_terms
+from .translation import active_language, suffix
 
 # Facet name (the query-string parameter) -> the field whose values it counts, in the same
 # spelling as the parameter's values (codes and slugs), so counts and links line up.
@@ -75,8 +91,24 @@ class FoldedSearchQuerySet(models.QuerySet):
         return connections[self.db].vendor
 
 
+def name_sort_key(language: str | None = None):
+    """The name a page in `language` shows, folded (accents, case and punctuation aside): the
+    translation's key where there is one and the text is not in that language, else name_key.
+    Plain ASCII compared byte by byte, so SQLite and PostgreSQL sort alike."""
+    language = language or active_language()
+    own = Q(language=language) | (Q(language="") if language == settings.LANGUAGE_CODE else Q(pk__in=[]))
+    translated = f"name_key_{suffix(language)}"
+    return Case(When(own | Q(**{translated: ""}), then=F("name_key")), default=F(translated), output_field=CharField())
+
+
 class InitiativeQuerySet(FoldedSearchQuerySet):
     """The domain verbs shared by pages, map, API and exports."""
+
+    def by_name(self, *before: str, descending: bool = False):
+        """Ordered by `before`, then by the name as the active language shows it, as people sort
+        (Açaí before Avicultura; Cluster, Clúster and CLUSTER together), then the primary key."""
+        key = name_sort_key()
+        return self.order_by(*before, key.desc() if descending else key.asc(), "-pk" if descending else "pk")
 
     def published(self):
         return self.filter(is_published=True)
@@ -146,20 +178,16 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         unique. At 100,000 initiatives the DISTINCT made the list's facets take a second."""
         if facet == "family":
             # An initiative with two sectors of one family counts once for it.
-            from .models import Initiative
-
             field = "sector__family__slug"
-            through = Initiative.sectors.through.objects
+            through = self.model.sectors.through.objects
             rows = (
                 through.filter(initiative_id__in=self.order_by().values("pk"), sector__family__isnull=False)
                 .values(field)
                 .annotate(n=Count("initiative_id", distinct=True))
             )
         elif facet in FACET_RELATIONS:
-            from .models import Initiative
-
             relation, field = FACET_RELATIONS[facet]
-            through = getattr(Initiative, relation).through.objects
+            through = getattr(self.model, relation).through.objects
             rows = through.filter(initiative_id__in=self.order_by().values("pk")).values(field).annotate(n=Count("*"))
         else:
             field = FACET_FIELDS[facet]
@@ -195,30 +223,26 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         """The first tier of similar_to()'s ranking: initiatives in other countries that share every
         sector and theme of `initiative`, by name. Each term is an indexed semi-join, so the first
         few come without ranking every candidate (tens of thousands at 100,000 initiatives)."""
-        from .models import Initiative
-
-        terms = [(Initiative.sectors.through, "sector_id", s.pk) for s in initiative.sectors.all()]
-        terms += [(Initiative.themes.through, "theme_id", t.pk) for t in initiative.themes.all()]
+        terms = [(self.model.sectors.through, "sector_id", s.pk) for s in initiative.sectors.all()]
+        terms += [(self.model.themes.through, "theme_id", t.pk) for t in initiative.themes.all()]
         if not terms:
             return self.none()
         matches = self.exclude(pk=initiative.pk).exclude(country=initiative.country)
         for through, column, pk in terms:
             matches = matches.filter(pk__in=through.objects.filter(**{column: pk}).values("initiative_id"))
-        return matches.order_by("name_key", "pk")
+        return matches.by_name()
 
     def similar_to(self, initiative):
         """Initiatives sharing a sector, a sector family or a theme with `initiative`: other
         countries first, then the most shared sectors, then families, then themes. Annotates
         shared_sectors, shared_families, shared_themes and other_country."""
-        from .models import Initiative
-
         sectors = list(initiative.sectors.all())
         sector_ids = [s.pk for s in sectors]
         family_ids = sorted({s.family_id for s in sectors if s.family_id})
         theme_ids = [t.pk for t in initiative.themes.all()]
         if not sector_ids and not theme_ids:
             return self.none()
-        through = Initiative.sectors.through
+        through = self.model.sectors.through
 
         def shared(through, term_field, ids, counted_field="*", distinct=False):
             # A correlated COUNT avoids multiplying rows by joining two M2M tables at once.
@@ -234,14 +258,14 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         # Candidates first (an indexed semi-join), so the counts run only on rows that share something.
         sharing = Q(pk__in=through.objects.filter(sector__family_id__in=family_ids).values("initiative_id"))
         sharing |= Q(pk__in=through.objects.filter(sector_id__in=sector_ids).values("initiative_id"))
-        sharing |= Q(pk__in=Initiative.themes.through.objects.filter(theme_id__in=theme_ids).values("initiative_id"))
+        sharing |= Q(pk__in=self.model.themes.through.objects.filter(theme_id__in=theme_ids).values("initiative_id"))
         return (
             self.exclude(pk=initiative.pk)
             .filter(sharing)
             .annotate(
                 shared_sectors=shared(through, "sector", sector_ids),
                 shared_families=shared(through, "sector__family", family_ids, "sector__family_id", distinct=True),
-                shared_themes=shared(Initiative.themes.through, "theme", theme_ids),
+                shared_themes=shared(self.model.themes.through, "theme", theme_ids),
                 other_country=Case(
                     When(country=initiative.country, then=Value(0)), default=Value(1), output_field=IntegerField()
                 ),

@@ -71,21 +71,22 @@ def current_search_text(initiative) -> str:
 
 
 def reindex(queryset) -> int:
-    """Recompute the derived fields (`name_key`, `search_text`) of the initiatives of `queryset`
+    """Recompute the derived fields (Initiative.DERIVED_FIELDS) of the initiatives of `queryset`
     in bulk, relations prefetched; returns how many changed. Bulk writes send no signal and leave
     no history (the fields are derived, not history)."""
     rows = queryset.select_related("route", "program").prefetch_related("municipalities", "regions", "sectors__family")
+    fields = queryset.model.DERIVED_FIELDS
     changed = []
     for initiative in rows.order_by("pk").iterator(chunk_size=BATCH):
-        before = (initiative.name_key, initiative.search_text)
+        before = [getattr(initiative, name) for name in fields]
         initiative.set_derived_fields(
             municipalities=[m.name for m in initiative.municipalities.all()],
             regions=[r.name for r in initiative.regions.all()],
             sectors=list(initiative.sectors.all()),
         )
-        if (initiative.name_key, initiative.search_text) != before:
+        if [getattr(initiative, name) for name in fields] != before:
             changed.append(initiative)
-    queryset.model.objects.bulk_update(changed, ["name_key", "search_text"], batch_size=BATCH)
+    queryset.model.objects.bulk_update(changed, fields, batch_size=BATCH)
     return len(changed)
 
 

@@ -1,4 +1,4 @@
-"""Public pages. Thin: parameters go through browse.select() and the one FilterSet."""
+"""Public pages. Thin: parameters go through the selection layer and the one FilterSet."""
 
 from django.core.cache import cache
 from django.db.models import Prefetch, prefetch_related_objects
@@ -8,9 +8,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from . import browse
 from .cache import versioned_key
+from .facets import active_filters, build_facets
+from .figures import home_figures
+from .labels import vocabulary_labels
 from .models import Initiative, Municipality, Route, Theme
+from .pagination import paginate
+from .selection import select
 from .similarity import explain_similarity, rank_similar
 
 SIMILAR_ON_DETAIL = 6
@@ -20,8 +24,8 @@ OG_LOCALES = {"pt-br": "pt_BR", "es": "es_419", "en": "en_GB"}
 
 
 def home(request):
-    data = browse.home_figures()
-    labels = browse.vocabulary_labels()
+    data = home_figures()
+    labels = vocabulary_labels()
     context = {
         "figures": data["figures"],
         "countries": sorted(
@@ -50,17 +54,17 @@ def _terms_with_counts(terms: dict, counts: dict):
 
 
 def initiative_list(request, preset=None, heading=None, intro=None, subject=None, template="initiatives/list.html"):
-    selection = browse.select(request.GET, preset)
-    page, page_notice = browse.paginate(selection.queryset.with_vocabularies(), request.GET.get("page"))
+    selection = select(request.GET, preset)
+    page, page_notice = paginate(selection.queryset.with_vocabularies(), request.GET.get("page"))
     notices = selection.notices + ([page_notice] if page_notice else [])
-    active_filters = selection.active_filters()
+    chips = active_filters(selection)
     context = {
         "selection": selection,
         "filterset": selection.filterset,
-        "facets": browse.build_facets(selection),
-        "active_filters": active_filters,
+        "facets": build_facets(selection),
+        "active_filters": chips,
         # Two or more filters (a country page's own counts): crawlers follow the links, not index the page.
-        "noindex": len(active_filters) + len(selection.preset) >= 2,
+        "noindex": len(chips) + len(selection.preset) >= 2,
         "page": page,
         "count": page.paginator.count,
         "heading": heading,

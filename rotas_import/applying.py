@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from initiatives import search_index
 from initiatives.cache import bump_catalogue_version
-from initiatives.history import record_history, recorded_as, snapshot_missing
+from initiatives.history import recorded_as
 from initiatives.models import Initiative, Sector, SectorFamily, Theme
 
+from .history_writers import record_history, snapshot_missing
 from .plan import ImportPlan, PlannedChange
 
 BATCH = 1000

@@ -24,18 +24,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from initiatives.cache import bump_catalogue_version
-from initiatives.history import (
+from initiatives.history import recorded_as
+from initiatives.models import Initiative, Sector, Theme
+
+from .applying import reindex
+from .history_writers import (
     RELATIONS,
     current_links,
     fields_of,
     record_history,
-    recorded_as,
     recorded_links,
     relation_column,
 )
-from initiatives.models import Initiative, Sector, Theme
-
-from .applying import reindex
 from .models import ImportRecord
 
 NOT_RESTORED = {"id", "created"}

@@ -330,3 +330,26 @@ def test_it_never_fails_on_nul_characters(client, catalogue, parameter):
     for url in (LIST, "/api/initiatives.csv", "/api/regions/"):
         response = client.get(f"{url}?{parameter}=a%00b")
         assert response.status_code in (200, 400), (url, parameter)
+
+
+@pytest.mark.parametrize("empty", ["country=", "country=&kind=", "region=", "q=&ordering=", "lang=", "bbox=%20"])
+@pytest.mark.parametrize(
+    "path", ["/api/initiatives/", "/api/initiatives.csv", "/api/initiatives.xlsx", "/api/initiatives.geojson"]
+)
+def test_it_treats_an_empty_parameter_as_an_absent_one(client, catalogue, path, empty):
+    plain, with_empty = client.get(path), client.get(f"{path}?{empty}")
+    assert with_empty.status_code == plain.status_code == 200
+    assert (
+        with_empty["Content-Disposition" if "Content-Disposition" in plain else "Content-Type"]
+        == (plain["Content-Disposition" if "Content-Disposition" in plain else "Content-Type"])
+    )
+    if path.endswith(("/", ".geojson")):
+        assert with_empty.json() == plain.json()
+
+
+def test_it_lists_every_region_for_an_empty_country(client, catalogue):
+    everything = client.get("/api/regions/")
+    assert client.get("/api/regions/?country=").json() == everything.json()
+    assert client.get("/api/regions/?country=br").json() == [
+        region for region in everything.json() if region["code"].startswith("BR-")
+    ]

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from initiatives.backup import BackupError, non_empty_models, restore
+from catalogue.backup import BackupError, non_empty_models, restore
 from initiatives.history import recorded_as
 from initiatives.models import Initiative, Municipality, Theme
 
@@ -207,7 +207,7 @@ def test_it_refuses_an_archive_whose_members_escape_it(tmp_path, db):
 
 def restore_into_empty(archive):
     """restore() with the emptiness check satisfied: the test database holds reference data."""
-    with mock.patch("initiatives.backup.non_empty_models", return_value=[]):
+    with mock.patch("catalogue.backup.non_empty_models", return_value=[]):
         return restore(archive)
 
 

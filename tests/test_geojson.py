@@ -258,7 +258,7 @@ def test_the_program_filter_uses_the_program_of_a_route(client, make_initiative,
 def test_its_row_names_agree_with_the_localized_rule(original, language, translated):
     from types import SimpleNamespace
 
-    from initiatives.geojson import row_name
+    from initiatives.api.geojson import row_name
     from initiatives.translation import localized, suffix
 
     row = SimpleNamespace(name="Original", language=original, **{f"name_{suffix(language)}": translated})

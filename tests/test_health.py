@@ -13,7 +13,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from catalogue.health import server_error
+from catalogue.errors import server_error
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +78,7 @@ def test_it_renders_the_500_and_503_pages_without_the_database(django_assert_num
 
 
 def test_it_falls_back_to_a_plain_503_when_even_the_error_template_fails(client, database_down):
-    with mock.patch("catalogue.health.loader.get_template", side_effect=ValueError("no manifest")):
+    with mock.patch("catalogue.errors.loader.get_template", side_effect=ValueError("no manifest")):
         response = client.get("/en/")
     assert response.status_code == 503
     assert "Service temporarily unavailable" in response.content.decode()

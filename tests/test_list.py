@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives.browse import PAGE_SIZE
 from initiatives.models import Initiative, Municipality, Route
+from initiatives.pagination import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -319,7 +319,7 @@ def test_it_offers_best_match_as_the_default_sort_only_when_searching(client, ca
 
 
 def test_it_shows_only_the_busiest_regions_until_a_country_is_chosen(client, make_initiative):
-    from initiatives.browse import TOP_REGIONS
+    from initiatives.facets import TOP_REGIONS
     from initiatives.models import Region
 
     codes = list(Region.objects.filter(country="BR").order_by("code").values_list("code", flat=True))[: TOP_REGIONS + 3]
@@ -349,7 +349,7 @@ def test_it_keeps_preset_pages_and_the_same_filters_on_the_list_apart_in_the_cac
 def test_it_shares_cached_counts_between_spellings_of_the_same_selection(catalogue):
     from django.http import QueryDict
 
-    from initiatives.browse import select
+    from initiatives.selection import select
 
     one = select(QueryDict("sector=cocoa&country=BR&q=São+João&page=2"))
     other = select(QueryDict("country=BR&q=sao+joao&sector=cocoa&sector=cocoa&utm=x&ordering=-name"))
@@ -363,3 +363,38 @@ def test_it_shows_a_short_text_on_each_card_marked_with_its_language(client, mak
     html = client.get("/en/initiatives/").content.decode()
     assert '<p class="card__text" lang="es">Cacao fino de aroma.' in html
     assert "aroma. …</p>" in html
+
+
+NAMES_AS_PEOPLE_SORT = [
+    "Açaí do Pará",
+    "Avicultura caipira",
+    "CLUSTER agroindustrial",
+    "Cluster de Tecnologia",
+    "Clúster Minero",
+    "Cluster Turismo",
+    "Éco Bairro",
+    "ecoturismo",
+]
+
+
+def test_it_sorts_names_as_people_do_by_default_and_when_asked(client, make_initiative):
+    for n, name in enumerate(reversed(NAMES_AS_PEOPLE_SORT)):
+        make_initiative(name=name, slug=f"name-{n}")
+    default = names(client.get("/pt-br/initiatives/"))
+    assert default == NAMES_AS_PEOPLE_SORT
+    # "Apply filters" with the same order gives the same list.
+    assert names(client.get("/pt-br/initiatives/?ordering=name")) == default
+    assert names(client.get("/pt-br/initiatives/?ordering=-name")) == default[::-1]
+    assert [row["name"] for row in client.get("/api/initiatives/?lang=pt-br").json()["results"]] == default
+
+
+def test_it_sorts_by_the_name_each_language_shows(client, make_initiative):
+    make_initiative(name="Mel do Piauí", name_en="Piauí Honey", language="pt-br", slug="mel")
+    make_initiative(name="Nogal de Jalisco", language="es", slug="nogal")
+    make_initiative(name="Ostras de Santa Catarina", slug="ostras")
+
+    def shown(path):
+        return [str(i.display_name) for i in client.get(path).context["page"].object_list]
+
+    assert shown("/pt-br/initiatives/") == ["Mel do Piauí", "Nogal de Jalisco", "Ostras de Santa Catarina"]
+    assert shown("/en/initiatives/") == ["Nogal de Jalisco", "Ostras de Santa Catarina", "Piauí Honey"]

@@ -86,7 +86,7 @@ def test_it_names_no_request_outside_one(stderr_log):
 def test_it_still_answers_with_the_request_id_when_the_500_page_itself_fails(client, settings, stderr_log):
     settings.DEBUG = False
     client.raise_request_exception = False
-    with mock.patch("catalogue.health.loader.get_template", side_effect=ValueError("no manifest")):
+    with mock.patch("catalogue.errors.loader.get_template", side_effect=ValueError("no manifest")):
         response = client.get("/t/broken/")
     assert response.status_code == 500
     assert f"Reference: {response['X-Request-ID']}" in response.content.decode()

@@ -39,11 +39,16 @@ def test_it_renders_the_filters_of_the_list_except_the_machine_ones(client, refe
     assert 'name="bbox"' not in html and 'name="ordering"' not in html
 
 
-def test_it_explains_invalid_filters(client, reference_data):
-    html = page(client, "/en/map/?country=XX&bbox=junk")
-    assert "Select a valid choice. XX is not one of the available choices." in html
+def test_it_explains_invalid_filters_drops_them_and_counts_the_rest(client, make_initiative):
+    make_initiative(slug="in-brazil", country="BR")
+    make_initiative(slug="in-colombia", country="CO")
+    html = page(client, "/en/map/?country=XX&country=BR&bbox=junk")
+    assert "Country: “XX” is not known, so it was ignored." in html
     assert "Give bbox as four numbers" in html  # not a field of this form, but the URL carried it
-    assert "Correct the filters to see the initiatives." in html
+    assert "1 initiative matches these filters." in html
+    # The map loads the cleaned selection, as the list link shows it: the GeoJSON never says 400.
+    assert 'data-query="country=BR"' in html
+    assert 'href="/en/initiatives/?country=BR"' in html
 
 
 def test_it_hands_the_map_its_settings_in_data_attributes(client, reference_data, settings):

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
-from django.urls import reverse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -45,7 +44,6 @@ FIELDS = (
     "description_pt_br", "description_es", "description_en", "source_text", "source_url", "updated",
     "specialisation",
 )  # fmt: skip
-SLUG_PLACEHOLDER = "slug-placeholder"
 
 
 def neutralise(value):
@@ -118,8 +116,9 @@ class Related:
         return [self.values[pk] for pk in sorted(found, key=self.position.__getitem__)]
 
 
-def initiative_rows(selection, page_url: Callable[[str], str]) -> Iterator[list]:
-    """The header, then one list of values per initiative, in the selection's order.
+def initiative_rows(selection, site_root: str) -> Iterator[list]:
+    """The header, then one list of values per initiative, in the selection's order; `site_root`
+    ("https://example.org") makes the pages' addresses absolute.
 
     Call it with the language to export in active: country, sector, theme and kind names follow it.
     """
@@ -128,7 +127,7 @@ def initiative_rows(selection, page_url: Callable[[str], str]) -> Iterator[list]
     countries = Initiative._meta.get_field("country").countries
     country_names = {}
     # One absolute address built per export, not per row (the slug is all that differs).
-    url_prefix, url_suffix = page_url(reverse("initiatives:detail", args=[SLUG_PLACEHOLDER])).split(SLUG_PLACEHOLDER)
+    url_prefix, url_suffix = (site_root + Initiative.detail_url_template()).split("{slug}")
 
     regions = Related(Region.objects.all(), lambda region: (region.name, region.code))
     municipalities = Related(used_by("municipalities", selection), lambda place: place.name)

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from django_countries import countries
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
@@ -23,11 +24,13 @@ from ..filters import InitiativeFilterSet
 from ..models import Initiative, Municipality, Program, Region, Route, Sector, SectorFamily, Theme
 from ..pagination import CachedCountPaginator
 from ..reference import lac_country_codes
+from ..selection import PRESENTATION, InvalidSelection, normalise, requested_language, select
 from ..text import fold
+from ..translation import LANGUAGE_CODES
 from . import exports
+from .geojson import site_root
 from .schema import (
     FILTER_PARAMETERS,
-    LANGUAGE_CODES,
     LANGUAGE_PARAMETER,
     RETRY_AFTER,
     error_responses,
@@ -46,18 +49,6 @@ from .serializers import (
 from .throttling import AnonThrottle, ExportThrottle
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
-# Parameters that choose a presentation, not a selection (they never make a file name say "filtered").
-PRESENTATION_PARAMETERS = {"ordering", "lang", "page", "page_size"}
-
-
-def requested_language(request) -> str:
-    """`?lang=` when given (and valid), else what LocaleMiddleware read from Accept-Language."""
-    value = request.query_params.get("lang")
-    if value is None:
-        return translation.get_language() or LANGUAGE_CODES[0]
-    if value.lower() not in LANGUAGE_CODES:
-        raise ValidationError({"lang": [_("Choose one of: %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)}]})
-    return value.lower()
 
 
 class LanguageMixin:
@@ -65,8 +56,22 @@ class LanguageMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.language = requested_language(request)
+        try:
+            self.language = requested_language(request.query_params)
+        except InvalidSelection as invalid:
+            raise ValidationError(invalid.errors) from None
         translation.activate(self.language)
+
+
+class SelectionFilter(DjangoFilterBackend):
+    """The selection layer as DRF's filter backend, strict: bad values answer 400, with each
+    parameter's messages. (A DjangoFilterBackend, so the schema documents its FilterSet.)"""
+
+    def filter_queryset(self, request, queryset, view):
+        try:
+            return select(request.query_params, strict=True, queryset=queryset).queryset
+        except InvalidSelection as invalid:
+            raise ValidationError(invalid.errors) from None
 
 
 class InitiativePagination(PageNumberPagination):
@@ -90,6 +95,7 @@ class InitiativeList(LanguageMixin, generics.ListAPIView):
     queryset = Initiative.objects.published().with_vocabularies()  # the FilterSet narrows to published too
     serializer_class = InitiativeListSerializer
     filterset_class = InitiativeFilterSet
+    filter_backends = [SelectionFilter]
     pagination_class = InitiativePagination
 
 
@@ -133,8 +139,10 @@ class InitiativeDetail(LanguageMixin, generics.RetrieveAPIView):
 
 
 def count_published(queryset, relation: str = "initiatives"):
-    """Each term with its number of published initiatives, in the same query."""
-    return queryset.annotate(initiative_count=Count(relation, filter=Q(**{f"{relation}__is_published": True})))
+    """Each term with its number of published initiatives, in the same query, in the model's order
+    (Django leaves Meta.ordering out of a query that groups: the rows would come in any order)."""
+    counted = queryset.annotate(initiative_count=Count(relation, filter=Q(**{f"{relation}__is_published": True})))
+    return counted.order_by(*queryset.model._meta.ordering, "pk")
 
 
 class VocabularyList(LanguageMixin, generics.ListAPIView):
@@ -169,9 +177,11 @@ FamilyList = vocabulary_view(
     FamilySerializer,
     _("Sector families"),
     # A family counts each published initiative of its sectors once.
-    queryset=SectorFamily.objects.prefetch_related("sectors").annotate(
+    queryset=SectorFamily.objects.prefetch_related("sectors")
+    .annotate(
         initiative_count=Count("sectors__initiatives", filter=Q(sectors__initiatives__is_published=True), distinct=True)
-    ),
+    )
+    .order_by(*SectorFamily._meta.ordering, "pk"),
 )
 ThemeList = vocabulary_view(Theme, ThemeSerializer, _("Themes"))
 ProgramList = vocabulary_view(Program, ProgramSerializer, _("Programmes"))
@@ -184,7 +194,8 @@ class RegionCountryFilter(serializers.Serializer):
     country = serializers.ChoiceField(choices=list(countries), required=False)
 
     def to_internal_value(self, data):
-        return super().to_internal_value({k: v.upper() for k, v in data.items() if k == "country"})
+        # An empty parameter is an absent one: ?country= lists every region.
+        return super().to_internal_value({k: v.upper() for k, v in data.items() if k == "country" and v.strip()})
 
 
 @extend_schema(
@@ -254,6 +265,7 @@ class ExportView(LanguageMixin, generics.GenericAPIView):
 
     queryset = Initiative.objects.published()
     filterset_class = InitiativeFilterSet
+    filter_backends = [SelectionFilter]
     pagination_class = None
     throttle_classes = [AnonThrottle, ExportThrottle]
     content_negotiation_class = UseJson
@@ -269,7 +281,8 @@ class ExportView(LanguageMixin, generics.GenericAPIView):
         return self.respond(selection, filename)
 
     def selection_countries(self, selection) -> list[str] | None:
-        if not set(self.request.query_params) - PRESENTATION_PARAMETERS:
+        # Ordering, language and empty parameters choose no initiatives: the file holds "all".
+        if not set(normalise(self.request.query_params).params) - PRESENTATION:
             return None
         return list(
             selection.order_by().values_list("country", flat=True).distinct()[: exports.MAX_COUNTRIES_IN_NAME + 1]
@@ -277,9 +290,9 @@ class ExportView(LanguageMixin, generics.GenericAPIView):
 
     def rows(self, selection):
         """The rows, built with the requested language active even after this view has returned."""
-        language, build_uri = self.language, self.request.build_absolute_uri
+        language, root = self.language, site_root(self.request)
         with translation.override(language):
-            yield from exports.initiative_rows(selection, build_uri)
+            yield from exports.initiative_rows(selection, root)
 
 
 def export_schema(media_type: str, summary, operation_id: str):

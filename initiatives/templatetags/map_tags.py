@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django_countries import countries
 
-from ..geojson import detail_url_template
 from ..models import Initiative
 from ..reference import lac_country_codes
 
@@ -61,7 +60,7 @@ def map_config():
         "basemap_attribution": BASEMAP_ATTRIBUTION,
         "country_names": country_names_json(),
         # A detail page's map builds its initiative's link as map.js does the GeoJSON's.
-        "url_template": detail_url_template(),
+        "url_template": Initiative.detail_url_template(),
         "kinds": [(kind.value, kind.label, shape_svg(kind)) for kind in Initiative.Kind],
         "precisions": [(p.value, p.label) for p in Initiative.Precision],
         "approximate": [p.value for p in APPROXIMATE],

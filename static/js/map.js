@@ -386,10 +386,11 @@
     if (el.dataset.point) {
       catalogueMap.draw(catalogueMap.pointCollection());
     } else {
-      // The full map starts from the filters in the page's URL (the embed's from its own cleaned
-      // selection); the preview shows everything.
-      var query = catalogueMap.mode === "full" ? window.location.search.slice(1) : el.dataset.query || "";
-      catalogueMap.load(query);
+      // The full map and the embed start from the page's cleaned selection (bad values dropped, as
+      // the page explains); the preview and a detail page's map show everything.
+      var query = el.dataset.query !== undefined ? el.dataset.query : window.location.search.slice(1);
+      var filtered = catalogueMap.mode === "full" || catalogueMap.mode === "embed";
+      catalogueMap.load(filtered ? query : "");
     }
     return catalogueMap;
   }

@@ -34,9 +34,9 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from catalogue.health import unapplied_migrations
+from initiatives.cache import bump_catalogue_version
 
-from .cache import bump_catalogue_version
+from .health import unapplied_migrations
 
 FORMAT_VERSION = 1
 EXCLUDED_MODELS = {

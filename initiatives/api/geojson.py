@@ -1,8 +1,8 @@
 """The map's points: filtered initiatives as a GeoJSON FeatureCollection, cached per catalogue version.
 
-Built from `values_list()` rows (no model instance per row) over the one `InitiativeFilterSet`, so the
-map shows what the list shows. The serialised bytes are cached under the catalogue version plus the
-normalised query, so a cache hit costs no database query and any edit (signals bump the version)
+Built from `values_list()` rows (no model instance per row) over the selection layer's queryset, so
+the map shows what the list shows. The serialised bytes are cached under the catalogue version plus
+the selection's key, so a cache hit costs no database query and any edit (signals bump the version)
 makes the next request rebuild. The ETag is derived from that key: a conditional request that still
 matches gets a 304 without reading the cached body.
 
@@ -23,28 +23,27 @@ a quarter of the body (30.7 MB raw, 3.05 MB gzipped, down to 23 MB and 2.7 MB wi
 import gzip
 import hashlib
 import re
-from urllib.parse import urlencode
 
 import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
-from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
-from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
-from .cache import versioned_key
-from .filters import InitiativeFilterSet, cache_query
-from .translation import LANGUAGE_CODES, active_language, suffix
+from ..cache import versioned_key
+from ..models import Initiative
+from ..selection import InvalidSelection, Selection, normalise, requested_language
+from ..translation import suffix
+from .throttling import over_anon_budget
 
 # ~1 m at the equator: more digits only make the response bigger.
 DIGITS = 5
 CACHE_SECONDS = 60 * 60
 POINT_FIELDS = ("kind", "country", "territory", "location_precision", "longitude", "latitude")
-SLUG_PLACEHOLDER = "slug-placeholder"
 # Part of the cache key: bodies cached by code that wrote another shape are never served after a deploy.
 SHAPE = "2"
 ROWS_PER_FETCH = 2000
@@ -56,38 +55,9 @@ GZIP_LEVEL = 4
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
 
-class InvalidQuery(Exception):
-    """Filter parameters that do not validate; `errors` maps each parameter to its messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
-def requested_language(params) -> str:
-    """`?lang=` when given (the endpoint is not language-prefixed), else the request's language."""
-    lang = params.get("lang", "").strip().lower()
-    if not lang:
-        return active_language()
-    if lang not in LANGUAGE_CODES:
-        raise InvalidQuery({"lang": [_("Choose one of: %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)}]})
-    return lang
-
-
-def normalised_query(params) -> str:
-    """The filter parameters only, empty values dropped, sorted: equal filters share one cache entry."""
-    known = InitiativeFilterSet.base_filters.keys()
-    pairs = sorted(
-        (key, value.strip()) for key in params if key in known for value in params.getlist(key) if value.strip()
-    )
-    return urlencode(pairs)
-
-
-def cache_key(params, language: str, host: str) -> str:
-    """Filters only, search folded: ?q=! or ?utm=1 share the entry of the plain collection.
-    Hashed: a long search must not make a key memcached would refuse."""
-    query = hashlib.sha256(cache_query(params, InitiativeFilterSet.base_filters).encode()).hexdigest()
-    return versioned_key("geojson", SHAPE, language, host, query)
+def cache_key(selection: Selection, language: str, host: str) -> str:
+    """The selection's key (?q=! or ?utm=1 share the entry of the plain collection), in its order."""
+    return versioned_key("geojson", SHAPE, language, host, selection.cache_key(ordered=True))
 
 
 def row_name(name: str, translated: str, original_language: str, language: str) -> str:
@@ -99,28 +69,20 @@ def row_name(name: str, translated: str, original_language: str, language: str) 
     return translated
 
 
-def detail_url_template() -> str:
-    """The detail page's path in the active language, `{slug}` standing for the initiative's slug."""
-    return reverse("initiatives:detail", args=[SLUG_PLACEHOLDER]).replace(SLUG_PLACEHOLDER, "{slug}")
-
-
 def etag_for(key: str, gzipped: bool = False) -> str:
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + ("-gzip" if gzipped else "") + '"'
 
 
-def geojson_body(params, language: str, base_url: str) -> bytes:
-    """Validate the filters and serialise the FeatureCollection (raises InvalidQuery).
+def geojson_body(selection: Selection, language: str, base_url: str) -> bytes:
+    """Validate the filters and serialise the FeatureCollection (raises InvalidSelection).
 
     The features are serialised a small batch at a time as the rows arrive (orjson: a twentieth of
     `json`'s time here), so neither the rows nor 100,000 feature dicts are ever held together: the
     cyclic garbage collector, which so many live containers would keep waking, has little to scan.
     (One `dumps()` per feature costs twice as much as one per batch.)"""
-    filterset = InitiativeFilterSet(params)
-    if not filterset.is_valid():
-        raise InvalidQuery({field: list(messages) for field, messages in filterset.errors.items()})
-
+    queryset = selection.clean(strict=True).queryset
     with translation.override(language):
-        url_template = base_url + detail_url_template()
+        url_template = base_url + Initiative.detail_url_template()
         all_country_names = dict(countries)
 
     serialised = []  # each batch's features, comma-separated, without the list's brackets
@@ -128,7 +90,7 @@ def geojson_body(params, language: str, base_url: str) -> bytes:
     country_names = {}
     unlocated = 0
     fields = ("slug", "name", f"name_{suffix(language)}", "language", *POINT_FIELDS)
-    rows = filterset.qs.values_list(*fields).iterator(chunk_size=ROWS_PER_FETCH)
+    rows = queryset.values_list(*fields).iterator(chunk_size=ROWS_PER_FETCH)
     for slug, name, translated, original_language, kind, country, territory, precision, lon, lat in rows:
         if lon is None or lat is None:
             unlocated += 1
@@ -168,19 +130,19 @@ def geojson_body(params, language: str, base_url: str) -> bytes:
     return orjson.dumps(collection)
 
 
-def cached_geojson(params, language: str, base_url: str, key: str, gzipped: bool = False) -> bytes:
+def cached_geojson(selection: Selection, language: str, base_url: str, key: str, gzipped: bool = False) -> bytes:
     """The serialised collection, or its gzip (kept too: 100,000 features are ~23 MB raw, ~2.7 MB
     gzipped, and compressing on every request would cost more than reading both from the cache).
     A first gzip request caches the raw body as well, so a plain client after it costs no rebuild."""
     if gzipped:
         body = cache.get(f"{key}:gzip")
         if body is None:
-            body = gzip.compress(cached_geojson(params, language, base_url, key), compresslevel=GZIP_LEVEL, mtime=0)
+            body = gzip.compress(cached_geojson(selection, language, base_url, key), compresslevel=GZIP_LEVEL, mtime=0)
             cache.set(f"{key}:gzip", body, CACHE_SECONDS)
         return body
     body = cache.get(key)
     if body is None:
-        body = geojson_body(params, language, base_url)
+        body = geojson_body(selection, language, base_url)
         cache.set(key, body, CACHE_SECONDS)
     return body
 
@@ -190,23 +152,30 @@ def site_root(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def response(request) -> HttpResponse:
+@require_safe
+def initiatives_geojson(request) -> HttpResponse:
     """GET /api/initiatives.geojson?<filters>[&lang=]: 200 with an ETag, 304 when it still matches,
-    400 with one message list per invalid parameter."""
+    400 with one message list per invalid parameter. A cache hit is answered before any database
+    query: a selection that does not validate is never cached."""
+    # Each distinct selection costs a build: the same budget as the API, which it belongs to.
+    refused = over_anon_budget(request)
+    if refused:
+        return refused
     gzipped = ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) is not None
     try:
         language = requested_language(request.GET)
-        key = cache_key(request.GET, language, request.get_host())
+        selection = normalise(request.GET)
+        key = cache_key(selection, language, request.get_host())
         # Each encoding is its own representation, with its own strong ETag.
         etag = etag_for(key, gzipped)
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             reply = HttpResponseNotModified()
         else:
-            body = cached_geojson(request.GET, language, site_root(request), key, gzipped)
+            body = cached_geojson(selection, language, site_root(request), key, gzipped)
             reply = HttpResponse(body, content_type="application/geo+json")
             if gzipped:
                 reply["Content-Encoding"] = "gzip"
-    except InvalidQuery as invalid:
+    except InvalidSelection as invalid:
         return JsonResponse({"errors": invalid.errors}, status=400)
     patch_vary_headers(reply, ["Accept-Encoding"])
     reply["ETag"] = etag

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from initiatives.backup import BackupError, backup
+from catalogue.backup import BackupError, backup
 
 
 class Command(BaseCommand):

@@ -1,0 +1,174 @@
+"""A selection's facets: for each filter, its values with how many initiatives each gives, and the
+chips of the values chosen. Counts are cached per catalogue version and per selection."""
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from .cache import versioned_key
+from .labels import value_label, vocabulary_labels
+from .models import Initiative, Region
+from .querysets import FACET_FIELDS
+from .selection import Selection
+from .text import fold
+
+FACETS = ["country", "region", "kind", "family", "sector", "theme", "program", "route", "status"]
+CACHE_SECONDS = 60 * 60
+# Without a chosen country, the region facet shows only the regions with most initiatives:
+# hundreds of checkboxes help nobody and make every list page heavy.
+TOP_REGIONS = 12
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    lang: str = ""  # set when the label is in another language than the page's
+    children: list["FacetOption"] = field(default_factory=list)  # a family's sectors
+
+    @property
+    def has_selected_child(self) -> bool:
+        return any(child.selected for child in self.children)
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption]
+    hint: str = ""
+
+    @property
+    def selected_count(self) -> int:
+        return sum(1 for o in self.options if o.selected) + sum(
+            1 for o in self.options for c in o.children if c.selected
+        )
+
+
+def queryset_without(filterset, name: str):
+    """The filterset's initiatives with every active filter applied except `name` (and ordering)."""
+    queryset = filterset.queryset.all()
+    for filter_name, value in filterset.form.cleaned_data.items():
+        if filter_name not in (name, "ordering"):
+            queryset = filterset.filters[filter_name].filter(queryset, value)
+    return queryset
+
+
+def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
+    """For each facet, how many initiatives each value gives with the other active filters.
+
+    One grouped COUNT per facet, each cached under the catalogue version and the filters *other*
+    than its own: ?country=BR and ?country=MX share their country counts (those of every
+    initiative), so the costly counts over the whole catalogue are made once per change, not once
+    per selection. The names of the regions counted (or chosen) come along under "_region_names"."""
+    names = [name for name in FACETS if name not in selection.preset]
+    keys = {name: versioned_key("facet", name, selection.cache_key(without=name)) for name in names}
+    keys["_region_names"] = versioned_key("region-names", selection.cache_key())
+    found = cache.get_many(keys.values())
+    counts = {name: found[key] for name, key in keys.items() if key in found}
+    missing = {}
+    # The one-value facets not filtered on all count the whole selection: one query for them all.
+    together = [name for name in names if name not in counts and name in FACET_FIELDS and name not in selection.params]
+    if len(together) > 1:
+        for name, values in selection.queryset.single_valued_facet_counts(together).items():
+            counts[name] = missing[keys[name]] = values
+    for name in names:
+        if name not in counts:
+            counts[name] = missing[keys[name]] = queryset_without(selection.filterset, name).facet_counts(name)
+    if "_region_names" not in counts:
+        codes = set(counts.get("region", {})) | set(selection.params.getlist("region"))
+        names_by_code = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+        counts["_region_names"] = missing[keys["_region_names"]] = names_by_code
+    if missing:
+        cache.set_many(missing, CACHE_SECONDS)
+    return counts
+
+
+def build_facets(selection: Selection) -> list[Facet]:
+    counts = facet_counts(selection)
+    labels = vocabulary_labels()
+    region_names = counts["_region_names"]
+    facets = []
+    for name in FACETS:
+        if name in selection.preset:
+            continue
+        chosen = set(selection.params.getlist(name))
+        values = set(counts[name]) | {v for v in chosen if v.strip()}
+        options = [
+            FacetOption(
+                value=value,
+                label=value_label(name, value, labels, region_names),
+                count=counts[name].get(value, 0),
+                selected=value in chosen,
+            )
+            for value in values
+        ]
+        if name in ("kind", "status"):
+            order = [c.value for c in (Initiative.Kind if name == "kind" else Initiative.Status)]
+            options.sort(key=lambda o: order.index(o.value) if o.value in order else len(order))
+        else:
+            options.sort(key=lambda o: fold(o.label))
+        hint = ""
+        if name == "region" and "country" not in selection.params and len(options) > TOP_REGIONS:
+            top = sorted(options, key=lambda o: (-o.count, fold(o.label)))[:TOP_REGIONS]
+            options = [o for o in options if o.selected or o in top]
+            hint = _("The regions with most initiatives; choose a country to see all of its regions.")
+        if options:
+            label = str(selection.filterset.filters[name].label)
+            facets.append(Facet(name=name, label=label, options=options, hint=hint))
+    return nest_sectors(facets, labels)
+
+
+def nest_sectors(facets: list[Facet], labels: dict) -> list[Facet]:
+    """One facet of families, each holding its sectors (the page opens them without JavaScript);
+    sectors of no family, if any, under a last group of their own."""
+    by_name = {facet.name: facet for facet in facets}
+    sectors = by_name.pop("sector", None)
+    if sectors is None:
+        return facets
+    families = by_name.get("family")
+    if families is None:
+        families = Facet(name="family", label=sectors.label, options=[])
+        facets.insert(facets.index(sectors), families)
+    families.label = sectors.label  # visitors choose sectors; families group them
+    by_family = {option.value: option for option in families.options}
+    orphans = FacetOption(value="", label=_("Other sectors"), count=0, selected=False)
+    for option in sectors.options:
+        term = labels["sector"].get(option.value)
+        family = term.family if term is not None and term.family_id else None
+        if family is None:
+            orphans.children.append(option)
+            continue
+        if family.slug not in by_family:
+            # Its family counts nothing under the other filters (?sector=coffee&family=…): shown at 0.
+            by_family[family.slug] = FacetOption(value=family.slug, label=family.display_name, count=0, selected=False)
+            families.options.append(by_family[family.slug])
+        by_family[family.slug].children.append(option)
+    families.options.sort(key=lambda o: fold(o.label))
+    if orphans.children:
+        families.options.append(orphans)
+    return [facet for facet in facets if facet is not sectors]
+
+
+def active_filters(selection: Selection):
+    """(parameter label, value label, query string without that value) for each chosen value."""
+    labels = vocabulary_labels()
+    region_names = facet_counts(selection)["_region_names"] if "region" in selection.params else None
+    chips = []
+    for name in ["q", *FACETS, "bbox"]:
+        if name in selection.preset:
+            continue
+        for value in selection.params.getlist(name):
+            if not value.strip():
+                continue
+            remaining = selection.params.copy()
+            remaining.pop("page", None)
+            for key in selection.preset:
+                remaining.pop(key, None)
+            remaining.setlist(name, [v for v in selection.params.getlist(name) if v != value])
+            label = value_label(name, value, labels, region_names)
+            chips.append((selection.filterset.filters[name].label, label, remaining.urlencode()))
+    return chips

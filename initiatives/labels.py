@@ -1,0 +1,49 @@
+"""What a page calls a filter's value: country and choice names, and every vocabulary term by slug."""
+
+from django.core.cache import cache
+from django_countries import countries
+
+from .cache import versioned_key
+from .models import Initiative, Program, Route, Sector, SectorFamily, Theme
+
+VOCABULARIES = {"family": SectorFamily, "sector": Sector, "theme": Theme, "program": Program, "route": Route}
+CACHE_SECONDS = 60 * 60
+
+
+def vocabulary_labels() -> dict[str, dict[str, object]]:
+    """Every sector, theme, programme and Rota by slug, cached (labels are localised at render)."""
+    key = versioned_key("vocabularies")
+    labels = cache.get(key)
+    if labels is None:
+        labels = {
+            name: {term.slug: term for term in model.objects.all()}
+            for name, model in VOCABULARIES.items()
+            if model not in (Sector, SectorFamily)
+        }
+        labels["sector"] = {term.slug: term for term in Sector.objects.select_related("family")}
+        # A family without sectors has no initiative to show: its sectors name every family needed.
+        labels["family"] = {term.family.slug: term.family for term in labels["sector"].values() if term.family_id}
+        cache.set(key, labels, CACHE_SECONDS)
+    return labels
+
+
+def value_label(name: str, value: str, labels: dict, region_names: dict | None = None) -> str:
+    if name == "country":
+        return countries.name(value) or value
+    if name == "kind":
+        return _label_of(Initiative.Kind, value)
+    if name == "status":
+        return _label_of(Initiative.Status, value)
+    if name in labels:
+        term = labels[name].get(value)
+        return term.display_name if term else value
+    if name == "region" and region_names:
+        return region_names.get(value, value)
+    return value
+
+
+def _label_of(choices, value):
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
