@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hub.forms import GroupedCheckboxes
 from hub.spam import HoneypotForm
 from initiatives.classification import sector_choices_by_family
+from initiatives.models import Sector
 from initiatives.reference import lac_country_codes
 from initiatives.translation import active_language
 
@@ -55,7 +56,7 @@ class OpportunityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["countries"].choices = country_choices()
-        self.fields["sectors"].choices = sector_choices_by_family()
+        self.fields["sectors"].choices = sector_choices_by_family(Sector.objects.all())
         self.fields["language"].initial = active_language()
 
     def clean_title(self):

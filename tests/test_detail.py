@@ -121,7 +121,7 @@ def test_it_takes_the_ranking_first_places_from_those_abroad_sharing_everything(
         similar = [i.name for i in similar_on_detail(polo)]
 
     assert similar == ranked == [f"{name} Cacao" for name in "ABCDEFG"]
-    assert not any("CASE WHEN" in q["sql"] for q in queries.captured_queries)  # no full ranking
+    assert not any("shared_sectors" in q["sql"] for q in queries.captured_queries)  # no full ranking
 
 
 def test_it_explains_why_initiatives_are_similar_on_their_own_page(client, make_initiative, polo):

@@ -333,7 +333,7 @@ def test_it_shares_the_apis_budget_for_anonymous_clients(client, make_initiative
 
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 60
-    assert (
-        response.json()["detail"] == f"Request was throttled. Expected available in {response['Retry-After']} seconds."
-    )
+    seconds = int(response["Retry-After"])
+    unit = "second" if seconds == 1 else "seconds"
+    assert response.json()["detail"] == f"Too many requests from your address. Wait {seconds} {unit} and try again."
     assert client.get(URL, REMOTE_ADDR="10.0.0.9").status_code == 200  # another client's own budget
