@@ -9,4 +9,10 @@ class CollaborationConfig(AppConfig):
 
     def ready(self):
         # Admin autodiscovery is off (see settings: django-leaflet's admin needs GDAL).
+        from initiatives.ownership import register_claims
+
         from . import admin  # noqa: F401
+        from .models import ProfileChange
+
+        # The importers leave alone what an initiative's managers changed.
+        register_claims(ProfileChange.objects.claims)

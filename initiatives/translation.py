@@ -42,4 +42,9 @@ def localized(obj, field: str, language: str | None = None) -> LocalizedText:
     translated = getattr(obj, f"{field}_{suffix(language)}", "")
     if translated:
         return LocalizedText(translated, language, False)
+    if not original:
+        # Written only in a third language (a manager's description): shown in it, marked.
+        for other in LANGUAGE_CODES:
+            if other != language and (text := getattr(obj, f"{field}_{suffix(other)}", "")):
+                return LocalizedText(text, other, True)
     return LocalizedText(original, original_language, bool(original))

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from initiatives.models import Initiative, Municipality, Region, Route
+from initiatives.ownership import claimed_fields
 from initiatives.reference import country_points
 
 from .layout import polo_layouts
@@ -189,6 +190,7 @@ def plan_polos(sheets: list[Sheet], *, sheet_name=None, mark_absent_inactive=Fal
 
 
 def finish_plan(kind, layout, read, skipped, items, issues: Issues, mark_absent_inactive=False) -> dict:
+    keep_claimed(items, issues)
     counts = {
         action: sum(1 for i in items if i["action"] == action)
         for action in ("created", "updated", "unchanged", "absent")
@@ -197,6 +199,45 @@ def finish_plan(kind, layout, read, skipped, items, issues: Issues, mark_absent_
         "kind": kind, "layout": layout, "rows": {"read": read, "skipped": skipped}, "counts": counts,
         "items": items, **issues.as_dict(), "options": {"mark_absent_inactive": mark_absent_inactive},
     }  # fmt: skip
+    plan["fingerprint"] = fingerprint(plan)
+    return plan
+
+
+def keep_claimed(items: list[dict], issues: Issues) -> None:
+    """Leave alone the fields that an initiative's managers changed (initiatives.ownership): the
+    file's value is dropped from the plan, and a warning says so."""
+    updated = [i for i in items if i["id"] is not None and (i["values"] or i["m2m"])]
+    claims = claimed_fields([i["id"] for i in updated])
+    for item in updated:
+        claimed = claims.get(item["id"], set())
+        kept = [n for n in [*item["values"], *item["m2m"]] if n.removesuffix("_id") in claimed]
+        if not kept:
+            continue
+        labels = {str(Initiative._meta.get_field(n.removesuffix("_id")).verbose_name) for n in kept}
+        for name in kept:
+            item["values"].pop(name, None)
+            item["m2m"].pop(name, None)
+        item["changes"] = [c for c in item["changes"] if c["field"] not in labels]
+        if item["action"] == "updated" and not item["changes"]:
+            item["action"] = "unchanged"
+        issues.warning(
+            _("“%(name)s”: kept %(fields)s as the initiative's managers changed it.")
+            % {"name": item["name"], "fields": ", ".join(sorted(labels))},
+            item.get("sheet", ""),
+            item.get("row"),
+        )
+
+
+def only_creations(plan: dict) -> dict:
+    """The plan of a loader that only creates (the shipped public files): what exists stays as
+    whoever last changed it left it."""
+    for item in plan["items"]:
+        if item["action"] != "created":
+            item |= {"action": "unchanged", "values": {}, "m2m": {}, "changes": []}
+    plan["counts"] = {
+        action: sum(1 for i in plan["items"] if i["action"] == action)
+        for action in ("created", "updated", "unchanged", "absent")
+    }
     plan["fingerprint"] = fingerprint(plan)
     return plan
 

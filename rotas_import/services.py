@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from .applying import PlanError, apply_plan
 from .initiative_planning import plan_initiatives
 from .models import ImportRecord
-from .planning import finish_plan, plan_polos
+from .planning import finish_plan, only_creations, plan_polos
 from .reading import ReadError, read_file
 from .report import Issues
 
@@ -41,11 +41,13 @@ def planners():
 
 def plan_file(kind: str, data: bytes, file_name: str, **options) -> dict:
     """Read and plan a file; a file that cannot be read gives a plan with that one error."""
+    create_only = options.pop("create_only", False)
     try:
         sheets = read_file(data, file_name)
     except ReadError as exc:
         return unreadable(kind, str(exc))
-    return planners()[kind](sheets, **options)
+    plan = planners()[kind](sheets, **options)
+    return only_creations(plan) if create_only else plan
 
 
 def plan_safely(kind: str, data: bytes, file_name: str, **options) -> dict:
