@@ -81,7 +81,7 @@ class ProfileChangeAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # The queue: what waits for review, unless staff ask for another status.
-        if not request.GET:
+        if request.method == "GET" and not request.GET:
             return redirect(f"{request.path}?status__exact={ProfileChange.Status.PENDING}")
         return super().changelist_view(request, extra_context)
 

@@ -37,7 +37,7 @@ def localized(obj, field: str, language: str | None = None) -> LocalizedText:
     language = language or active_language()
     original = getattr(obj, field)
     original_language = getattr(obj, "language", "") or settings.LANGUAGE_CODE
-    if language == original_language:
+    if language == original_language and original:
         return LocalizedText(original, original_language, False)
     translated = getattr(obj, f"{field}_{suffix(language)}", "")
     if translated:
