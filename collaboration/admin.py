@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -66,10 +65,30 @@ class ManagementAdmin(admin.ModelAdmin):
         self.message_user(request, ngettext("%(count)s manager no longer trusted.", "%(count)s managers no longer trusted.", count) % {"count": count})  # fmt: skip
 
 
+class ReviewQueueFilter(admin.SimpleListFilter):
+    """The status, pending by default: the list opens on the review queue."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*ProfileChange.Status.choices, ("all", _("All"))]
+
+    def choices(self, changelist):
+        current = self.value() or ProfileChange.Status.PENDING
+        for value, label in self.lookup_choices:
+            query = changelist.get_query_string({self.parameter_name: value})
+            yield {"selected": current == value, "query_string": query, "display": label}
+
+    def queryset(self, request, queryset):
+        value = self.value() or ProfileChange.Status.PENDING
+        return queryset if value == "all" else queryset.filter(status=value)
+
+
 @admin.register(ProfileChange)
 class ProfileChangeAdmin(admin.ModelAdmin):
     list_display = ["initiative", "author", "status", "changed_fields", "created"]
-    list_filter = ["status"]
+    list_filter = [ReviewQueueFilter]
     list_select_related = ["initiative", "author"]
     search_fields = ["initiative__name", "author__email"]
     fields = ["initiative", "author", "status", "difference", "created", "decided_by", "decided_at"]
@@ -78,12 +97,6 @@ class ProfileChangeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-    def changelist_view(self, request, extra_context=None):
-        # The queue: what waits for review, unless staff ask for another status.
-        if request.method == "GET" and not request.GET:
-            return redirect(f"{request.path}?status__exact={ProfileChange.Status.PENDING}")
-        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("fields"))
     def changed_fields(self, obj):

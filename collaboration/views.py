@@ -45,7 +45,10 @@ def request_management(request, slug):
         return redirect("collaboration:edit", slug=slug)
     form = ManagementRequestForm(request.POST or None)
     if existing is None and request.method == "POST" and form.is_valid():
-        Management.objects.create(user=request.user, initiative=initiative, who_they_are=form.cleaned_data["who_they_are"])  # fmt: skip
+        # get_or_create: a double submission finds the first request instead of failing.
+        Management.objects.get_or_create(
+            user=request.user, initiative=initiative, defaults={"who_they_are": form.cleaned_data["who_they_are"]}
+        )
         messages.success(request, _("Your request was sent. Staff will check it and write to you."))
         return redirect("collaboration:dashboard")
     return render(request, "collaboration/request.html", {"initiative": initiative, "form": form, "existing": existing})

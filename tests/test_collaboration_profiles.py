@@ -225,3 +225,13 @@ def test_staff_reject_a_change(admin_client, client, cluster, manager_of):  # no
     change.refresh_from_db()
     cluster.refresh_from_db()
     assert change.status == "rejected" and cluster.description == ""
+
+
+def test_the_review_queue_opens_on_pending_changes(admin_client, client, cluster, manager_of):  # noqa: F811
+    manager_of(cluster)
+    client.post(EDIT, profile(description_es=SPANISH))
+    ProfileChange.objects.create(initiative=cluster, values={"website": "https://old.example"}, status="published")
+    queue = admin_client.get("/en/admin/collaboration/profilechange/")
+    assert [c.status for c in queue.context["cl"].result_list] == ["pending"]
+    everything = admin_client.get("/en/admin/collaboration/profilechange/?status=all")
+    assert len(everything.context["cl"].result_list) == 2
