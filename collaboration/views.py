@@ -49,7 +49,7 @@ def request_management(request, slug):
         Management.objects.get_or_create(
             user=request.user, initiative=initiative, defaults={"who_they_are": form.cleaned_data["who_they_are"]}
         )
-        messages.success(request, _("Your request was sent. Staff will check it and write to you."))
+        messages.success(request, _("Your request was sent. Staff will check it; its status is shown below."))
         return redirect("collaboration:dashboard")
     return render(request, "collaboration/request.html", {"initiative": initiative, "form": form, "existing": existing})
 
