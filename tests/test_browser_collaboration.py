@@ -60,7 +60,8 @@ def test_a_manager_signs_up_and_publishes_a_spanish_description(page, browser, l
     assert Management.objects.get().status == "requested"
 
     User.objects.create_superuser("staff", "staff@example.org", "pw-staff-1234")
-    staff = browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
+    staff_context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    staff = staff_context.new_page()
     staff.goto("/en/admin/login/")
     staff.fill("#id_username", "staff")
     staff.fill("#id_password", "pw-staff-1234")
@@ -82,12 +83,15 @@ def test_a_manager_signs_up_and_publishes_a_spanish_description(page, browser, l
     staff.goto(f"/en/admin/collaboration/profilechange/{ProfileChange.objects.get().pk}/change/")
     assert SPANISH in staff.locator(".profile-diff").inner_text()
 
-    visitor = browser.new_context(base_url=live_server.url).new_page()
+    staff_context.close()
+    visitor_context = browser.new_context(base_url=live_server.url)
+    visitor = visitor_context.new_page()
     visitor.goto("/es/initiatives/cluster-agroalimentario/")
     assert visitor.locator(".prose").inner_text() == SPANISH
     visitor.goto("/pt-br/initiatives/cluster-agroalimentario/")
     assert visitor.locator(".prose").inner_text() == SPANISH
     assert visitor.locator(".prose").get_attribute("lang") == "es"
+    visitor_context.close()
     assert page.console_errors == []
 
     if SHOTS:
@@ -95,9 +99,10 @@ def test_a_manager_signs_up_and_publishes_a_spanish_description(page, browser, l
             for name, path in (("signup", "accounts/signup/"), ("dashboard", "manage/"),
                                ("edit", "manage/cluster-agroalimentario/edit/")):  # fmt: skip
                 if name == "signup":
-                    anonymous = browser.new_context(base_url=live_server.url).new_page()
-                    anonymous.goto(f"/{language}/{path}")
-                    shoot(anonymous, f"{name}-{language}")
+                    anonymous = browser.new_context(base_url=live_server.url)
+                    anonymous.new_page().goto(f"/{language}/{path}")
+                    shoot(anonymous.pages[0], f"{name}-{language}")
+                    anonymous.close()
                 else:
                     page.goto(f"/{language}/{path}")
                     shoot(page, f"{name}-{language}")
