@@ -20,6 +20,11 @@ from .accounts import account_data, is_verified
 from .forms import DeleteAccountForm, ManagementRequestForm, ProfileForm
 from .models import Management, ProfileChange, managed_initiatives
 
+# Limits per account, against floods from one verified address: requests staff have not decided
+# yet, and profile changes still waiting for review.
+MAX_OPEN_REQUESTS = 5
+MAX_PENDING_CHANGES = 10
+
 
 def forbidden(request, message: str):
     return render(request, "collaboration/forbidden.html", {"message": message}, status=403)
@@ -44,6 +49,8 @@ def request_management(request, slug):
     if existing and existing.status == Management.Status.APPROVED:
         return redirect("collaboration:edit", slug=slug)
     form = ManagementRequestForm(request.POST or None)
+    if existing is None and Management.objects.of(request.user).requested().count() >= MAX_OPEN_REQUESTS:
+        return forbidden(request, _("You have %(count)s requests waiting for staff; wait for their decision before asking again.") % {"count": MAX_OPEN_REQUESTS})  # fmt: skip
     if existing is None and request.method == "POST" and form.is_valid():
         # get_or_create: a double submission finds the first request instead of failing.
         Management.objects.get_or_create(
@@ -62,6 +69,11 @@ def edit_profile(request, slug):
         return forbidden(request, _("You do not manage this initiative."))
     initial = profiles.published_values(initiative)
     form = ProfileForm(request.POST or None, request.FILES or None, initial=initial, initiative=initiative)
+    if (
+        request.method == "POST"
+        and ProfileChange.objects.pending().filter(author=request.user).count() >= MAX_PENDING_CHANGES
+    ):
+        form.add_error(None, _("%(count)s of your changes are waiting for review; send more once staff have reviewed them.") % {"count": MAX_PENDING_CHANGES})  # fmt: skip
     if request.method == "POST" and form.is_valid():
         change = profiles.submit(initiative, request.user, form.cleaned_data, logo=form.cleaned_data.get("logo"))
         if change is None:

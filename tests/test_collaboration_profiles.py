@@ -235,3 +235,15 @@ def test_the_review_queue_opens_on_pending_changes(admin_client, client, cluster
     assert [c.status for c in queue.context["cl"].result_list] == ["pending"]
     everything = admin_client.get("/en/admin/collaboration/profilechange/?status=all")
     assert len(everything.context["cl"].result_list) == 2
+
+
+def test_a_manager_may_have_only_so_many_changes_waiting(client, cluster, manager_of):  # noqa: F811
+    from collaboration.views import MAX_PENDING_CHANGES
+
+    manager_of(cluster)
+    for n in range(MAX_PENDING_CHANGES):
+        client.post(EDIT, profile(description_es=f"Versión {n}"))
+    response = client.post("/en/manage/cluster-agroalimentario/edit/", profile(description_es="One more"))
+    assert response.status_code == 200
+    assert "waiting for review" in response.content.decode()
+    assert ProfileChange.objects.count() == MAX_PENDING_CHANGES

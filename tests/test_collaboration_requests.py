@@ -133,3 +133,16 @@ def test_it_counts_only_verified_addresses(client, cluster):
     EmailAddress.objects.filter(user=user).update(verified=False)
     response = client.get("/en/manage/cluster-agroalimentario/request/")
     assert response.status_code == 403
+
+
+def test_an_account_may_have_only_a_few_requests_waiting(client, make_initiative):
+    from collaboration.views import MAX_OPEN_REQUESTS
+
+    initiatives = [make_initiative() for _ in range(MAX_OPEN_REQUESTS + 1)]
+    signed_up_manager(client, "ana@cluster.example")
+    for initiative in initiatives[:-1]:
+        client.post(f"/en/manage/{initiative.slug}/request/", {"who_they_are": "Ana, coordinator"})
+    response = client.post(f"/en/manage/{initiatives[-1].slug}/request/", {"who_they_are": "Ana, coordinator"})
+    assert response.status_code == 403
+    assert "requests waiting for staff" in response.content.decode()
+    assert Management.objects.count() == MAX_OPEN_REQUESTS
