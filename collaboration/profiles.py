@@ -42,7 +42,8 @@ def proposed_values(initiative: Initiative, cleaned: dict) -> dict:
         if key == "themes":
             new = sorted(theme.pk for theme in new or [])
         elif key not in ("member_count", "year_started"):
-            new = (new or "").strip() if isinstance(new, str) else (new or "")
+            # Browsers send a textarea's lines ending in CRLF: the same text is no change.
+            new = (new or "").replace("\r\n", "\n").strip() if isinstance(new, str) else (new or "")
         if new != old:
             field = description_field(initiative, key.removeprefix("description_").replace("_", "-"))
             changed[field if key.startswith("description_") else key] = new

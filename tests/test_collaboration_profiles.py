@@ -247,3 +247,12 @@ def test_a_manager_may_have_only_so_many_changes_waiting(client, cluster, manage
     assert response.status_code == 200
     assert "waiting for review" in response.content.decode()
     assert ProfileChange.objects.count() == MAX_PENDING_CHANGES
+
+
+def test_a_description_sent_back_unchanged_is_no_change(client, make_initiative, manager_of):  # noqa: F811
+    initiative = make_initiative(slug="polo", language="es", description="Línea uno.\nLínea dos.")
+    manager_of(initiative)
+    client.post(
+        "/en/manage/polo/edit/", profile(description_es="Línea uno.\r\nLínea dos.", website="https://polo.example")
+    )
+    assert ProfileChange.objects.get().values == {"website": "https://polo.example"}
