@@ -1,14 +1,32 @@
-"""Admin login throttling: django-axes per username and address, and a growing delay per account
-(catalogue/login_delay.py)."""
+"""Login throttling, for the admin's username logins and the managers' e-mail logins (allauth):
+django-axes per account and address, and a growing delay per account (catalogue/login_delay.py)."""
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.shortcuts import render
 
 from . import login_delay
+
+
+def account_name(username=None, email=None) -> str:
+    """Whose login this is: the username, also when the login gives the account's e-mail (a
+    manager's), so that the delay, the lockout and the known-browser cookie agree on one key."""
+    if username:
+        return username
+    if not email:
+        return ""
+    found = get_user_model().objects.filter(email__iexact=email).values_list("username", flat=True).first()
+    return found or email.strip().lower()
+
+
+def axes_username(request, credentials=None) -> str:
+    """django-axes' idea of the account (AXES_USERNAME_CALLABLE)."""
+    credentials = credentials or {}
+    return account_name(credentials.get("username"), credentials.get("email"))
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -22,7 +40,8 @@ class LockoutBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
-        if not login_delay.is_known_browser(request, username) and (wait := login_delay.seconds_left(username)):
+        name = account_name(username, kwargs.get("email"))
+        if not login_delay.is_known_browser(request, name) and (wait := login_delay.seconds_left(name)):
             request.login_delay_seconds = wait  # LoginDelayMiddleware answers with the page that says so
             raise PermissionDenied  # stops every backend: the password is not even checked
         return super().authenticate(request, username=username, password=password, **kwargs)
@@ -40,7 +59,7 @@ def count_failed_login(sender, credentials, request=None, **kwargs):
     # nothing and must not lengthen the owner's wait.
     if request is None or getattr(request, "login_delay_seconds", 0) or getattr(request, "axes_locked_out", False):
         return
-    login_delay.record_failure(credentials.get("username") or "")
+    login_delay.record_failure(account_name(credentials.get("username"), credentials.get("email")))
 
 
 @receiver(user_logged_in)

@@ -338,6 +338,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "catalogue.auth.lockout_response"  # templates/registration/lockout.html, HTTP 429
 AXES_CLIENT_IP_CALLABLE = "initiatives.client_address.client_address"
+AXES_USERNAME_CALLABLE = "catalogue.auth.axes_username"  # the username, or a manager's e-mail
 # And per account, from any address (catalogue/login_delay.py): after LOGIN_DELAY_AFTER failures,
 # LOGIN_DELAY_SECONDS of refused logins, doubling with each further failure up to the maximum.
 LOGIN_DELAY_AFTER = env_int("LOGIN_DELAY_AFTER", 10)
@@ -405,6 +406,8 @@ HUB_FORM_RATE_LIMIT = env_int("HUB_FORM_RATE_LIMIT", 5)
 HUB_FORM_RATE_WINDOW = env_int("HUB_FORM_RATE_WINDOW", 3600)
 HUB_MAX_PDF_BYTES = env_int("HUB_MAX_PDF_BYTES", 20 * 1024 * 1024)
 HUB_MAX_IMAGE_BYTES = env_int("HUB_MAX_IMAGE_BYTES", 5 * 1024 * 1024)
+# Collaboration space: a manager's uploaded logo (checked with Pillow, then resized).
+LOGO_MAX_BYTES = env_int("LOGO_MAX_BYTES", 2 * 1024 * 1024)
 # Imports (rotas_import): limits that keep a bad or hostile file from exhausting the server.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative
 
-from .querysets import ManagementQuerySet
+from .querysets import ManagementQuerySet, ProfileChangeQuerySet
 
 
 class Management(models.Model):
@@ -56,6 +56,55 @@ class Management(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.initiative}"
+
+
+class ProfileChange(models.Model):
+    """A manager's edit of their initiative's profile: waits for staff unless the manager is
+    trusted, then is applied (its history row names the manager)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="profile_changes", verbose_name=_("initiative")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="profile_changes",
+        verbose_name=_("author"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # The proposed value of each changed field (model field names; themes as a list of ids).
+    values = models.JSONField(_("proposed values"), default=dict, blank=True)
+    logo = models.ImageField(_("proposed logo"), upload_to="initiatives/logos/", blank=True)
+    created = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = ProfileChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("profile change")
+        verbose_name_plural = _("profile changes")
+
+    def __str__(self):
+        return f"{self.initiative} ({self.created:%Y-%m-%d %H:%M})"
+
+    @property
+    def fields(self) -> list[str]:
+        return [*self.values, *(["logo"] if self.logo else [])]
 
 
 def managed_initiatives(user):

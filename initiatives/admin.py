@@ -220,6 +220,7 @@ class InitiativeAdmin(HistoryAdmin):
                     "member_count",
                     "website",
                     "email",
+                    "logo",
                     "source_text",
                     "source_url",
                 )

@@ -305,7 +305,10 @@ class Initiative(models.Model):
     year_started = models.PositiveSmallIntegerField(_("year started"), null=True, blank=True)
     member_count = models.PositiveIntegerField(_("member firms or producers"), null=True, blank=True)
     website = models.URLField(_("website"), max_length=500, blank=True)
-    email = models.EmailField(_("public contact e-mail"), blank=True)
+    email = models.EmailField(
+        _("contact e-mail"), blank=True, help_text=_("Never published: visitors' messages are forwarded to it.")
+    )
+    logo = models.ImageField(_("logo"), upload_to="initiatives/logos/", blank=True)
     source_text = models.TextField(_("source of the facts"), blank=True)
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Staff only; never published."))

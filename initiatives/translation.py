@@ -37,9 +37,14 @@ def localized(obj, field: str, language: str | None = None) -> LocalizedText:
     language = language or active_language()
     original = getattr(obj, field)
     original_language = getattr(obj, "language", "") or settings.LANGUAGE_CODE
-    if language == original_language:
+    if language == original_language and original:
         return LocalizedText(original, original_language, False)
     translated = getattr(obj, f"{field}_{suffix(language)}", "")
     if translated:
         return LocalizedText(translated, language, False)
+    if not original:
+        # Written only in a third language (a manager's description): shown in it, marked.
+        for other in LANGUAGE_CODES:
+            if other != language and (text := getattr(obj, f"{field}_{suffix(other)}", "")):
+                return LocalizedText(text, other, True)
     return LocalizedText(original, original_language, bool(original))

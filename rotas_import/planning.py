@@ -8,8 +8,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from initiatives.models import Initiative
+from initiatives.ownership import claimed_fields
 
-from .plan import FieldChange, PlannedChange
+from .issues import Issues
+from .plan import FieldChange, ImportPlan, PlannedChange
 
 
 def unique_slug(name: str, suffix: str, taken: set[str]) -> str:
@@ -61,3 +63,38 @@ def display(obj, name, value):
         related = getattr(obj, name.removesuffix("_id"))
         return related.name if related else ""
     return value
+
+
+def keep_claimed(changes: list[PlannedChange], issues: Issues) -> None:
+    """Leave alone the fields that an initiative's managers changed (initiatives.ownership): the
+    file's value is dropped from the plan, and a warning says so."""
+    updated = [c for c in changes if c.id is not None and (c.values or c.relations)]
+    claims = claimed_fields([c.id for c in updated])
+    for change in updated:
+        claimed = claims.get(change.id, set())
+        kept = [n for n in [*change.values, *change.relations] if n.removesuffix("_id") in claimed]
+        if not kept:
+            continue
+        labels = {str(Initiative._meta.get_field(n.removesuffix("_id")).verbose_name) for n in kept}
+        for name in kept:
+            change.values.pop(name, None)
+            change.relations.pop(name, None)
+        change.field_changes = [c for c in change.field_changes if c.field not in labels]
+        if change.action == "updated" and not change.field_changes:
+            change.action = "unchanged"
+        issues.warning(
+            _("“%(name)s”: kept %(fields)s as the initiative's managers changed it.")
+            % {"name": change.name, "fields": ", ".join(sorted(labels))},
+            change.sheet or "",
+            change.row,
+        )
+
+
+def only_creations(plan: ImportPlan) -> ImportPlan:
+    """The plan of a loader that only creates (the shipped public files): what exists stays as
+    whoever last changed it left it."""
+    for change in plan.changes:
+        if change.action != "created":
+            change.action, change.values, change.relations, change.field_changes = "unchanged", {}, {}, []
+    plan.fingerprint = plan.writes_fingerprint()
+    return plan

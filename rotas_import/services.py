@@ -16,6 +16,7 @@ from .issues import Issue
 from .lac.planning import plan_initiatives
 from .models import ImportRecord
 from .plan import ImportPlan
+from .planning import only_creations
 from .polos.planning import plan_polos
 from .reading import ReadError, read_file
 
@@ -42,11 +43,13 @@ def planners():
 
 def plan_file(kind: str, data: bytes, file_name: str, **options) -> ImportPlan:
     """Read and plan a file; a file that cannot be read gives a plan with that one error."""
+    create_only = options.pop("create_only", False)
     try:
         sheets = read_file(data, file_name)
     except ReadError as exc:
         return unreadable(kind, str(exc))
-    return planners()[kind](sheets, **options)
+    plan = planners()[kind](sheets, **options)
+    return only_creations(plan) if create_only else plan
 
 
 def plan_safely(kind: str, data: bytes, file_name: str, **options) -> ImportPlan:

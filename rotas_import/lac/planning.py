@@ -14,7 +14,7 @@ from initiatives.reference import country_points
 from ..issues import Issues
 from ..models import ImportRecord
 from ..plan import ImportPlan, NewTerm, PlannedChange
-from ..planning import planned_update, unique_slug
+from ..planning import keep_claimed, planned_update, unique_slug
 from ..reading import Sheet
 from ..values import fold
 from .matching import Catalogue, match_regions, match_terms
@@ -62,6 +62,7 @@ def plan_initiatives(sheets: list[Sheet], *, create_new_terms=False, new_sector_
         if change is not None:
             changes.append(change)
     check_new_terms(new_terms, catalogue, issues, create_new_terms, new_sector_families or {})
+    keep_claimed(changes, issues)
     return ImportPlan(
         ImportRecord.Kind.INITIATIVES, layout if rows else "", read, skipped, changes, issues.errors, issues.warnings,
         options={"create_new_terms": create_new_terms, "new_sector_families": new_sector_families or {}},

@@ -13,7 +13,7 @@ from initiatives.reference import country_points
 from ..issues import Issues
 from ..models import ImportRecord
 from ..plan import FieldChange, ImportPlan, PlannedChange
-from ..planning import planned_update, unique_slug
+from ..planning import keep_claimed, planned_update, unique_slug
 from ..reading import Sheet
 from ..values import clean_url, fold
 from .layout import polo_layouts
@@ -189,6 +189,7 @@ def plan_polos(sheets: list[Sheet], *, sheet_name=None, mark_absent_inactive=Fal
                 FieldChange.of(_("status"), current.get_status_display(), Initiative.Status.INACTIVE.label)
             ]
         changes.append(absent)
+    keep_claimed(changes, issues)
     return ImportPlan(
         ImportRecord.Kind.POLOS, layout.name, layout.read, layout.skipped, changes, issues.errors, issues.warnings,
         options={"mark_absent_inactive": mark_absent_inactive},

@@ -45,13 +45,14 @@ class Command(BaseCommand):
             (ImportRecord.Kind.INITIATIVES, INITIATIVES.name, classified(INITIATIVES)),
         ]
         for kind, name, data in files:
-            plan = plan_file(kind, data, name)
+            # The shipped files only create: what exists belongs to the imports, its managers and staff.
+            plan = plan_file(kind, data, name, create_only=True)
             if plan.errors:
                 raise CommandError(f"{name}: {plan.errors[0].message} ({len(plan.errors)} errors)")
             counts = plan.counts
             if counts["created"] or counts["updated"]:
                 # Keep a record only of a load that changes something: `scripts/run` loads on every start.
-                plan, _record = import_file(kind, data, name)
+                plan, _record = import_file(kind, data, name, create_only=True)
             self.stdout.write(
                 f"{name}: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged."
             )

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collaboration', '0001_initial'),
+        ('collaboration', '0002_profile_change'),
         ('initiatives', '0006_sector_classification'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
