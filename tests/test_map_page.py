@@ -78,7 +78,10 @@ def test_the_list_and_map_switch_keeps_the_whole_selection_both_ways(client, mak
     assert 'href="/en/map/?country=BR&amp;family=agri-food&amp;ordering=-created" rel="nofollow">Map</a>' in switch
     on_map = page(client, "/en/map/?country=BR&family=agri-food&ordering=-created")
     switch = on_map[on_map.index('<nav class="browse-switch"') :]
-    assert 'href="/en/initiatives/?country=BR&amp;family=agri-food&amp;ordering=-created" rel="nofollow">List</a>' in switch
+    assert (
+        'href="/en/initiatives/?country=BR&amp;family=agri-food&amp;ordering=-created" rel="nofollow">List</a>'
+        in switch
+    )
     assert 'aria-current="page">Map</a>' in switch
     # Submitting the map's filters keeps the sort the list had.
     assert '<input type="hidden" name="ordering" value="-created">' in on_map
