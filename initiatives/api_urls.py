@@ -4,12 +4,12 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from .api import views as api
-from .api.geojson import initiatives_geojson
 
 app_name = "api"
 
 urlpatterns = [
-    path("initiatives.geojson", initiatives_geojson, name="initiatives-geojson"),
+    path("initiatives.geojson", api.SlimGeoJson.as_view(), name="initiatives-geojson"),
+    path("initiatives.full.geojson", api.FullGeoJson.as_view(), name="initiatives-full-geojson"),
     path("initiatives/", api.InitiativeList.as_view(), name="initiative-list"),
     # Any text, not <slug:>: the view answers a JSON 404 for what is not a slug.
     path("initiatives/<path:slug>/", api.InitiativeDetail.as_view(), name="initiative-detail"),

@@ -1,22 +1,26 @@
-"""The map page: the selection's count and filters; map.js draws the GeoJSON of the same selection."""
+"""The map page: the selection's count and the list's facets; map.js draws the GeoJSON of the same selection."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from .facets import active_filters, build_facets
 from .selection import select
 
 
 @require_safe
 def map_page(request):
-    # Without JavaScript the filter form submits here and the page answers with the count and a
-    # link to the same selection as a list; with it, map.js refetches the GeoJSON instead. Bad
+    # The list's facet sidebar, counts and chips, from the same selection: the filter form submits
+    # here (with or without JavaScript), so counts and chips always describe the map drawn. Bad
     # values are dropped and explained, as on the list: the map loads the cleaned selection.
     selection = select(request.GET)
     context = {
-        "filterset": selection.filterset,
+        "selection": selection,
+        "facets": build_facets(selection),
+        "active_filters": active_filters(selection),
         "notices": selection.notices,
         "count": selection.queryset.count(),
         "query": selection.full_query,
+        "q": selection.params.get("q", ""),
     }
     return render(request, "initiatives/map.html", context)
 

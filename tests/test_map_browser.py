@@ -73,43 +73,52 @@ def test_it_draws_and_lists_the_initiatives_of_a_filter(page, places):
     assert page.console_errors == []
 
 
-def test_a_filter_change_redraws_the_markers_and_updates_the_url(page, places):
+def test_applying_a_filter_redraws_the_markers_with_the_lists_counts_and_chips(page, places):
     open_map(page)
     assert len(listed(page)) == 5
     page.get_by_label("Rotas polo").check()
-    wait_ready(page, 2)
-    assert page.url.endswith("/en/map/?kind=rotas_polo")
-    assert sorted(listed(page)) == ["Polo do Leite de Minas", "Polo do Mel do Cariri"]
-    assert page.locator("[data-map-list-link]").get_attribute("href") == "/en/initiatives/?kind=rotas_polo"
-
-    page.get_by_label("Country").select_option("PE")
-    wait_ready(page, 3)
-    assert page.url.endswith("/en/map/?country=PE&kind=rotas_polo")
-    assert listed(page) == []
-
-    # Back restores the previous filters, in the form and on the map.
-    page.go_back()
-    wait_ready(page, 4)
-    assert page.url.endswith("/en/map/?kind=rotas_polo")
-    assert page.get_by_label("Country").evaluate("select => [...select.selectedOptions].length") == 0
-    assert len(listed(page)) == 2
-
-    # Reloading the URL gives the same view.
-    page.reload()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"/en/map/\?kind=rotas_polo$"))
     wait_ready(page, 1)
-    assert page.get_by_label("Rotas polo").is_checked()
-    assert len(listed(page)) == 2
+    assert sorted(listed(page)) == ["Polo do Leite de Minas", "Polo do Mel do Cariri"]
+    assert page.locator(".chip").count() == 1
+    assert page.locator(".chip").inner_text().startswith("Kind: Rotas polo")
+    assert page.get_by_label("Brazil").is_visible()
+
+    page.get_by_label("Search by name, place, organisation or description").fill("cariri")
+    page.get_by_label("Search by name, place, organisation or description").press("Enter")
+    page.wait_for_url(re.compile(r"\?q=cariri&kind=rotas_polo$"))
+    wait_ready(page, 1)
+    assert listed(page) == ["Polo do Mel do Cariri"]
     assert page.console_errors == []
 
 
-def test_typing_a_search_filters_without_a_history_entry_per_pause(page, places):
-    open_map(page)
-    history_length = page.evaluate("history.length")
-    page.get_by_label("Search:", exact=True).fill("cariri")
-    wait_ready(page, 2)
-    assert listed(page) == ["Polo do Mel do Cariri"]
-    assert page.url.endswith("?q=cariri")
-    assert page.evaluate("history.length") == history_length
+def test_the_list_map_switch_keeps_the_selection_both_ways(page, places):
+    page.goto("/en/initiatives/?country=BR&family=agri-food")
+    switch = page.get_by_role("navigation", name="Show these initiatives as")
+    switch.get_by_role("link", name="Map").click()
+    page.wait_for_url(re.compile(r"/en/map/\?country=BR&family=agri-food$"))
+    wait_ready(page, 1)
+    assert page.get_by_label("Brazil").is_checked()
+    page.get_by_role("navigation", name="Show these initiatives as").get_by_role("link", name="List").click()
+    page.wait_for_url(re.compile(r"/en/initiatives/\?country=BR&family=agri-food$"))
+    assert page.get_by_label("Brazil").is_checked()
+    assert page.console_errors == []
+
+
+def test_a_filter_matching_nothing_draws_the_base_layer_and_offers_to_clear(page, places):
+    open_map(page, "?country=CO&kind=apl")
+    assert listed(page) == []
+    assert "No initiative matches this selection." in page.locator("[data-map-empty]").inner_text()
+    outlines = page.evaluate(
+        "document.querySelector('[data-catalogue-map]').catalogueMap.basemap.layer.getLayers().length"
+    )
+    assert outlines > 100  # the countries of the base layer
+    page.locator("[data-map-empty]").get_by_role("link", name="Clear all filters").click()
+    page.wait_for_url(re.compile(r"/en/map/$"))
+    wait_ready(page, 1)
+    assert len(listed(page)) == 5
+    assert page.console_errors == []
 
 
 def test_a_popup_names_the_initiative_and_links_to_its_page(page, places):
@@ -188,24 +197,30 @@ def test_unreachable_tiles_leave_the_markers_and_raise_no_script_error(page, pla
     assert others == []
 
 
-def test_it_reports_invalid_filters_instead_of_breaking(page, places):
-    page.goto("/en/map/?country=XX")
-    page.wait_for_function("() => document.querySelector('[data-map-status]').textContent.includes('not valid')")
-    assert "Select a valid choice" in page.locator(".map-filters__errors").first.inner_text()
-    assert [e for e in page.console_errors if "400" not in e] == []
+def test_it_explains_invalid_filters_and_maps_the_rest(page, places):
+    open_map(page, "?country=XX&country=PE")
+    assert "“XX” is not known" in page.locator(".notice").inner_text()
+    assert listed(page) == ["Clúster Textil de Lima"]
+    assert page.console_errors == []
 
 
 def test_it_fits_a_phone(page, places):
     page.set_viewport_size({"width": 390, "height": 844})
     open_map(page)
-    assert not page.locator("[data-map-filters-details]").evaluate("details => details.open")
+    panel = page.locator("[data-map-filters] .filters-panel")
+    assert not panel.evaluate("details => details.open")
+    # The filters' button is above the map, the map in sight.
+    toggle = page.get_by_text("Filters", exact=True).first
+    assert toggle.bounding_box()["y"] < page.locator("[data-catalogue-map]").bounding_box()["y"]
     box = page.locator("[data-catalogue-map]").bounding_box()
     assert box["width"] <= 390 and box["height"] > 300
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.locator("[data-map-filters] summary").click()
-    page.get_by_label("Technology park").check()
-    wait_ready(page, 2)
-    assert listed(page) == []
+    toggle.click()
+    page.get_by_label("Peru").check()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"\?country=PE$"))
+    wait_ready(page, 1)
+    assert listed(page) == ["Clúster Textil de Lima"]
 
 
 def test_axe_finds_no_serious_or_critical_violation(page, places):

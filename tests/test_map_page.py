@@ -28,15 +28,77 @@ def test_without_javascript_the_filters_submit_to_the_page_and_it_counts_the_mat
     assert "2 initiatives match these filters." in html
     # The same selection as a list: only the filters travel, in a stable order.
     assert 'href="/en/initiatives/?country=CO&amp;kind=cluster"' in html
-    assert re.search(r'<option value="CO" selected>', html)
-    assert re.search(r'<input type="checkbox" name="kind" value="cluster" checked>', html)
+    assert re.search(r'<input type="checkbox" name="country" value="CO" id="[^"]+" checked>', html)
+    assert re.search(r'<input type="checkbox" name="kind" value="cluster" id="[^"]+" checked>', html)
 
 
-def test_it_renders_the_filters_of_the_list_except_the_machine_ones(client, reference_data):
+FACET_OPTION = re.compile(
+    r'<input type="checkbox" name="(\w+)" value="([^"]+)" id="([^"]+)"[^>]*>\s*'
+    r'<label for="\3">(.*?) <span class="count">(\d+)</span>'
+)
+
+
+def facet_options(html):
+    return sorted((name, value, label, int(count)) for name, value, _id, label, count in FACET_OPTION.findall(html))
+
+
+def chips(html):
+    return re.findall(r'<a class="chip" rel="nofollow" href="[^"?]*\?([^"]*)">([^<]*)<', html)
+
+
+def test_the_filters_are_the_lists_facets_with_the_same_counts_and_chips(client, make_initiative):
+    make_initiative(country="BR", kind="cluster", sectors=["coffee"], regions=["BR-MG"])
+    make_initiative(country="BR", kind="apl", sectors=["coffee", "dairy"], regions=["BR-CE"])
+    make_initiative(country="BR", kind="apl", sectors=["software"])
+    make_initiative(country="CO", kind="cluster", sectors=["cocoa"])
+    make_initiative(country="PE", is_published=False, sectors=["wine"])
+    for query in ("", "?country=BR&family=agri-food", "?kind=apl&sector=coffee&sector=software", "?q=initiative"):
+        on_map = page(client, f"/en/map/{query}")
+        on_list = page(client, f"/en/initiatives/{query}")
+        assert facet_options(on_map) == facet_options(on_list)
+        assert chips(on_map) == chips(on_list)
+    options = facet_options(page(client, "/en/map/?country=BR&family=agri-food"))
+    assert ("country", "BR", "Brazil", 2) in options and ("country", "CO", "Colombia", 1) in options
+    assert ("sector", "coffee", "Coffee", 2) in options
+    # Only terms with initiatives: no unused country, sector or region, and no form widgets.
+    values = {value for _name, value, _label, _count in options}
+    assert "PE" not in values and "AR" not in values and "wine" not in values and "BR-SP" not in values
     html = page(client, "/en/map/")
-    for name in ("q", "country", "region", "kind", "sector", "theme", "program", "route", "status"):
-        assert f'name="{name}"' in html
-    assert 'name="bbox"' not in html and 'name="ordering"' not in html
+    assert "<select" not in html and "---------" not in html and "<option" not in html
+    assert chips(page(client, "/en/map/?country=BR&family=agri-food")) == [
+        ("family=agri-food", "Country: Brazil"),
+        ("country=BR", "Sector family: Agri-food"),
+    ]
+
+
+def test_the_list_and_map_switch_keeps_the_whole_selection_both_ways(client, make_initiative):
+    make_initiative(country="BR", sectors=["coffee"])
+    on_list = page(client, "/en/initiatives/?country=BR&family=agri-food&ordering=-created")
+    switch = on_list[on_list.index('<nav class="browse-switch"') :]
+    assert 'href="/en/map/?country=BR&amp;family=agri-food&amp;ordering=-created" rel="nofollow">Map</a>' in switch
+    on_map = page(client, "/en/map/?country=BR&family=agri-food&ordering=-created")
+    switch = on_map[on_map.index('<nav class="browse-switch"') :]
+    assert (
+        'href="/en/initiatives/?country=BR&amp;family=agri-food&amp;ordering=-created" rel="nofollow">List</a>'
+        in switch
+    )
+    assert 'aria-current="page">Map</a>' in switch
+    # Submitting the map's filters keeps the sort the list had.
+    assert '<input type="hidden" name="ordering" value="-created">' in on_map
+    # A country's page is its own list; its map is that country's.
+    on_country = page(client, "/en/countries/br/?family=agri-food")
+    assert 'href="/en/map/?country=BR&amp;family=agri-food" rel="nofollow">Map</a>' in on_country
+
+
+def test_a_selection_without_matches_says_so_and_offers_to_clear_the_filters(client, make_initiative):
+    make_initiative(country="BR", kind="cluster")
+    html = page(client, "/en/map/?country=BR&kind=apl")
+    assert "No initiative matches this selection." in html
+    empty = html[html.index("data-map-empty") :]
+    assert empty.index('<a href="/en/map/">Clear all filters</a>') < empty.index("</div>")
+    # The map is still there, with its base layer, for the same (empty) selection.
+    assert 'data-query="country=BR&amp;kind=apl"' in html
+    assert "No initiative matches" not in page(client, "/en/map/?country=BR")
 
 
 def test_it_explains_invalid_filters_drops_them_and_counts_the_rest(client, make_initiative):

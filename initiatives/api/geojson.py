@@ -18,6 +18,11 @@ The shape, for the map and for other sites that read this endpoint (CORS):
 
 The page URL and the country's name are not repeated in every feature: at 100,000 features they were
 a quarter of the body (30.7 MB raw, 3.05 MB gzipped, down to 23 MB and 2.7 MB without them).
+
+GIS tools (QGIS, ogr2ogr) read a feature's properties alone, so /api/initiatives.full.geojson, the
+same collection, adds to each feature what the map does not need: "url" (its page), "sectors" and
+"families" (slugs), "regions" (ISO 3166-2 codes) and "route" (the Rota's slug, or null). Flat
+values and arrays of strings only: GDAL maps them to plain and list fields. The map's feed stays slim.
 """
 
 import gzip
@@ -55,9 +60,10 @@ GZIP_LEVEL = 4
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
 
-def cache_key(selection: Selection, language: str, host: str) -> str:
+def cache_key(selection: Selection, language: str, host: str, full: bool = False) -> str:
     """The selection's key (?q=! or ?utm=1 share the entry of the plain collection), in its order."""
-    return versioned_key("geojson", SHAPE, language, host, selection.cache_key(ordered=True))
+    variant = "full" if full else "slim"
+    return versioned_key("geojson", SHAPE, variant, language, host, selection.cache_key(ordered=True))
 
 
 def row_name(name: str, translated: str, original_language: str, language: str) -> str:
@@ -73,7 +79,37 @@ def etag_for(key: str, gzipped: bool = False) -> str:
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + ("-gzip" if gzipped else "") + '"'
 
 
-def geojson_body(selection: Selection, language: str, base_url: str) -> bytes:
+def full_properties(ids: list[int]) -> dict[int, dict]:
+    """The full variant's extra properties of these initiatives: two queries per batch of rows."""
+    extra = {pk: {"sectors": [], "families": [], "regions": []} for pk in ids}
+    sectors = Initiative.sectors.through.objects.filter(initiative_id__in=ids).order_by("sector__slug")
+    for pk, sector, family in sectors.values_list("initiative_id", "sector__slug", "sector__family__slug"):
+        extra[pk]["sectors"].append(sector)
+        if family and family not in extra[pk]["families"]:
+            extra[pk]["families"].append(family)
+    regions = Initiative.regions.through.objects.filter(initiative_id__in=ids).order_by("region__code")
+    for pk, code in regions.values_list("initiative_id", "region__code"):
+        extra[pk]["regions"].append(code)
+    for properties in extra.values():
+        properties["families"].sort()
+    return extra
+
+
+def with_full_properties(rows):
+    """(row, extra properties) per row, the extras read a fetch's worth of rows at a time."""
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == ROWS_PER_FETCH:
+            extra = full_properties([r[0] for r in batch])
+            yield from ((r, extra[r[0]]) for r in batch)
+            batch = []
+    if batch:
+        extra = full_properties([r[0] for r in batch])
+        yield from ((r, extra[r[0]]) for r in batch)
+
+
+def geojson_body(selection: Selection, language: str, base_url: str, full: bool = False) -> bytes:
     """Validate the filters and serialise the FeatureCollection (raises InvalidSelection).
 
     The features are serialised a small batch at a time as the rows arrive (orjson: a twentieth of
@@ -90,8 +126,12 @@ def geojson_body(selection: Selection, language: str, base_url: str) -> bytes:
     country_names = {}
     unlocated = 0
     fields = ("slug", "name", f"name_{suffix(language)}", "language", *POINT_FIELDS)
-    rows = queryset.values_list(*fields).iterator(chunk_size=ROWS_PER_FETCH)
-    for slug, name, translated, original_language, kind, country, territory, precision, lon, lat in rows:
+    if full:  # the slim feed's query stays as it was: no join to the Rotas
+        rows = with_full_properties(queryset.values_list("pk", "route__slug", *fields).iterator(ROWS_PER_FETCH))
+    else:
+        rows = ((("", None, *row), None) for row in queryset.values_list(*fields).iterator(chunk_size=ROWS_PER_FETCH))
+    for row, extra in rows:
+        _pk, route, slug, name, translated, original_language, kind, country, territory, precision, lon, lat = row
         if lon is None or lat is None:
             unlocated += 1
             continue
@@ -110,6 +150,8 @@ def geojson_body(selection: Selection, language: str, base_url: str) -> bytes:
                 "precision": precision,
             },
         }
+        if full:
+            feature["properties"].update(url=url_template.replace("{slug}", slug), route=route, **extra)
         batch.append(feature)
         if len(batch) == FEATURES_PER_DUMP:
             serialised.append(orjson.dumps(batch)[1:-1])
@@ -130,19 +172,22 @@ def geojson_body(selection: Selection, language: str, base_url: str) -> bytes:
     return orjson.dumps(collection)
 
 
-def cached_geojson(selection: Selection, language: str, base_url: str, key: str, gzipped: bool = False) -> bytes:
+def cached_geojson(
+    selection: Selection, language: str, base_url: str, key: str, gzipped: bool = False, full: bool = False
+) -> bytes:
     """The serialised collection, or its gzip (kept too: 100,000 features are ~23 MB raw, ~2.7 MB
     gzipped, and compressing on every request would cost more than reading both from the cache).
     A first gzip request caches the raw body as well, so a plain client after it costs no rebuild."""
     if gzipped:
         body = cache.get(f"{key}:gzip")
         if body is None:
-            body = gzip.compress(cached_geojson(selection, language, base_url, key), compresslevel=GZIP_LEVEL, mtime=0)
+            raw = cached_geojson(selection, language, base_url, key, full=full)
+            body = gzip.compress(raw, compresslevel=GZIP_LEVEL, mtime=0)
             cache.set(f"{key}:gzip", body, CACHE_SECONDS)
         return body
     body = cache.get(key)
     if body is None:
-        body = geojson_body(selection, language, base_url)
+        body = geojson_body(selection, language, base_url, full)
         cache.set(key, body, CACHE_SECONDS)
     return body
 
@@ -153,8 +198,8 @@ def site_root(request) -> str:
 
 
 @require_safe
-def initiatives_geojson(request) -> HttpResponse:
-    """GET /api/initiatives.geojson?<filters>[&lang=]: 200 with an ETag, 304 when it still matches,
+def initiatives_geojson(request, full: bool = False) -> HttpResponse:
+    """GET /api/initiatives[.full].geojson?<filters>[&lang=]: 200 with an ETag, 304 when it still matches,
     400 with one message list per invalid parameter. A cache hit is answered before any database
     query: a selection that does not validate is never cached."""
     # Each distinct selection costs a build: the same budget as the API, which it belongs to.
@@ -165,13 +210,13 @@ def initiatives_geojson(request) -> HttpResponse:
     try:
         language = requested_language(request.GET)
         selection = normalise(request.GET)
-        key = cache_key(selection, language, request.get_host())
+        key = cache_key(selection, language, request.get_host(), full)
         # Each encoding is its own representation, with its own strong ETag.
         etag = etag_for(key, gzipped)
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             reply = HttpResponseNotModified()
         else:
-            body = cached_geojson(selection, language, site_root(request), key, gzipped)
+            body = cached_geojson(selection, language, site_root(request), key, gzipped, full)
             reply = HttpResponse(body, content_type="application/geo+json")
             if gzipped:
                 reply["Content-Encoding"] = "gzip"

@@ -99,6 +99,66 @@ def error_responses(*codes: int) -> dict:
 
 EXPORT_PARAMETERS = [*FILTER_PARAMETERS, LANGUAGE_PARAMETER, RETRY_AFTER]
 
+STRINGS = {"type": "array", "items": {"type": "string"}}
+SLIM_PROPERTIES = {
+    "slug": {"type": "string"},
+    "name": {"type": "string"},
+    "kind": {"type": "string", "enum": Initiative.Kind.values},
+    "country": {"type": "string", "description": "ISO 3166-1 alpha-2"},
+    "territory": {"type": "string"},
+    "precision": {"type": "string", "enum": Initiative.Precision.values},
+}
+FULL_PROPERTIES = {
+    **SLIM_PROPERTIES,
+    "url": {"type": "string", "format": "uri"},
+    "sectors": STRINGS,
+    "families": STRINGS,
+    "regions": {**STRINGS, "description": "ISO 3166-2"},
+    "route": {"type": "string", "nullable": True},
+}
+
+
+def feature_collection(full: bool) -> dict:
+    """The GeoJSON FeatureCollection of initiatives/api/geojson.py (RFC 7946), slim or full."""
+    properties = FULL_PROPERTIES if full else SLIM_PROPERTIES
+    point = {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string", "enum": ["Point"]},
+            "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+        },
+        "required": ["type", "coordinates"],
+    }
+    feature = {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "geometry": point,
+            "properties": {"type": "object", "properties": properties, "required": list(properties)},
+        },
+        "required": ["type", "geometry", "properties"],
+    }
+    return {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "url_template": {"type": "string"},
+            "country_names": {"type": "object", "additionalProperties": {"type": "string"}},
+            "unlocated": {"type": "integer"},
+            "features": {"type": "array", "items": feature},
+        },
+        "required": ["type", "url_template", "country_names", "unlocated", "features"],
+    }
+
+
+GEOJSON_ERRORS = {
+    (400, "application/json"): OpenApiResponse(
+        {"type": "object", "properties": {"errors": VALIDATION_ERRORS}, "required": ["errors"]},
+        description=_("Invalid query parameters, each with its message."),
+    ),
+    **error_responses(429),
+}
+
 
 # The schema's own texts, in the language of `?lang=` (drf-spectacular generates under it); the
 # same sentences as the docs page, so both read alike.
@@ -116,6 +176,8 @@ TAGS = {
     "initiatives": _("Initiatives"),
     "initiatives.csv": _("Initiatives"),
     "initiatives.xlsx": _("Initiatives"),
+    "initiatives.geojson": _("Initiatives"),
+    "initiatives.full.geojson": _("Initiatives"),
     "countries": _("Countries"),
     "regions": _("Regions"),
     "families": _("Sector families"),

@@ -12,11 +12,12 @@ from django.views.generic import TemplateView
 from django_countries import countries
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,12 +29,15 @@ from ..selection import PRESENTATION, InvalidSelection, normalise, requested_lan
 from ..text import fold
 from ..translation import LANGUAGE_CODES
 from . import exports
-from .geojson import site_root
+from .geojson import initiatives_geojson, site_root
 from .schema import (
+    EXPORT_PARAMETERS,
     FILTER_PARAMETERS,
+    GEOJSON_ERRORS,
     LANGUAGE_PARAMETER,
     RETRY_AFTER,
     error_responses,
+    feature_collection,
 )
 from .serializers import (
     CountrySerializer,
@@ -345,3 +349,42 @@ def api_docs_in_language(request):
         language = translation.get_language() or LANGUAGE_CODES[0]
     with translation.override(language):
         return redirect("api-docs")
+
+
+class GeoJsonRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+class GeoJsonFeed(APIView):
+    """initiatives_geojson as a DRF view, so that the schema describes it. DRF adds nothing: the
+    function budgets the client, validates and negotiates the encoding itself."""
+
+    full = False
+    authentication_classes = permission_classes = throttle_classes = ()
+    renderer_classes = (GeoJsonRenderer,)  # one renderer: DRF adds no `Vary: Accept`
+    content_negotiation_class = UseJson
+
+    def get(self, request):
+        return initiatives_geojson(request._request, full=self.full)
+
+
+def geojson_schema(full: bool, summary):
+    return extend_schema_view(
+        get=extend_schema(
+            summary=summary,
+            operation_id="initiatives_full_geojson" if full else "initiatives_geojson",
+            parameters=EXPORT_PARAMETERS,
+            responses={(200, "application/geo+json"): OpenApiResponse(feature_collection(full)), **GEOJSON_ERRORS},
+        )
+    )
+
+
+@geojson_schema(False, _("The selection's points as GeoJSON, slim: what the map draws"))
+class SlimGeoJson(GeoJsonFeed):
+    pass
+
+
+@geojson_schema(True, _("The selection's points as GeoJSON for GIS tools: each with its page, sectors, regions"))
+class FullGeoJson(GeoJsonFeed):
+    full = True

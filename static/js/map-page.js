@@ -1,85 +1,36 @@
-/* The /map/ page around the map built by map.js: the filter form refetches the GeoJSON and puts
- * the filters in the URL (back and forward restore them), and the list beside the map names the
- * initiatives in view, so keyboard and screen-reader users never depend on the map itself.
+/* The /map/ page around the map built by map.js: the list beside the map names the initiatives in
+ * view, so keyboard and screen-reader users never depend on the map itself.
  */
 (function () {
   "use strict";
 
   var LIST_LIMIT = 60; // a list of thousands helps nobody: zoom or filter narrows it
-  var TYPING_DELAY = 400;
 
   var canvas = document.querySelector('[data-catalogue-map][data-mode="full"]');
   var form = document.querySelector("[data-map-filters]");
   var list = document.querySelector("[data-map-list]");
   var summary = document.querySelector("[data-map-list-summary]");
-  var listLink = document.querySelector("[data-map-list-link]");
   if (!canvas || !canvas.catalogueMap || !form || !list || !summary) return;
   var catalogueMap = canvas.catalogueMap;
-  var listBase = listLink ? listLink.getAttribute("href").split("?")[0] : "";
 
   var format = window.CatalogueMap.format;
 
-  function formQuery() {
-    var params = new URLSearchParams();
-    new FormData(form).forEach(function (value, name) {
-      if (String(value).trim() !== "") params.append(name, value);
+  // The filters submit to this page, which answers with the counts and chips of the new selection;
+  // the map's mode (#choropleth, in the fragment) goes along, as a form keeps its action's fragment.
+  form.addEventListener("submit", function () {
+    form.action = window.location.pathname + window.location.hash;
+  });
+  // An empty search is no filter: keep it out of the URL, as the server ignores it anyway.
+  form.addEventListener("formdata", function (event) {
+    Array.from(event.formData.keys()).forEach(function (name) {
+      var kept = event.formData.getAll(name).filter(function (value) {
+        return String(value).trim() !== "";
+      });
+      event.formData.delete(name);
+      kept.forEach(function (value) {
+        event.formData.append(name, value);
+      });
     });
-    return params.toString();
-  }
-
-  function setForm(query) {
-    var params = new URLSearchParams(query);
-    Array.prototype.forEach.call(form.elements, function (field) {
-      if (!field.name) return;
-      var values = params.getAll(field.name);
-      if (field.type === "checkbox" || field.type === "radio") {
-        field.checked = values.indexOf(field.value) !== -1;
-      } else if (field.multiple) {
-        Array.prototype.forEach.call(field.options, function (option) {
-          option.selected = values.indexOf(option.value) !== -1;
-        });
-      } else if (field.tagName === "SELECT" || field.tagName === "INPUT") {
-        field.value = values[0] || "";
-      }
-    });
-  }
-
-  function show(query) {
-    if (listLink) listLink.href = listBase + (query ? "?" + query : "");
-    catalogueMap.load(query);
-  }
-
-  function apply(historyMethod) {
-    var query = formQuery();
-    // The fragment holds the map's mode (#choropleth): a new filter keeps it.
-    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
-    if (url !== window.location.pathname + window.location.search + window.location.hash) {
-      window.history[historyMethod](null, "", url);
-    }
-    show(query);
-  }
-
-  var typing = null;
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    clearTimeout(typing);
-    apply("pushState");
-  });
-  form.addEventListener("change", function (event) {
-    if (event.target.type === "text" || event.target.type === "search") return; // handled while typing
-    apply("pushState");
-  });
-  form.addEventListener("input", function (event) {
-    if (event.target.type !== "text" && event.target.type !== "search") return;
-    clearTimeout(typing);
-    // Typing refines one search: replace the history entry rather than add one per pause.
-    typing = setTimeout(function () {
-      apply("replaceState");
-    }, TYPING_DELAY);
-  });
-  window.addEventListener("popstate", function () {
-    setForm(window.location.search.slice(1));
-    show(formQuery());
   });
 
   function showOnMap(marker) {
@@ -135,8 +86,4 @@
   catalogueMap.map.on("moveend", function () {
     if (catalogueMap.loads) renderList();
   });
-
-  // On a phone the filters start folded so that the map is in sight; the summary opens them.
-  var details = form.querySelector("[data-map-filters-details]");
-  if (details && window.matchMedia("(max-width: 48rem)").matches) details.open = false;
 })();
