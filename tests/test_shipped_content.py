@@ -133,7 +133,7 @@ def test_it_refuses_a_file_with_an_unknown_theme_and_writes_nothing(reference_da
     assert not LibraryItem.objects.exists() and not Event.objects.exists()
 
 
-def test_it_refuses_a_row_with_a_bad_date_naming_the_row(reference_data, hub_isolation, tmp_path):
+def test_it_refuses_a_row_with_a_bad_date_naming_the_row(reference_data, hub_isolation, tmp_path, english):
     bad = tmp_path / "events.csv"
     bad.write_text(EVENTS_FILE.read_text(encoding="utf-8").replace("2014-11-10", "2014-13-10"), "utf-8")
     with pytest.raises(LoadError, match=r"events.csv, row 3"):
