@@ -168,7 +168,7 @@ def test_it_sorts_by_name_country_and_newest(client, catalogue):
         ("country=ZZ", "Country: “ZZ” is not known, so it was ignored."),
         ("sector=no-such-sector", "Sector: “no-such-sector” is not known, so it was ignored."),
         ("region=XX-99", "Region: “XX-99” is not known, so it was ignored."),
-        ("route=nope", "Rota: “nope” is not known, so it was ignored."),
+        ("route=nope", "Route: “nope” is not known, so it was ignored."),
         ("kind=castle", "Kind: “castle” is not known, so it was ignored."),
         ("status=sleeping", "Status: “sleeping” was ignored"),
         ("bbox=junk", "“junk” was ignored (Give bbox as four numbers"),
