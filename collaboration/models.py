@@ -9,7 +9,24 @@ from initiatives.models import Initiative
 from .querysets import ManagementQuerySet, ProfileChangeQuerySet
 
 
-class Management(models.Model):
+class StaffDecision(models.Model):
+    """Who on the staff decided on a manager's request or change, and when."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Management(StaffDecision):
     """A person's request to manage an initiative, and, once staff approve it, their right to."""
 
     class Status(models.TextChoices):
@@ -33,15 +50,6 @@ class Management(models.Model):
     )
     created = models.DateTimeField(_("requested"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     objects = ManagementQuerySet.as_manager()
 
@@ -58,7 +66,7 @@ class Management(models.Model):
         return f"{self.user} → {self.initiative}"
 
 
-class ProfileChange(models.Model):
+class ProfileChange(StaffDecision):
     """A manager's edit of their initiative's profile: waits for staff unless the manager is
     trusted, then is applied (its history row names the manager)."""
 
@@ -82,15 +90,6 @@ class ProfileChange(models.Model):
     values = models.JSONField(_("proposed values"), default=dict, blank=True)
     logo = models.ImageField(_("proposed logo"), upload_to="initiatives/logos/", blank=True)
     created = models.DateTimeField(_("submitted"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     objects = ProfileChangeQuerySet.as_manager()
 
