@@ -15,7 +15,7 @@ def test_it_renders_the_api_documentation_from_vendored_files(page, make_initiat
     page.goto("/en/api/docs/")
     page.locator(".opblock-summary-path").first.wait_for()
     paths = page.locator(".opblock-summary-path").all_inner_texts()
-    assert "/api/initiatives/" in paths and "/api/initiatives.csv" in paths and len(paths) == 11
+    assert "/api/initiatives/" in paths and "/api/initiatives.csv" in paths and len(paths) == 13
     # Trying the list endpoint from the page works: the UI calls the API on this site.
     page.locator("#operations-Initiatives-initiatives_list .opblock-summary").click()
     page.get_by_role("button", name="Execute").click()
