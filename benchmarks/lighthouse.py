@@ -37,6 +37,7 @@ CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
     "--disable-component-update --disable-sync --no-first-run"
 )
+ATTEMPTS = 3  # per run, when Lighthouse itself fails
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 METRICS = [
     "first-contentful-paint",
@@ -170,7 +171,15 @@ def audit(binary: Path, url: str, output: Path) -> dict:
         str(binary), url, "--quiet", "--output=json", f"--output-path={output}",
         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}",
     ]  # fmt: skip
-    subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROME_PATH}, check=True)
+    for attempt in range(ATTEMPTS):
+        done = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROME_PATH}, capture_output=True, text=True)
+        if done.returncode == 0:
+            break
+        # Lighthouse sometimes loses the trace on a busy machine (NO_NAVSTART): the run is repeated.
+        error = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        print(f"  Lighthouse failed (attempt {attempt + 1}/{ATTEMPTS}): {error}", flush=True)
+    else:
+        return {"error": error}
     report = json.loads(output.read_text())
     failing = {}
     for category in CATEGORIES:
@@ -219,9 +228,12 @@ def main(argv=None) -> int:
                     output = (args.reports or work) / f"{name}-{i + 1}.json"
                     output.parent.mkdir(parents=True, exist_ok=True)
                     runs.append(audit(binary, url, output))
+                scored = [r for r in runs if "scores" in r]
                 results[name] = {
                     "url": url,
-                    "median": {c: statistics.median(r["scores"][c] for r in runs) for c in CATEGORIES},
+                    "median": {
+                        c: statistics.median(r["scores"][c] for r in scored) if scored else None for c in CATEGORIES
+                    },
                     "runs": runs,
                 }
         finally:
@@ -235,9 +247,14 @@ def main(argv=None) -> int:
 def print_table(results: dict) -> None:
     print(f"\n{'page':<10}" + "".join(f"{c:>16}" for c in CATEGORIES))
     for name, result in results.items():
-        print(f"{name:<10}" + "".join(f"{result['median'][c]:>16g}" for c in CATEGORIES))
+        cells = ["failed" if result["median"][c] is None else f"{result['median'][c]:g}" for c in CATEGORIES]
+        print(f"{name:<10}" + "".join(f"{cell:>16}" for cell in cells))
     for name, result in results.items():
-        last = result["runs"][-1]
+        scored = [r for r in result["runs"] if "scores" in r]
+        if not scored:
+            print(f"\n{name}: Lighthouse failed: {result['runs'][-1]['error']}")
+            continue
+        last = scored[-1]
         metrics = ", ".join(f"{m.replace('-', ' ')} {v}" for m, v in last["metrics"].items())
         print(f"\n{name}: {metrics}")
         for category, audits in last["failing"].items():
