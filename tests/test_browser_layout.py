@@ -8,6 +8,7 @@ With SCREENSHOTS_DIR set, the layout test also saves the screenshots kept under 
 """
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,17 @@ LAYOUT_PROBLEMS = """
     }
     return false;
   };
+  // The part of a box that its ancestors with overflow other than visible let show.
+  const unclipped = (el, rect) => {
+    let left = rect.left, right = rect.right, top = rect.top, bottom = rect.bottom;
+    for (; el && el !== document.body; el = el.parentElement) {
+      if (getComputedStyle(el).overflowX === "visible") continue;
+      const box = el.getBoundingClientRect();
+      left = Math.max(left, box.left); right = Math.min(right, box.right);
+      top = Math.max(top, box.top); bottom = Math.min(bottom, box.bottom);
+    }
+    return {left, right, width: right - left, height: bottom - top};
+  };
   if (document.documentElement.scrollWidth > width) {
     problems.push(`page is ${document.documentElement.scrollWidth} px wide`);
   }
@@ -104,7 +116,8 @@ LAYOUT_PROBLEMS = """
     if (el.closest(".leaflet-map-pane")) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
-    for (const r of range.getClientRects()) {
+    for (const rect of range.getClientRects()) {
+      const r = unclipped(el, rect);  // a map's label past the map's edge is cut off there
       if (r.width < 1 || r.height < 1 || r.right <= 0 || r.left >= width) continue;  // not on screen (skip link)
       if (r.left < edge - 0.5 || r.right > width - edge + 0.5) {
         problems.push(`text ${JSON.stringify(node.textContent.trim().slice(0, 40))} at ${Math.round(r.left)}–${Math.round(r.right)} px`);
@@ -173,6 +186,45 @@ def test_it_keeps_the_header_compact_and_the_filters_above_the_results_on_a_phon
     page.set_viewport_size({"width": 1280, "height": 800})
     assert not toggle.is_visible() and page.locator(".filters").is_visible()
     assert not page.get_by_text("Menu", exact=True).is_visible()
+
+
+LAYOUT_SHIFT_OBSERVER = """
+window.layoutShift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.layoutShift += entry.value;
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+def test_it_folds_the_phone_menu_and_filters_from_the_first_paint_so_nothing_below_moves(page, site):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.add_init_script(LAYOUT_SHIFT_OBSERVER)
+
+    def slow_network(route):  # a phone's network: the page is painted before site.js arrives
+        time.sleep(0.6)
+        route.continue_()
+
+    page.route("**/js/site.js", slow_network)
+    for path in ["/pt-br/", "/pt-br/initiatives/", "/pt-br/library/"]:
+        page.goto(path)  # waits for the load event: site.js has run
+        page.wait_for_timeout(100)  # the observer reports a shift after the frame that made it
+        assert page.evaluate("window.layoutShift") < 0.01, path
+        assert not page.locator(".main-nav__list").is_visible(), path
+        page.get_by_text("Menu", exact=True).click()
+        assert page.locator(".main-nav__list").is_visible(), path
+
+
+def test_it_keeps_the_menu_and_filters_open_on_a_phone_without_javascript(browser, live_server, site):
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    try:
+        page.goto("/pt-br/initiatives/")
+        assert page.locator(".main-nav__list").is_visible()
+        assert page.locator(".filters").is_visible()
+    finally:
+        context.close()
 
 
 def serious_violations(page):

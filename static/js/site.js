@@ -11,6 +11,8 @@
       details.open = wide.matches;
     }
     follow();
+    // From now on the element's own state shows (catalogue.css hides a phone's content until then).
+    details.setAttribute("data-ready", "");
     wide.addEventListener("change", follow);
   });
 
