@@ -112,8 +112,6 @@ LAYOUT_PROBLEMS = """
   while (walker.nextNode()) {
     const node = walker.currentNode, el = node.parentElement;
     if (!node.textContent.trim() || getComputedStyle(el).visibility === "hidden" || clipped(el)) continue;
-    // A map's own drawing (country names) pans under its container, which clips it.
-    if (el.closest(".leaflet-map-pane")) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
     for (const rect of range.getClientRects()) {
