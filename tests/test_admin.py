@@ -24,7 +24,7 @@ def test_it_shows_every_changelist_and_add_form_to_a_superuser(client, superuser
 def test_it_lists_the_13_rotas_and_5571_municipalities(client, superuser, reference_data):
     client.force_login(superuser)
     rotas = client.get(reverse("admin:initiatives_route_changelist"))
-    assert "13 Rotas" in rotas.content.decode()
+    assert "13 Routes" in rotas.content.decode()  # the admin in English
     municipalities = client.get(reverse("admin:initiatives_municipality_changelist"))
     assert "5571 municipalities" in municipalities.content.decode()
 
