@@ -20,7 +20,6 @@ nothing: the exit status is 0 unless the set-up itself fails.
 import argparse
 import json
 import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -31,6 +30,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.load import stop  # noqa: E402
+
 PYTHON = sys.executable
 CHROME_PATH = os.getenv("CHROME_PATH", "/usr/bin/chromium")
 CHROME_FLAGS = (
@@ -154,16 +158,6 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
             time.sleep(0.3)
     stop(process)
     raise RuntimeError("gunicorn did not answer within 60 s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)  # its own session: gunicorn and its workers
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def audit(binary: Path, url: str, output: Path) -> dict:
