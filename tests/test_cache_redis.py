@@ -63,7 +63,7 @@ def test_it_invalidates_a_cached_value_when_an_initiative_changes(redis_cache, m
     assert cache.get(versioned_key("home-figures")) is None
 
 
-def test_it_invalidates_after_a_bulk_write_that_bumps_the_version(redis_cache):
+def test_it_invalidates_after_a_bulk_write_that_bumps_the_version(redis_cache, db):  # the version is a row
     key = versioned_key("geojson")
     cache.set(key, "old")
 
