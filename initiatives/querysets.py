@@ -116,9 +116,6 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
     def drafts(self):
         return self.filter(is_published=False)
 
-    def active(self):
-        return self.filter(status="active")
-
     def rotas_polos(self):
         return self.filter(kind="rotas_polo")
 
