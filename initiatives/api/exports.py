@@ -6,9 +6,10 @@ through tables in the same query, and they are named from dictionaries built onc
 regions and municipalities the selection uses, the few dozen sectors, themes, programmes, Rotas).
 So an export runs the same handful of queries whatever its size, and the whole catalogue never
 sits in memory at once (model instances with prefetched relations are several times slower;
-docs/performance.md). The column names are those the importer of other countries' initiatives reads (name, country, region, city, sector, …), so an export can be edited and imported
-back; the extra columns are readable names and the translations. The contact e-mail is not
-exported: the public writes through the catalogue (hub), and staff export addresses in the admin.
+docs/performance.md). The column names are those the importer of other countries' initiatives
+reads (name, country, region, city, sector, …), so an export can be edited and imported back;
+the extra columns are readable names and the translations. The contact e-mail is not exported:
+the public writes through the catalogue (hub), and staff export addresses in the admin.
 """
 
 import csv

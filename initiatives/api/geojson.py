@@ -55,7 +55,7 @@ ROWS_PER_FETCH = 2000
 # Three containers a feature: a batch of 100 is freed before the garbage collector's youngest generation
 # (700 new containers) fills, so its features are not scanned and promoted.
 FEATURES_PER_DUMP = 100
-# Level 4: higher levels save a few per cent more at twice the time (docs/performance.md).
+# Level 4: the higher levels save little for the time they add (docs/performance.md).
 GZIP_LEVEL = 4
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
