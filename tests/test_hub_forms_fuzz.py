@@ -44,8 +44,8 @@ def not_a_choice(value) -> str:
 @dataclass(frozen=True)
 class Outcome:
     """What must become of one submitted value: stored as `stored`, or refused with `refused`.
-    `possibly` lists messages that may come with the refusal (a URL that fails to parse is
-    refused before the other checks run, so those may or may not add theirs)."""
+    `possibly` lists messages that may come with the refusal: a URL that fails to parse is
+    refused before its NUL check runs, one that parses gets both messages."""
 
     stored: object = None
     refused: frozenset = frozenset()
@@ -118,11 +118,11 @@ def website(valid: bool):
     )
     if valid:
         return good
-    spaced = st.builds("{} {}".format, st.text(min_size=1).filter(str.strip), st.text(min_size=1).filter(str.strip))
+    # Short enough that, with the https:// it gains, it never also exceeds the field's 500 characters.
+    part = st.text(min_size=1, max_size=200).filter(str.strip)
+    spaced = st.builds("{} {}".format, part, part)
     explicit = st.sampled_from(["javascript:alert(1)", "<script>alert(1)</script>", "ftp://", "https://exa mple.org"])
-    bad = st.one_of(spaced, explicit).map(
-        lambda value: (value, refused(BAD_URL, possibly=(NULL, too_long(500, len(value.strip())))))
-    )
+    bad = st.one_of(spaced, explicit).map(lambda value: (value, refused(BAD_URL, possibly=(NULL,))))
     return st.one_of(good, bad)
 
 
