@@ -1,4 +1,4 @@
-"""The benchmark's table and the issue's targets, evaluated as PASS/FAIL (reporting only)."""
+"""The benchmark's table and the performance targets, evaluated as PASS/FAIL (reporting only)."""
 
 PAGES = ("list", "list_filtered_search", "detail", "api_list")
 
@@ -72,7 +72,7 @@ def evaluate(run: dict, small: dict | None = None) -> list[dict]:
         )
     )
     imp = results.get("import_polos") or {}
-    targets.append(_target("import 77 polos / 1,249 municipalities < 3 s (issue 3)", _ms(imp), 3000))
+    targets.append(_target("import 77 polos / 1,249 municipalities < 3 s", _ms(imp), 3000))
     if small:
         sizes = f"N={small['meta']['n']:,} vs {run['meta']['n']:,}"
         varying = _varying_queries(results, small["results"])
@@ -150,7 +150,7 @@ def print_report(document: dict) -> None:
                     for i, (cell, w) in enumerate(zip(row, widths, strict=True))
                 )
             )
-    print("\nTargets (issue 9; reporting only)")
+    print("\nTargets (reporting only)")
     for t in document["targets"]:
         value = "-" if t["value"] is None else f"{t['value']:,} {t['unit']}"
         note = f"  [{t['note']}]" if t["note"] else ""

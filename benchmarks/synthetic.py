@@ -227,7 +227,7 @@ def generate(n: int = 100_000, *, seed: int = 9, stdout=None) -> int:
     with connection.cursor() as cursor:
         # Fresh planner statistics and, on PostgreSQL, no dead rows of an earlier catalogue and a
         # visibility map for index-only counts: what autovacuum would reach eventually. Without
-        # statistics SQLite scans the whole table through a partial index: 5× slower aggregates.
+        # statistics SQLite scans the whole table through a partial index, and aggregates crawl.
         vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block  # not in a transaction
         cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
     bump_catalogue_version()

@@ -103,8 +103,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
-    # SimpleAdminConfig: autodiscovery would import leaflet/admin.py, which needs GDAL
-    # (django-leaflet issue #336). Each app registers its own admin in AppConfig.ready().
+    # SimpleAdminConfig: autodiscovery would import leaflet/admin.py, which needs GDAL.
+    # Each app registers its own admin in AppConfig.ready().
     "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -35,7 +35,7 @@ urlpatterns += i18n_patterns(
 
 # Public uploads (library PDFs, news images); in production the web server serves MEDIA_ROOT.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-# --- Operations (issue 10): the load balancers' health check and the error pages. ---
+# --- Operations: the load balancers' health check and the error pages. ---
 urlpatterns += [
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin): no 404 in their console.

@@ -109,8 +109,3 @@ class ResponseForm(HoneypotForm, forms.ModelForm):
         message = self.cleaned_data["message"].strip()
         reject_markup(message)
         return message
-
-
-class SubscriptionForm(forms.Form):
-    initiative = forms.IntegerField(widget=forms.HiddenInput)
-    subscribe = forms.BooleanField(required=False, widget=forms.HiddenInput)

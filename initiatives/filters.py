@@ -43,8 +43,8 @@ def lac_country_choices() -> list[tuple[str, str]]:
 
 class ColumnChoiceFilter(django_filters.MultipleChoiceFilter):
     """Values of one column of the initiative itself: no join, so no duplicate rows to remove.
-    (django-filter adds DISTINCT over every selected column by default: at 100,000 rows that
-    doubled the cost of a filtered list.)"""
+    (django-filter adds DISTINCT over every selected column by default, which a large filtered
+    list pays for on every request.)"""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("distinct", False)

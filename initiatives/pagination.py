@@ -1,7 +1,7 @@
 """A Paginator whose total is counted once per catalogue version, and a forgiving page number.
 
-Counting every matching row is the one part of a list page whose cost grows with the catalogue
-(a COUNT over 100,000 published rows takes several milliseconds on every request). The count
+Counting every matching row is the one part of a list page whose cost grows with the catalogue,
+on every request. The count
 only changes when the catalogue does, so it is cached under the catalogue version and the exact
 SQL of the selection: the list page and the API share it for the same filters.
 """

@@ -121,10 +121,6 @@ class ImportRecord(models.Model):
         return len(self.report.get("errors", []))
 
     @property
-    def warning_count(self) -> int:
-        return len(self.report.get("warnings", []))
-
-    @property
     def permission_kind(self) -> str:
         """The kind whose import permission this record needs (an undo: its import's)."""
         return self.undoes.kind if self.kind == self.Kind.UNDO and self.undoes_id else self.kind

@@ -6,7 +6,7 @@ A hostile workbook can make python-calamine (Rust) allocate gigabytes or abort t
 that costs this process only. It sets its own limits first, refuses a .xlsx whose sheets claim more
 than MAX_CELLS rows × columns before calamine sees it, then writes one JSON object to stdout:
 {"sheets": [[name, rows], …]} or {"refused": reason, …details}. The parent (`reading`) turns
-that, a crash or a timeout into the staff's message. No Django in here: it starts in ~0.1 s.
+that, a crash or a timeout into the staff's message. No Django in here, so that it starts at once.
 """
 
 import datetime

@@ -4,11 +4,12 @@ Rows are plain values (`values_list()`, no model instance) from one query read a
 each row carries the ids of its regions, municipalities, sectors and themes, aggregated from the
 through tables in the same query, and they are named from dictionaries built once per export (the
 regions and municipalities the selection uses, the few dozen sectors, themes, programmes, Rotas).
-So an export runs the same handful of queries whatever its size, 100,000 initiatives never sit in
-memory together, and their CSV takes ~5 s (model instances with prefetched relations took ~40 s). The column names are those the importer of other countries'
-initiatives reads (name, country, region, city, sector, …), so an export can be edited and imported
-back; the extra columns are readable names and the translations. The contact e-mail is not
-exported: the public writes through the catalogue (hub), and staff export addresses in the admin.
+So an export runs the same handful of queries whatever its size, and the whole catalogue never
+sits in memory at once (model instances with prefetched relations are several times slower;
+docs/performance.md). The column names are those the importer of other countries' initiatives
+reads (name, country, region, city, sector, …), so an export can be edited and imported back;
+the extra columns are readable names and the translations. The contact e-mail is not exported:
+the public writes through the catalogue (hub), and staff export addresses in the admin.
 """
 
 import csv
@@ -192,7 +193,7 @@ class _Echo:
 def csv_chunks(rows: Iterable[list]) -> Iterator[bytes]:
     """UTF-8 with a byte-order mark (Excel then reads accents right), a few hundred lines per chunk.
     The header goes out on its own first, before a row is read: the download starts at once while
-    the database sorts the selection (at 100,000 rows that takes a few hundred milliseconds).
+    the database sorts the selection.
 
     Every field is quoted: Excel in Portuguese and Spanish splits on ";", and an unquoted
     "a;=1+2" would give a cell "=1+2" that no leading apostrophe protects."""

@@ -16,8 +16,8 @@ The shape, for the map and for other sites that read this endpoint (CORS):
                    "geometry": {"type": "Point", "coordinates": [lon, lat]},
                    "properties": {"slug", "name", "kind", "country", "territory", "precision"}}, …]}
 
-The page URL and the country's name are not repeated in every feature: at 100,000 features they were
-a quarter of the body (30.7 MB raw, 3.05 MB gzipped, down to 23 MB and 2.7 MB without them).
+The page URL and the country's name are not repeated in every feature: repeated, they made up a
+quarter of the body (docs/performance.md).
 
 GIS tools (QGIS, ogr2ogr) read a feature's properties alone, so /api/initiatives.full.geojson, the
 same collection, adds to each feature what the map does not need: "url" (its page), "sectors" and
@@ -53,9 +53,9 @@ POINT_FIELDS = ("kind", "country", "territory", "location_precision", "longitude
 SHAPE = "2"
 ROWS_PER_FETCH = 2000
 # Three containers a feature: a batch of 100 is freed before the garbage collector's youngest generation
-# (700 new containers) fills, so its features are not scanned and promoted (1,000 costs 30 % more).
+# (700 new containers) fills, so its features are not scanned and promoted.
 FEATURES_PER_DUMP = 100
-# Level 4 compresses 100,000 features to 2.7 MB in ~150 ms; level 6 saves 4 % more in twice the time.
+# Level 4: the higher levels save little for the time they add (docs/performance.md).
 GZIP_LEVEL = 4
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
@@ -67,8 +67,8 @@ def cache_key(selection: Selection, language: str, host: str, full: bool = False
 
 
 def row_name(name: str, translated: str, original_language: str, language: str) -> str:
-    """`translation.localized()`'s choice on plain values (a call per row would cost a tenth of a
-    second per 10,000 rows): the original in its own language, else the translation, else the original.
+    """`translation.localized()`'s choice on plain values (a call per row is too slow at the map's
+    scale): the original in its own language, else the translation, else the original.
     tests/test_geojson.py checks that both agree."""
     if language == (original_language or settings.LANGUAGE_CODE) or not translated:
         return name
@@ -112,10 +112,10 @@ def with_full_properties(rows):
 def geojson_body(selection: Selection, language: str, base_url: str, full: bool = False) -> bytes:
     """Validate the filters and serialise the FeatureCollection (raises InvalidSelection).
 
-    The features are serialised a small batch at a time as the rows arrive (orjson: a twentieth of
-    `json`'s time here), so neither the rows nor 100,000 feature dicts are ever held together: the
-    cyclic garbage collector, which so many live containers would keep waking, has little to scan.
-    (One `dumps()` per feature costs twice as much as one per batch.)"""
+    The features are serialised with orjson a small batch at a time as the rows arrive, so neither
+    the rows nor every feature dict are ever held together: the cyclic garbage collector, which so
+    many live containers would keep waking, has little to scan. (A batch, not a feature, per
+    `dumps()`: each call has its own overhead.)"""
     queryset = selection.clean(strict=True).queryset
     with translation.override(language):
         url_template = base_url + Initiative.detail_url_template()
@@ -175,8 +175,8 @@ def geojson_body(selection: Selection, language: str, base_url: str, full: bool 
 def cached_geojson(
     selection: Selection, language: str, base_url: str, key: str, gzipped: bool = False, full: bool = False
 ) -> bytes:
-    """The serialised collection, or its gzip (kept too: 100,000 features are ~23 MB raw, ~2.7 MB
-    gzipped, and compressing on every request would cost more than reading both from the cache).
+    """The serialised collection, or its gzip (kept too: compressing tens of MB on every request
+    would cost more than reading both from the cache).
     A first gzip request caches the raw body as well, so a plain client after it costs no rebuild."""
     if gzipped:
         body = cache.get(f"{key}:gzip")

@@ -97,8 +97,6 @@ def error_responses(*codes: int) -> dict:
     return {(code, "application/json"): known[code] for code in codes}
 
 
-EXPORT_PARAMETERS = [*FILTER_PARAMETERS, LANGUAGE_PARAMETER, RETRY_AFTER]
-
 STRINGS = {"type": "array", "items": {"type": "string"}}
 SLIM_PROPERTIES = {
     "slug": {"type": "string"},

@@ -31,7 +31,6 @@ from ..translation import LANGUAGE_CODES
 from . import exports
 from .geojson import initiatives_geojson, site_root
 from .schema import (
-    EXPORT_PARAMETERS,
     FILTER_PARAMETERS,
     GEOJSON_ERRORS,
     LANGUAGE_PARAMETER,
@@ -374,7 +373,7 @@ def geojson_schema(full: bool, summary):
         get=extend_schema(
             summary=summary,
             operation_id="initiatives_full_geojson" if full else "initiatives_geojson",
-            parameters=EXPORT_PARAMETERS,
+            parameters=[*FILTER_PARAMETERS, LANGUAGE_PARAMETER, RETRY_AFTER],
             responses={(200, "application/geo+json"): OpenApiResponse(feature_collection(full)), **GEOJSON_ERRORS},
         )
     )
