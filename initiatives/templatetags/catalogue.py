@@ -84,3 +84,16 @@ def local_date(value, format_name="DATE_FORMAT"):
     if value in (None, ""):
         return ""
     return _LocalDateFormat(value).format(get_format(format_name))
+
+
+# The same two languages write language names in lowercase inside a sentence ("disponible solo en
+# portugués de Brasil"); Django's catalogues capitalise them, as in a menu.
+LOWERCASE_LANGUAGE_NAME_LANGUAGES = {"pt", "es"}
+
+
+@register.filter
+def language_in_sentence(code) -> str:
+    """The name of the language `code` in the page's language, as written inside a sentence."""
+    name = str(get_language_info(str(code))["name_translated"])
+    page_language = (translation.get_language() or "").split("-")[0]
+    return name[:1].lower() + name[1:] if page_language in LOWERCASE_LANGUAGE_NAME_LANGUAGES else name
