@@ -483,8 +483,3 @@ COLLABORATION_OPPORTUNITIES_PER_DAY = env_int("COLLABORATION_OPPORTUNITIES_PER_D
 COLLABORATION_RESPONSES_PER_DAY = env_int("COLLABORATION_RESPONSES_PER_DAY", 10)
 COLLABORATION_MAX_COUNTRIES = env_int("COLLABORATION_MAX_COUNTRIES", 20)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
-
-# Two names that django-countries' catalogues get wrong for the catalogue's region: Spanish
-# "Trinidad yTobago", and Portuguese "Dominicana" for Dominica (beside "República Dominicana").
-# Naming them here puts them in this project's catalogue, whose translations take precedence.
-COUNTRIES_OVERRIDE = {"DM": _("Dominica"), "TT": _("Trinidad and Tobago")}

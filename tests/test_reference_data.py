@@ -1,7 +1,5 @@
 import pytest
 from django.core.management import call_command
-from django.utils import translation
-from django_countries import countries
 
 from initiatives.models import Municipality, Program, Region, Route, Sector, Theme
 from initiatives.reference import country_points, load_reference_data
@@ -67,12 +65,3 @@ def test_it_corrects_an_edited_row(reference_data):
 def test_it_runs_as_a_command(reference_data, capsys):
     call_command("load_reference_data")
     assert "municipalities: 0 created, 0 updated" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    "language, code, name",
-    [("es", "TT", "Trinidad y Tobago"), ("pt-br", "DM", "Dominica"), ("pt-br", "DO", "República Dominicana")],
-)
-def test_it_spells_every_country_of_the_region_right(language, code, name):
-    with translation.override(language):
-        assert countries.name(code) == name
