@@ -19,4 +19,7 @@ OVERRIDDEN = [
     gettext_noop("Email"),
     gettext_noop("Remember Me"),
     gettext_noop("Password Reset"),
+    # Django: Spanish "Este campo es requerido." under forms that say "Los campos marcados con * son
+    # obligatorios".
+    gettext_noop("This field is required."),
 ]

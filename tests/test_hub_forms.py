@@ -61,6 +61,12 @@ def test_it_offers_the_pages_language_as_the_language_of_a_proposal(client, refe
     assert form["language"].value() == language
 
 
+def test_it_asks_for_a_country_instead_of_showing_dashes(client, reference_data):
+    html = client.get("/en/propose/").content.decode()
+    assert '<option value="" selected>Choose a country</option>' in html
+    assert "---------" not in html
+
+
 def test_it_keeps_the_language_a_visitor_chose_when_the_proposal_has_errors(client, reference_data):
     form = client.post("/es/propose/", proposal_data(name="", language="en")).context["form"]
     assert form["language"].value() == "en"

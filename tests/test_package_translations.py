@@ -37,3 +37,9 @@ def test_the_portuguese_sign_up_page_has_no_english_left(client):
 )
 def test_the_account_pages_capitalise_as_their_language_does(client, language, url, text):
     assert text in client.get(url).content.decode()
+
+
+def test_the_spanish_forms_say_a_required_field_is_obligatory_as_their_note_does(client, reference_data):
+    html = client.post("/es/propose/", {"name": ""}).content.decode()
+    assert "Los campos marcados con" in html and "son obligatorios" in html
+    assert "Este campo es obligatorio." in html and "requerido" not in html
