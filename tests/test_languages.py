@@ -104,3 +104,10 @@ def test_it_names_a_hub_items_only_language_in_lowercase_where_the_language_does
     item = make_library_item(title="Caderno", language=item_language)
     html = client.get(f"/{page_language}/library/{item.slug}/").content.decode()
     assert note in html
+
+
+def test_it_names_each_language_in_itself_in_the_switcher(client):
+    html = client.get("/es/").content.decode()
+    switcher = html[html.index('class="language-switcher"') :]
+    names = re.findall(r'<span class="language-switcher__name">([^<]+)</span>', switcher)
+    assert names == ["Português", "Español", "English"]

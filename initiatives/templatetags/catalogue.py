@@ -34,9 +34,16 @@ def language_links(context):
     current = context.get("LANGUAGE_CODE")
     query = request.META.get("QUERY_STRING", "")
     return [
-        (code, get_language_info(code)["name_local"], _page_in(request, code, query), code == current)
-        for code, _name in settings.LANGUAGES
+        (code, _own_name(code, name), _page_in(request, code, query), code == current)
+        for code, name in settings.LANGUAGES
     ]
+
+
+def _own_name(code: str, name) -> str:
+    """A language named in itself, as settings.LANGUAGES names it ("Português"): Django's own
+    native name for pt-br, "Português Brasileiro", capitalises as English does."""
+    with translation.override(code):
+        return str(name)
 
 
 @register.simple_tag(takes_context=True)
