@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from . import profiles
 from .domains import domains_match, email_domain, website_domain
@@ -36,23 +36,42 @@ class ManagementAdmin(admin.ModelAdmin):
         return domains_match(obj.user.email, obj.initiative.website)
 
     def _decide(self, request, queryset, status, allowed_from, message):
+        # `message` is an ngettext_lazy keyed on "count": formatting it picks the plural form.
         count = queryset.filter(status__in=allowed_from).decide(status, request.user)
         self.message_user(request, message % {"count": count}, messages.SUCCESS if count else messages.WARNING)
 
     @admin.action(description=_("Approve the selected requests"), permissions=["change"])
     def approve(self, request, queryset):
         S = Management.Status
-        self._decide(request, queryset, S.APPROVED, [S.REQUESTED], _("%(count)s request(s) approved."))
+        self._decide(
+            request,
+            queryset,
+            S.APPROVED,
+            [S.REQUESTED],
+            ngettext_lazy("%(count)s request approved.", "%(count)s requests approved.", "count"),
+        )
 
     @admin.action(description=_("Refuse the selected requests"), permissions=["change"])
     def refuse(self, request, queryset):
         S = Management.Status
-        self._decide(request, queryset, S.REFUSED, [S.REQUESTED], _("%(count)s request(s) refused."))
+        self._decide(
+            request,
+            queryset,
+            S.REFUSED,
+            [S.REQUESTED],
+            ngettext_lazy("%(count)s request refused.", "%(count)s requests refused.", "count"),
+        )
 
     @admin.action(description=_("Revoke the selected managers"), permissions=["change"])
     def revoke(self, request, queryset):
         S = Management.Status
-        self._decide(request, queryset, S.REVOKED, [S.APPROVED], _("%(count)s manager(s) revoked."))
+        self._decide(
+            request,
+            queryset,
+            S.REVOKED,
+            [S.APPROVED],
+            ngettext_lazy("%(count)s manager revoked.", "%(count)s managers revoked.", "count"),
+        )
 
     @admin.action(description=_("Trust: publish their changes without review"), permissions=["change"])
     def trust(self, request, queryset):
@@ -115,11 +134,13 @@ class ProfileChangeAdmin(admin.ModelAdmin):
         changes = list(queryset.pending().select_related("initiative", "author"))
         for change in changes:
             profiles.publish(change, by=request.user)
-        self.message_user(request, _("%(count)s change(s) published.") % {"count": len(changes)})
+        count = len(changes)
+        self.message_user(request, ngettext("%(count)s change published.", "%(count)s changes published.", count) % {"count": count})  # fmt: skip
 
     @admin.action(description=_("Reject the selected changes"), permissions=["change"])
     def reject(self, request, queryset):
         changes = list(queryset.pending())
         for change in changes:
             profiles.reject(change, by=request.user)
-        self.message_user(request, _("%(count)s change(s) rejected.") % {"count": len(changes)})
+        count = len(changes)
+        self.message_user(request, ngettext("%(count)s change rejected.", "%(count)s changes rejected.", count) % {"count": count})  # fmt: skip

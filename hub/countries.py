@@ -21,11 +21,13 @@ def grouped_lac_country_choices() -> list:
     """The catalogue's countries first (where most proposals come from), then the rest of the
     region, as two groups of a <select>."""
     lac = set(lac_country_codes())
+    # An empty first choice that says what to do, not Django's "---------".
+    blank = ("", _("Choose a country"))
     present = set(Initiative.objects.published().values_list("country", flat=True).distinct()) & lac
     if not present:
-        return [("", "---------"), *lac_country_choices()]
+        return [blank, *lac_country_choices()]
     return [
-        ("", "---------"),
+        blank,
         (_("Countries in the catalogue"), by_name(present)),
         (_("Other countries of Latin America and the Caribbean"), by_name(lac - present)),
     ]

@@ -95,7 +95,8 @@ def _limited(request, template, context):
 
 
 def propose(request):
-    form = ProposalForm(request.POST or None)
+    # A visitor most likely writes in the language of the page they are reading.
+    form = ProposalForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST":
         if over_rate_limit(request, "proposal"):
             return _limited(request, "hub/proposal_form.html", {"form": form})

@@ -69,3 +69,16 @@ def test_it_answers_a_person_over_the_export_budget_with_a_page_of_the_site(clie
     assert int(response["Retry-After"]) > 0
     html = response.content.decode()
     assert "<h1>Too many requests</h1>" in html and "Wait " in html and 'lang="en"' in html
+
+
+def test_it_describes_every_operation_in_the_docs_language(client):
+    english = schema(client, "en")
+    for language in ("pt-br", "es"):
+        translated = schema(client, language)
+        for path, operations in english["paths"].items():
+            for method, operation in operations.items():
+                other = translated["paths"][path][method]
+                assert other["description"] and other["description"] != operation["description"], (language, path)
+                assert other["summary"] and other["summary"] != operation["summary"], (language, path)
+        errors = translated["paths"]["/api/countries/"]["get"]["responses"]["400"]["content"]["application/json"]
+        assert errors["schema"]["description"] != "One list of messages per invalid query parameter."

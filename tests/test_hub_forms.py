@@ -55,6 +55,23 @@ def test_it_shows_a_proposal_status_by_reference(client, reference_data):
     assert client.get(url("proposal_status", "AAAAA-BBBBB")).status_code == 404
 
 
+@pytest.mark.parametrize("language", ["pt-br", "es", "en"])
+def test_it_offers_the_pages_language_as_the_language_of_a_proposal(client, reference_data, language):
+    form = client.get(f"/{language}/propose/").context["form"]
+    assert form["language"].value() == language
+
+
+def test_it_asks_for_a_country_instead_of_showing_dashes(client, reference_data):
+    html = client.get("/en/propose/").content.decode()
+    assert '<option value="" selected>Choose a country</option>' in html
+    assert "---------" not in html
+
+
+def test_it_keeps_the_language_a_visitor_chose_when_the_proposal_has_errors(client, reference_data):
+    form = client.post("/es/propose/", proposal_data(name="", language="en")).context["form"]
+    assert form["language"].value() == "en"
+
+
 def test_it_explains_what_is_wrong_with_an_invalid_proposal(client, reference_data):
     response = client.post(url("propose"), proposal_data(name="", proposer_email="not-an-address", year_started="1492"))
     assert response.status_code == 400

@@ -72,3 +72,42 @@ def test_it_links_a_404_page_only_to_this_site(client, reference_data, path):
     switcher = html[html.index('class="language-switcher"') :]
     assert 'href="/es/" hreflang="es"' in switcher
     assert re.search(r'<link rel="canonical" href="http://testserver/(en|pt-br)/">', html)
+
+
+@pytest.mark.parametrize(
+    "page_language, text_language, note",
+    [
+        ("pt-br", "es", "Exibido no idioma original (espanhol)"),
+        ("es", "pt-br", "Se muestra en su idioma original (portugués de Brasil)"),
+        ("en", "es", "Shown in its original language (Spanish)"),
+    ],
+)
+def test_it_names_the_original_language_as_each_language_writes_it_in_a_sentence(
+    client, make_initiative, page_language, text_language, note
+):
+    initiative = make_initiative(language=text_language, description="Texto original.")
+    html = client.get(f"/{page_language}/initiatives/{initiative.slug}/").content.decode()
+    assert note in html
+
+
+@pytest.mark.parametrize(
+    "page_language, item_language, note",
+    [
+        ("es", "pt-br", "Disponible solo en portugués de Brasil."),
+        ("pt-br", "en", "Disponível somente em inglês."),
+        ("en", "es", "Only available in Spanish."),
+    ],
+)
+def test_it_names_a_hub_items_only_language_in_lowercase_where_the_language_does(
+    client, make_library_item, page_language, item_language, note
+):
+    item = make_library_item(title="Caderno", language=item_language)
+    html = client.get(f"/{page_language}/library/{item.slug}/").content.decode()
+    assert note in html
+
+
+def test_it_names_each_language_in_itself_in_the_switcher(client):
+    html = client.get("/es/").content.decode()
+    switcher = html[html.index('class="language-switcher"') :]
+    names = re.findall(r'<span class="language-switcher__name">([^<]+)</span>', switcher)
+    assert names == ["Português", "Español", "English"]

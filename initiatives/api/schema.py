@@ -67,6 +67,41 @@ FILTER_PARAMETERS = [
     ),
 ]
 
+# Each operation's description, shown under its summary on the docs page; translated, unlike the
+# views' docstrings, which drf-spectacular would otherwise show in English whatever the language.
+DESCRIPTIONS = {
+    "list": _(
+        "The published initiatives matching the filters: the same selection as the catalogue's list page and "
+        "map for the same query string. Filters of different names combine with AND; repeated values of one "
+        "filter (country=BR&country=CO) with OR."
+    ),
+    "detail": _(
+        "Everything public about one initiative: texts and their translations, regions and municipalities, "
+        "sectors, themes, programme and Rota. An initiative that is not published answers 404."
+    ),
+    "vocabulary": _("Every term, with its number of published initiatives."),
+    "regions": _("Every first-level region (ISO 3166-2), with its number of published initiatives."),
+    "countries": _(
+        "The 33 countries of Latin America and the Caribbean, and any other that has a published initiative, "
+        "with their names in the requested language and their number of published initiatives."
+    ),
+    "export": _(
+        "Every initiative that /api/initiatives/ gives for the same filters (unpaginated, in the same order), "
+        "as a file to download. Text that a spreadsheet would take for a formula starts with an apostrophe. "
+        "The columns are those the catalogue's importer reads back."
+    ),
+    "geojson": _(
+        "The located initiatives that /api/initiatives/ gives for the same filters, as a GeoJSON "
+        "FeatureCollection (RFC 7946). Each feature has its slug, name, kind, country, territory and location "
+        "precision; url_template gives its page, country_names the countries' names, and unlocated counts "
+        "the initiatives without a point."
+    ),
+    "geojson_full": _(
+        "The slim GeoJSON's collection for GIS tools (QGIS, ogr2ogr), which read each feature on its own: every "
+        "feature also has its page (url), its sectors and families, its regions (ISO 3166-2) and its Rota."
+    ),
+}
+
 ERROR_DETAIL = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
@@ -74,7 +109,7 @@ ERROR_DETAIL = {
 }
 VALIDATION_ERRORS = {
     "type": "object",
-    "description": "One list of messages per invalid query parameter.",
+    "description": _("One list of messages per invalid query parameter."),
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
 

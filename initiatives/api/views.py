@@ -31,6 +31,7 @@ from ..translation import LANGUAGE_CODES
 from . import exports
 from .geojson import initiatives_geojson, site_root
 from .schema import (
+    DESCRIPTIONS,
     FILTER_PARAMETERS,
     GEOJSON_ERRORS,
     LANGUAGE_PARAMETER,
@@ -86,6 +87,7 @@ class InitiativePagination(PageNumberPagination):
 
 @extend_schema(
     summary=_("Published initiatives, filtered and paginated"),
+    description=DESCRIPTIONS["list"],
     filters=False,  # the parameters below describe InitiativeFilterSet; no second guess from introspection
     parameters=[*FILTER_PARAMETERS, LANGUAGE_PARAMETER, RETRY_AFTER],
     responses={200: InitiativeListSerializer(many=True), **error_responses(400, 404, 429)},
@@ -104,6 +106,7 @@ class InitiativeList(LanguageMixin, generics.ListAPIView):
 
 @extend_schema(
     summary=_("One published initiative, with its territory and vocabularies expanded"),
+    description=DESCRIPTIONS["detail"],
     parameters=[
         OpenApiParameter(
             "slug",
@@ -157,6 +160,7 @@ class VocabularyList(LanguageMixin, generics.ListAPIView):
 def vocabulary_view(model, serializer_class, summary, select=(), queryset=None):
     return extend_schema(
         summary=summary,
+        description=DESCRIPTIONS["vocabulary"],
         parameters=[LANGUAGE_PARAMETER, RETRY_AFTER],
         responses={200: serializer_class(many=True), **error_responses(400, 429)},
     )(
@@ -203,6 +207,7 @@ class RegionCountryFilter(serializers.Serializer):
 
 @extend_schema(
     summary=_("First-level regions (states, departments, provinces…)"),
+    description=DESCRIPTIONS["regions"],
     parameters=[
         OpenApiParameter("country", str, description=_("Only the regions of this country (ISO 3166-1 alpha-2).")),
         LANGUAGE_PARAMETER,
@@ -226,6 +231,7 @@ class RegionList(VocabularyList):
 @extend_schema_view(
     get=extend_schema(
         summary=_("Countries of Latin America and the Caribbean, and any other with initiatives"),
+        description=DESCRIPTIONS["countries"],
         operation_id="countries_list",
         parameters=[LANGUAGE_PARAMETER, RETRY_AFTER],
         responses={200: CountrySerializer(many=True), **error_responses(400, 429)},
@@ -302,6 +308,7 @@ def export_schema(media_type: str, summary, operation_id: str):
     return extend_schema_view(
         get=extend_schema(
             summary=summary,
+            description=DESCRIPTIONS["export"],
             operation_id=operation_id,
             parameters=[*FILTER_PARAMETERS, LANGUAGE_PARAMETER, RETRY_AFTER],
             responses={(200, media_type): OpenApiTypes.BINARY, **error_responses(400, 429)},
@@ -372,6 +379,7 @@ def geojson_schema(full: bool, summary):
     return extend_schema_view(
         get=extend_schema(
             summary=summary,
+            description=DESCRIPTIONS["geojson_full" if full else "geojson"],
             operation_id="initiatives_full_geojson" if full else "initiatives_geojson",
             parameters=[*FILTER_PARAMETERS, LANGUAGE_PARAMETER, RETRY_AFTER],
             responses={(200, "application/geo+json"): OpenApiResponse(feature_collection(full)), **GEOJSON_ERRORS},

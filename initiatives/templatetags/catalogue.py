@@ -34,9 +34,16 @@ def language_links(context):
     current = context.get("LANGUAGE_CODE")
     query = request.META.get("QUERY_STRING", "")
     return [
-        (code, get_language_info(code)["name_local"], _page_in(request, code, query), code == current)
-        for code, _name in settings.LANGUAGES
+        (code, _own_name(code, name), _page_in(request, code, query), code == current)
+        for code, name in settings.LANGUAGES
     ]
+
+
+def _own_name(code: str, name) -> str:
+    """A language named in itself, as settings.LANGUAGES names it ("Português"): Django's own
+    native name for pt-br, "Português Brasileiro", capitalises as English does."""
+    with translation.override(code):
+        return str(name)
 
 
 @register.simple_tag(takes_context=True)
@@ -84,3 +91,16 @@ def local_date(value, format_name="DATE_FORMAT"):
     if value in (None, ""):
         return ""
     return _LocalDateFormat(value).format(get_format(format_name))
+
+
+# The same two languages write language names in lowercase inside a sentence ("disponible solo en
+# portugués de Brasil"); Django's catalogues capitalise them, as in a menu.
+LOWERCASE_LANGUAGE_NAME_LANGUAGES = {"pt", "es"}
+
+
+@register.filter
+def language_in_sentence(code) -> str:
+    """The name of the language `code` in the page's language, as written inside a sentence."""
+    name = str(get_language_info(str(code))["name_translated"])
+    page_language = (translation.get_language() or "").split("-")[0]
+    return name[:1].lower() + name[1:] if page_language in LOWERCASE_LANGUAGE_NAME_LANGUAGES else name
