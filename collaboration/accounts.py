@@ -8,6 +8,12 @@ def is_verified(user) -> bool:
     return user.is_authenticated and EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
+def account_address(user) -> str | None:
+    """The account's verified address, the primary one first; None without one."""
+    address = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "pk").first()
+    return address.email if address else None
+
+
 def account_data(user) -> dict:
     """Everything the catalogue keeps about this account (the data it may take away)."""
     return {

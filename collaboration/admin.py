@@ -3,7 +3,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import profiles
+from . import notifications, profiles
 from .domains import domains_match, email_domain, website_domain
 from .models import Management, ProfileChange
 
@@ -36,7 +36,11 @@ class ManagementAdmin(admin.ModelAdmin):
         return domains_match(obj.user.email, obj.initiative.website)
 
     def _decide(self, request, queryset, status, allowed_from, message):
-        count = queryset.filter(status__in=allowed_from).decide(status, request.user)
+        decided = list(queryset.filter(status__in=allowed_from).select_related("initiative", "user"))
+        count = Management.objects.filter(pk__in=[m.pk for m in decided]).decide(status, request.user)
+        for management in decided:
+            management.status = status
+            notifications.management_decided(management, request.build_absolute_uri("/"))
         self.message_user(request, message % {"count": count}, messages.SUCCESS if count else messages.WARNING)
 
     @admin.action(description=_("Approve the selected requests"), permissions=["change"])
@@ -115,11 +119,14 @@ class ProfileChangeAdmin(admin.ModelAdmin):
         changes = list(queryset.pending().select_related("initiative", "author"))
         for change in changes:
             profiles.publish(change, by=request.user)
+            notifications.profile_change_decided(change, request.build_absolute_uri("/"))
         self.message_user(request, _("%(count)s change(s) published.") % {"count": len(changes)})
 
     @admin.action(description=_("Reject the selected changes"), permissions=["change"])
     def reject(self, request, queryset):
-        changes = list(queryset.pending())
+        changes = list(queryset.pending().select_related("initiative", "author"))
         for change in changes:
             profiles.reject(change, by=request.user)
+            change.refresh_from_db()
+            notifications.profile_change_decided(change, request.build_absolute_uri("/"))
         self.message_user(request, _("%(count)s change(s) rejected.") % {"count": len(changes)})

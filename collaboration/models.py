@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative
+from initiatives.translation import LANGUAGE_CHOICES
 
 from .querysets import ManagementQuerySet, ProfileChangeQuerySet
 
@@ -21,6 +22,14 @@ class StaffDecision(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # The decision is e-mailed in the language of the page the manager asked from.
+    page_language = models.CharField(
+        _("language of the manager's pages"),
+        max_length=8,
+        choices=LANGUAGE_CHOICES,
+        default=settings.LANGUAGE_CODE,
+        editable=False,
+    )
 
     class Meta:
         abstract = True

@@ -16,17 +16,12 @@ from initiatives.cache import bump_catalogue_version
 from initiatives.models import Initiative
 from initiatives.similarity import explain_similarity, rank_similar
 
+from .accounts import account_address
 from .models import Management, Opportunity, OpportunityResponse
 
 
 def has_verified_email(user) -> bool:
     return EmailAddress.objects.filter(user=user, verified=True).exists()
-
-
-def account_address(user) -> str | None:
-    """The account's verified address, the primary one first; None without one."""
-    address = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "pk").first()
-    return address.email if address else None
 
 
 def manages(user, initiative) -> bool:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hub.spam import counted_valid, over_rate_limit
 from initiatives.models import Initiative, Sector
+from initiatives.translation import active_language
 
 from . import opportunities as rules
 from .digests import subscription_from_token
@@ -99,6 +100,7 @@ def publish(request, slug):
         if form.is_valid():
             form.instance.initiative = initiative
             form.instance.author = request.user
+            form.instance.page_language = active_language()
             opportunity = rules.publish(
                 form.instance,
                 countries=form.cleaned_data["countries"],

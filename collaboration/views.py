@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from initiatives.models import Initiative
+from initiatives.translation import active_language
 
 from . import profiles
 from .accounts import account_data, is_verified
@@ -54,7 +55,9 @@ def request_management(request, slug):
     if existing is None and request.method == "POST" and form.is_valid():
         # get_or_create: a double submission finds the first request instead of failing.
         Management.objects.get_or_create(
-            user=request.user, initiative=initiative, defaults={"who_they_are": form.cleaned_data["who_they_are"]}
+            user=request.user,
+            initiative=initiative,
+            defaults={"who_they_are": form.cleaned_data["who_they_are"], "page_language": active_language()},
         )
         messages.success(request, _("Your request was sent. Staff will check it; its status is shown below."))
         return redirect("collaboration:dashboard")
@@ -75,7 +78,9 @@ def edit_profile(request, slug):
     ):
         form.add_error(None, _("%(count)s of your changes are waiting for review; send more once staff have reviewed them.") % {"count": MAX_PENDING_CHANGES})  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        change = profiles.submit(initiative, request.user, form.cleaned_data, logo=form.cleaned_data.get("logo"))
+        change = profiles.submit(
+            initiative, request.user, form.cleaned_data, logo=form.cleaned_data.get("logo"), language=active_language()
+        )
         if change is None:
             messages.info(request, _("Nothing changed."))
         elif change.status == ProfileChange.Status.PUBLISHED:
