@@ -18,8 +18,8 @@ from initiatives.translation import active_language
 
 from . import profiles
 from .accounts import account_data, is_verified
-from .forms import DeleteAccountForm, ManagementRequestForm, ProfileForm
-from .models import Management, ProfileChange, managed_initiatives
+from .forms import DeleteAccountForm, ManagementRequestForm, ManagerProfileForm, ProfileForm
+from .models import Management, ManagerProfile, ProfileChange, managed_initiatives
 
 # Limits per account, against floods from one verified address: requests staff have not decided
 # yet, and profile changes still waiting for review.
@@ -32,10 +32,20 @@ def forbidden(request, message: str):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def dashboard(request):
+    """The account page: the initiatives managed, changes waiting, and the public profile's form."""
+    profile = ManagerProfile.objects.filter(user=request.user).first()
+    profile = profile or ManagerProfile(user=request.user, language=active_language())
+    form = ManagerProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your public profile is saved."))
+        return redirect("collaboration:dashboard")
     managements = Management.objects.of(request.user).select_related("initiative")
     pending = ProfileChange.objects.pending().filter(author=request.user).select_related("initiative")
-    return render(request, "collaboration/dashboard.html", {"managements": managements, "pending": pending})
+    context = {"managements": managements, "pending": pending, "profile_form": form}
+    return render(request, "collaboration/dashboard.html", context, status=400 if form.errors else 200)
 
 
 @login_required
