@@ -86,6 +86,10 @@ class Opportunity(models.Model):
         return self.closes_on >= timezone.localdate()
 
     @property
+    def is_refused(self) -> bool:
+        return not self.is_published and self.reviewed_at is not None
+
+    @property
     def review_state(self) -> str:
         if self.is_published:
             return _("Published")
