@@ -3,7 +3,8 @@ verifies from the mail, asks to manage the Cluster Agroalimentario, staff approv
 edits its description in Spanish, staff publish it and it shows on the public pages; the manager
 publishes a professional stay, staff approve it (a first opportunity); the manager of a Brazilian
 polo finds it among the matches and in their digest and responds; staff forward the response,
-which reaches the first manager without any address being shown. With SCREENSHOTS=<folder>, the
+which reaches the first manager without any address being shown. Staff's decisions reach the
+manager by e-mail in the language she used, and her public profile shows on the cluster's page. With SCREENSHOTS=<folder>, the
 managers' pages are photographed in the three languages (docs/screenshots/ holds the committed ones)."""
 
 import datetime
@@ -28,6 +29,7 @@ FIRST_EMAIL = "ana@clusteragro.example"
 SECOND_EMAIL = "bia@polo.example.br"
 SPANISH = "Productores y agroindustrias de Antioquia que exportan juntos."
 TITLE = "Estancia profesional en tostadurías de Antioquia"
+PROFILE = "Ana Gómez, coordinadora del clúster."
 SHOTS = Path(os.environ["SCREENSHOTS"]) if os.getenv("SCREENSHOTS") else None
 
 
@@ -74,6 +76,14 @@ def test_a_manager_publishes_a_profile_and_an_opportunity_that_another_manager_a
     )
     management.refresh_from_db()
     assert management.status == "approved"
+    [approval] = [m for m in mail.outbox if FIRST_EMAIL in m.to and "Cluster Agroalimentario" in m.subject]
+    assert f"{live_server.url}/es/manage/" in approval.body  # in the language she asked in
+
+    # Her public profile, written on her account page.
+    first.goto("/es/manage/")
+    first.fill("#id_text", PROFILE)
+    first.click("#public-profile ~ form button[type=submit]")
+    first.wait_for_url("**/es/manage/")
 
     # Edit the description in Spanish; staff review the difference and publish it.
     first.goto("/es/manage/")
@@ -92,6 +102,7 @@ def test_a_manager_publishes_a_profile_and_an_opportunity_that_another_manager_a
     visitor = new_page()
     visitor.goto(f"/es/initiatives/{coffee_cluster.slug}/")
     assert visitor.locator(".prose").inner_text() == SPANISH
+    assert visitor.locator(".initiative-managers li").inner_text() == PROFILE
     visitor.goto(f"/pt-br/initiatives/{coffee_cluster.slug}/")
     assert visitor.locator(".prose").inner_text() == SPANISH
     assert visitor.locator(".prose").get_attribute("lang") == "es"
@@ -117,6 +128,8 @@ def test_a_manager_publishes_a_profile_and_an_opportunity_that_another_manager_a
     )
     opportunity.refresh_from_db()
     assert opportunity.is_published
+    [published] = [m for m in mail.outbox if FIRST_EMAIL in m.to and TITLE in m.subject]
+    assert f"{live_server.url}/es/manage/opportunities/" in published.body
 
     # The polo's manager subscribes to the digest, finds the stay and sees the polo among the matches.
     second = log_in(new_page(), SECOND_EMAIL, "pw-manager-1234")
@@ -146,7 +159,7 @@ def test_a_manager_publishes_a_profile_and_an_opportunity_that_another_manager_a
 
     # Staff forward it: it reaches the first manager's account address, replying to the sender.
     assert "Forwarded 1 response." in admin_action(staff, "/en/admin/collaboration/opportunityresponse/", "forward")
-    [forwarded] = [m for m in mail.outbox if FIRST_EMAIL in m.to and TITLE in m.subject]
+    [forwarded] = [m for m in mail.outbox if FIRST_EMAIL in m.to and m.reply_to]
     assert forwarded.reply_to == [SECOND_EMAIL]
     assert "Temos dois torrefadores" in forwarded.body
 
