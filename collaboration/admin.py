@@ -38,9 +38,11 @@ class ManagementAdmin(admin.ModelAdmin):
     def _decide(self, request, queryset, status, allowed_from, message):
         decided = list(queryset.filter(status__in=allowed_from).select_related("initiative", "user"))
         count = Management.objects.filter(pk__in=[m.pk for m in decided]).decide(status, request.user)
+        unsent = 0
         for management in decided:
             management.status = status
-            notifications.management_decided(management, request.build_absolute_uri("/"))
+            unsent += not notifications.management_decided(management, request.build_absolute_uri("/"))
+        notifications.warn_unsent(self, request, unsent)
         self.message_user(request, message % {"count": count}, messages.SUCCESS if count else messages.WARNING)
 
     @admin.action(description=_("Approve the selected requests"), permissions=["change"])
@@ -117,16 +119,20 @@ class ProfileChangeAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected changes"), permissions=["change"])
     def publish(self, request, queryset):
         changes = list(queryset.pending().select_related("initiative", "author"))
+        unsent = 0
         for change in changes:
             profiles.publish(change, by=request.user)
-            notifications.profile_change_decided(change, request.build_absolute_uri("/"))
+            unsent += not notifications.profile_change_decided(change, request.build_absolute_uri("/"))
+        notifications.warn_unsent(self, request, unsent)
         self.message_user(request, _("%(count)s change(s) published.") % {"count": len(changes)})
 
     @admin.action(description=_("Reject the selected changes"), permissions=["change"])
     def reject(self, request, queryset):
         changes = list(queryset.pending().select_related("initiative", "author"))
+        unsent = 0
         for change in changes:
             profiles.reject(change, by=request.user)
             change.refresh_from_db()
-            notifications.profile_change_decided(change, request.build_absolute_uri("/"))
+            unsent += not notifications.profile_change_decided(change, request.build_absolute_uri("/"))
+        notifications.warn_unsent(self, request, unsent)
         self.message_user(request, _("%(count)s change(s) rejected.") % {"count": len(changes)})

@@ -2,19 +2,26 @@
 profile change or their opportunity, in the language of the page they asked from. Called by the
 admin's actions after the decision is saved; sent through Django's e-mail backend."""
 
+import logging
+
 from django.conf import settings
+from django.contrib import messages
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .accounts import account_address
 from .models import Management, Opportunity, ProfileChange
 
+logger = logging.getLogger(__name__)
+
 
 def _send(user, language: str, subject: str, message: str, path: str, base_url: str) -> bool:
-    """False when the account has no verified address (nothing is sent)."""
+    """False when the account has no verified address or the backend failed (logged): the
+    decision is saved either way, and the admin tells staff."""
     recipient = account_address(user) if user else None
     if recipient is None:
         return False
@@ -22,8 +29,24 @@ def _send(user, language: str, subject: str, message: str, path: str, base_url: 
         body = render_to_string(
             "collaboration/email/decision.txt", {"message": message, "url": base_url.rstrip("/") + reverse(path)}
         )
-    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[recipient]).send()
+    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[recipient])
+    try:
+        message.send()
+    except Exception:  # any backend's failure (SMTP, connection, TLS): the decision is already saved
+        logger.exception("Could not e-mail a decision to account %s", user.pk)
+        return False
     return True
+
+
+def warn_unsent(modeladmin, request, unsent: int) -> None:
+    """Tells staff in the admin which managers the e-mail did not reach."""
+    if unsent:
+        message = ngettext(
+            "%(count)d manager was not told by e-mail (no verified address, or the mail server refused it).",
+            "%(count)d managers were not told by e-mail (no verified address, or the mail server refused it).",
+            unsent,
+        )
+        modeladmin.message_user(request, message % {"count": unsent}, messages.WARNING)
 
 
 def management_decided(management: Management, base_url: str) -> bool:

@@ -47,8 +47,10 @@ class OpportunityAdmin(admin.ModelAdmin):
         return opportunity.review_state
 
     def _tell_authors(self, request, ids):
+        unsent = 0
         for opportunity in Opportunity.objects.filter(pk__in=ids).select_related("author"):
-            notifications.opportunity_decided(opportunity, request.build_absolute_uri("/"))
+            unsent += not notifications.opportunity_decided(opportunity, request.build_absolute_uri("/"))
+        notifications.warn_unsent(self, request, unsent)
 
     @admin.action(description=_("Approve and publish the selected opportunities"), permissions=["change"])
     def approve(self, request, queryset):

@@ -183,3 +183,24 @@ def test_refusing_an_opportunity_again_sends_nothing_more(client, admin_client, 
     with translation.override("es"):
         subject = gettext("Your opportunity was refused: %(title)s") % {"title": "Estancia profesional en Medellín"}
     assert [m.subject for m in mails_to(EMAIL)] == [subject]
+
+
+def test_a_mail_server_that_refuses_leaves_the_decision_saved_and_warns_staff(
+    client, admin_client, cluster, settings, caplog
+):
+    signed_up_manager(client, EMAIL)
+    management = ask(client, cluster, "es")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+
+    response = admin_client.post(
+        "/en/admin/collaboration/management/",
+        {"action": "approve", "_selected_action": [management.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    management.refresh_from_db()
+    assert management.status == "approved"
+    assert "1 manager was not told by e-mail" in response.content.decode()
+    assert "Could not e-mail a decision" in caplog.text
