@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 
 from . import notifications, profiles
 from .domains import domains_match, email_domain, website_domain
-from .models import Management, ProfileChange
+from .models import Management, ManagerProfile, ProfileChange
 
 
 @admin.register(Management)
@@ -136,3 +136,17 @@ class ProfileChangeAdmin(admin.ModelAdmin):
             unsent += not notifications.profile_change_decided(change, request.build_absolute_uri("/"))
         notifications.warn_unsent(self, request, unsent)
         self.message_user(request, _("%(count)s change(s) rejected.") % {"count": len(changes)})
+
+
+@admin.register(ManagerProfile)
+class ManagerProfileAdmin(admin.ModelAdmin):
+    """Managers publish their profile text at once; staff may correct or empty an abusive one."""
+
+    list_display = ["user", "language", "updated"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "text"]
+    fields = ["user", "text", "language", "updated"]
+    readonly_fields = ["user", "updated"]
+
+    def has_add_permission(self, request):
+        return False

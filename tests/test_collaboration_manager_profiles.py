@@ -104,3 +104,15 @@ def test_the_account_export_includes_the_profile(client, cluster, manager_of):  
     reauthenticate(client, "/en/manage/account/export/")
     data = json.loads(client.get("/en/manage/account/export/").content)
     assert data["public_profile"] == {"text": TEXT, "language": "es"}
+
+
+def test_staff_can_empty_an_abusive_text_in_the_admin(client, admin_client, cluster, manager_of):  # noqa: F811
+    manager_of(cluster, email=EMAIL)
+    save_profile(client, TEXT)
+    assert TEXT in public_page(cluster)
+    profile = ManagerProfile.objects.get()
+    url = f"/en/admin/collaboration/managerprofile/{profile.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    response = admin_client.post(url, {"text": "", "language": "es"})
+    assert response.status_code == 302
+    assert TEXT not in public_page(cluster)
