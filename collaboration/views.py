@@ -39,7 +39,8 @@ def dashboard(request):
     profile = profile or ManagerProfile(user=request.user, language=active_language())
     form = ManagerProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        # Not form.save(): a double submission of a first profile updates it instead of failing.
+        ManagerProfile.objects.update_or_create(user=request.user, defaults=form.cleaned_data)
         messages.success(request, _("Your public profile is saved."))
         return redirect("collaboration:dashboard")
     managements = Management.objects.of(request.user).select_related("initiative")
