@@ -3,9 +3,17 @@
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from .models import ManagerProfile
+
 
 def is_verified(user) -> bool:
     return user.is_authenticated and EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def account_address(user) -> str | None:
+    """The account's verified address, the primary one first; None without one."""
+    address = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "pk").first()
+    return address.email if address else None
 
 
 def account_data(user) -> dict:
@@ -21,6 +29,9 @@ def account_data(user) -> dict:
             {"email": a.email, "verified": a.verified, "primary": a.primary}
             for a in EmailAddress.objects.filter(user=user).order_by("email")
         ],
+        "public_profile": next(
+            ({"text": p.text, "language": p.language} for p in ManagerProfile.objects.filter(user=user)), None
+        ),
         "managements": [
             {
                 "initiative": m.initiative.slug,

@@ -3,9 +3,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from . import profiles
+from . import notifications, profiles
 from .domains import domains_match, email_domain, website_domain
-from .models import Management, ProfileChange
+from .models import Management, ManagerProfile, ProfileChange
 
 
 @admin.register(Management)
@@ -37,7 +37,13 @@ class ManagementAdmin(admin.ModelAdmin):
 
     def _decide(self, request, queryset, status, allowed_from, message):
         # `message` is an ngettext_lazy keyed on "count": formatting it picks the plural form.
-        count = queryset.filter(status__in=allowed_from).decide(status, request.user)
+        decided = list(queryset.filter(status__in=allowed_from).select_related("initiative", "user"))
+        count = Management.objects.filter(pk__in=[m.pk for m in decided]).decide(status, request.user)
+        unsent = 0
+        for management in decided:
+            management.status = status
+            unsent += not notifications.management_decided(management, request.build_absolute_uri("/"))
+        notifications.warn_unsent(self, request, unsent)
         self.message_user(request, message % {"count": count}, messages.SUCCESS if count else messages.WARNING)
 
     @admin.action(description=_("Approve the selected requests"), permissions=["change"])
@@ -132,15 +138,36 @@ class ProfileChangeAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected changes"), permissions=["change"])
     def publish(self, request, queryset):
         changes = list(queryset.pending().select_related("initiative", "author"))
+        unsent = 0
         for change in changes:
             profiles.publish(change, by=request.user)
+            unsent += not notifications.profile_change_decided(change, request.build_absolute_uri("/"))
+        notifications.warn_unsent(self, request, unsent)
         count = len(changes)
         self.message_user(request, ngettext("%(count)s change published.", "%(count)s changes published.", count) % {"count": count})  # fmt: skip
 
     @admin.action(description=_("Reject the selected changes"), permissions=["change"])
     def reject(self, request, queryset):
-        changes = list(queryset.pending())
+        changes = list(queryset.pending().select_related("initiative", "author"))
+        unsent = 0
         for change in changes:
             profiles.reject(change, by=request.user)
+            change.refresh_from_db()
+            unsent += not notifications.profile_change_decided(change, request.build_absolute_uri("/"))
+        notifications.warn_unsent(self, request, unsent)
         count = len(changes)
         self.message_user(request, ngettext("%(count)s change rejected.", "%(count)s changes rejected.", count) % {"count": count})  # fmt: skip
+
+
+@admin.register(ManagerProfile)
+class ManagerProfileAdmin(admin.ModelAdmin):
+    """Managers publish their profile text at once; staff may correct or empty an abusive one."""
+
+    list_display = ["user", "language", "updated"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "text"]
+    fields = ["user", "text", "language", "updated"]
+    readonly_fields = ["user", "updated"]
+
+    def has_add_permission(self, request):
+        return False

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .accounts import account_address
 from .models import DigestDelivery, DigestSubscription, Management, Opportunity
-from .opportunities import account_address
 
 UNSUBSCRIBE_SALT = "collaboration.digest.unsubscribe"
 # A new subscriber gets what was published in the week before they subscribed, not the archive.

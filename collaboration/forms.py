@@ -7,6 +7,8 @@ from initiatives.models import EARLIEST_YEAR, Initiative, Theme
 from initiatives.translation import suffix
 
 from .logos import clean_logo
+from .models import ManagerProfile
+from .opportunity_forms import reject_markup
 
 DESCRIPTION_LABELS = {
     "pt-br": _("Description in Portuguese"),
@@ -75,3 +77,15 @@ class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that my account and my requests to manage initiatives are deleted for good."),
     )
+
+
+class ManagerProfileForm(forms.ModelForm):
+    class Meta:
+        model = ManagerProfile
+        fields = ["text", "language"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].replace("\r\n", "\n").strip()
+        reject_markup(text)
+        return text

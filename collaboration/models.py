@@ -5,8 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative
+from initiatives.translation import LANGUAGE_CHOICES
 
-from .querysets import ManagementQuerySet, ProfileChangeQuerySet
+from .querysets import ManagementQuerySet, ManagerProfileQuerySet, ProfileChangeQuerySet
 
 
 class StaffDecision(models.Model):
@@ -21,6 +22,14 @@ class StaffDecision(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # The decision is e-mailed in the language of the page the manager asked from.
+    page_language = models.CharField(
+        _("language of the manager's pages"),
+        max_length=8,
+        choices=LANGUAGE_CHOICES,
+        default=settings.LANGUAGE_CODE,
+        editable=False,
+    )
 
     class Meta:
         abstract = True
@@ -104,6 +113,35 @@ class ProfileChange(StaffDecision):
     @property
     def fields(self) -> list[str]:
         return [*self.values, *(["logo"] if self.logo else [])]
+
+
+class ManagerProfile(models.Model):
+    """What a manager says about themselves, shown on the pages of the initiatives they manage
+    (while staff approve them): published at once, as staff already checked who they are."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="manager_profile", verbose_name=_("account")
+    )
+    text = models.TextField(
+        _("about you"),
+        max_length=600,
+        blank=True,
+        help_text=_(
+            "Your name and your role in the initiatives you manage, shown on their public pages. "
+            "Your e-mail address is never shown."
+        ),
+    )
+    language = models.CharField(_("language of the text"), max_length=8, choices=LANGUAGE_CHOICES)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ManagerProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("manager's public profile")
+        verbose_name_plural = _("managers' public profiles")
+
+    def __str__(self):
+        return str(self.user)
 
 
 def managed_initiatives(user):

@@ -3,6 +3,7 @@ who may publish, publishing (the first one waits for staff), approving, forwardi
 the initiatives that could answer. No request in here."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -16,17 +17,12 @@ from initiatives.cache import bump_catalogue_version
 from initiatives.models import Initiative
 from initiatives.similarity import explain_similarity, rank_similar
 
+from .accounts import account_address
 from .models import Management, Opportunity, OpportunityResponse
 
 
 def has_verified_email(user) -> bool:
     return EmailAddress.objects.filter(user=user, verified=True).exists()
-
-
-def account_address(user) -> str | None:
-    """The account's verified address, the primary one first; None without one."""
-    address = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "pk").first()
-    return address.email if address else None
 
 
 def manages(user, initiative) -> bool:
@@ -58,12 +54,46 @@ def publish(opportunity: Opportunity, countries, themes, sectors) -> Opportunity
         opportunity.is_published = True
         opportunity.published_at = timezone.now()
     opportunity.save()
+    _set_relations(opportunity, countries, themes, sectors)
+    return opportunity
+
+
+def may_edit(user, opportunity: Opportunity) -> bool:
+    """Its author, while they still manage its initiative (responses are forwarded to them)."""
+    return opportunity.author_id == user.pk and manages(user, opportunity.initiative)
+
+
+def _set_relations(opportunity: Opportunity, countries, themes, sectors) -> None:
     opportunity.themes.set(themes)
     opportunity.sectors.set(sectors)
+    opportunity.sought_countries.all().delete()
     opportunity.sought_countries.model.objects.bulk_create(
         [opportunity.sought_countries.model(opportunity=opportunity, country=code) for code in countries]
     )
+
+
+@transaction.atomic
+def update(opportunity: Opportunity, countries, themes, sectors) -> Opportunity:
+    """Save its author's edit. Staff review a manager's first opportunity, not each text: the edit
+    of a manager whose opportunities publish at once stays published; any other goes back to staff
+    (one still waiting keeps waiting)."""
+    if opportunity.is_published and not publishes_at_once(opportunity.author):
+        opportunity.is_published = False
+        opportunity.published_at = None
+        opportunity.reviewed_by = None
+        opportunity.reviewed_at = None
+    opportunity.save()
+    _set_relations(opportunity, countries, themes, sectors)
     return opportunity
+
+
+def close(opportunity: Opportunity) -> bool:
+    """Close it now: its last day to respond becomes yesterday. False when it was already closed."""
+    if not opportunity.is_open:
+        return False
+    opportunity.closes_on = timezone.localdate() - timedelta(days=1)
+    opportunity.save(update_fields=["closes_on", "updated"])
+    return True
 
 
 def approve(opportunities, staff_user) -> int:

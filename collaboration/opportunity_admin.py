@@ -3,6 +3,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import notifications
 from . import opportunities as rules
 from .models import DigestDelivery, DigestSubscription, Opportunity, OpportunityResponse, SoughtCountry
 
@@ -45,9 +46,17 @@ class OpportunityAdmin(admin.ModelAdmin):
     def review_state(self, opportunity):
         return opportunity.review_state
 
+    def _tell_authors(self, request, ids):
+        unsent = 0
+        for opportunity in Opportunity.objects.filter(pk__in=ids).select_related("author"):
+            unsent += not notifications.opportunity_decided(opportunity, request.build_absolute_uri("/"))
+        notifications.warn_unsent(self, request, unsent)
+
     @admin.action(description=_("Approve and publish the selected opportunities"), permissions=["change"])
     def approve(self, request, queryset):
+        waiting = list(queryset.filter(is_published=False).values_list("pk", flat=True))
         count = rules.approve(queryset, request.user)
+        self._tell_authors(request, waiting)
         self.message_user(
             request,
             ngettext("Published %(count)d opportunity.", "Published %(count)d opportunities.", count)
@@ -57,7 +66,10 @@ class OpportunityAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Refuse the selected opportunities (unpublish them)"), permissions=["change"])
     def refuse(self, request, queryset):
+        # Those already refused are not told again.
+        deciding = list(queryset.exclude(is_published=False, reviewed_at__isnull=False).values_list("pk", flat=True))
         count = rules.refuse(queryset, request.user)
+        self._tell_authors(request, deciding)
         self.message_user(
             request,
             ngettext("Refused %(count)d opportunity.", "Refused %(count)d opportunities.", count) % {"count": count},

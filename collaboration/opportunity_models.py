@@ -38,6 +38,14 @@ class Opportunity(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=5000)
     language = models.CharField(_("language of the texts"), max_length=8, choices=LANGUAGE_CHOICES)
+    # Staff's decision is e-mailed in the language of the page it was published from.
+    page_language = models.CharField(
+        _("language of the manager's pages"),
+        max_length=8,
+        choices=LANGUAGE_CHOICES,
+        default=settings.LANGUAGE_CODE,
+        editable=False,
+    )
     themes = models.ManyToManyField(Theme, blank=True, related_name="opportunities", verbose_name=_("themes"))
     sectors = models.ManyToManyField(Sector, blank=True, related_name="opportunities", verbose_name=_("sectors"))
     closes_on = models.DateField(_("closing date"), help_text=_("The last day to respond."))
@@ -76,6 +84,10 @@ class Opportunity(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closes_on >= timezone.localdate()
+
+    @property
+    def is_refused(self) -> bool:
+        return not self.is_published and self.reviewed_at is not None
 
     @property
     def review_state(self) -> str:

@@ -12,16 +12,17 @@ from initiatives.querysets import count_as_published_use
 
 
 def invalidate_public_caches(**kwargs):
-    # Opportunities show on catalogue pages (initiative, home, theme), cached per catalogue version.
+    # Opportunities and managers' profiles show on catalogue pages (initiative, home, theme),
+    # cached per catalogue version.
     bump_catalogue_version()
 
 
 def connect():
     from . import opportunity_admin  # noqa: F401
-    from .models import Opportunity, SoughtCountry
+    from .models import ManagerProfile, Opportunity, SoughtCountry
     from .opportunity_feeds import calendar_entries
 
-    for model in (Opportunity, SoughtCountry):
+    for model in (Opportunity, SoughtCountry, ManagerProfile):
         uid = f"collaboration-bump-{model.__name__}"
         post_save.connect(invalidate_public_caches, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(invalidate_public_caches, sender=model, dispatch_uid=f"{uid}-delete")
@@ -30,6 +31,7 @@ def connect():
         m2m_changed.connect(invalidate_public_caches, sender=through, dispatch_uid=f"collaboration-bump-{field.name}")
 
     register_panel("initiative_detail", "collaboration/includes/initiative_panel.html")
+    register_panel("initiative_detail", "collaboration/includes/managers_panel.html")
     register_panel("home", "collaboration/includes/home_panel.html")
     register_panel("theme", "collaboration/includes/theme_panel.html")
     count_as_published_use(Theme, "opportunities__is_published")

@@ -12,5 +12,7 @@ urlpatterns = [
     path("opportunities/digest/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("manage/opportunities/", views.my_opportunities, name="my_opportunities"),
     path("manage/initiatives/<slug:slug>/opportunities/new/", views.publish, name="publish"),
+    path("manage/opportunities/<int:pk>/edit/", views.edit, name="edit_opportunity"),
+    path("manage/opportunities/<int:pk>/close/", views.close, name="close_opportunity"),
     path("manage/initiatives/<slug:slug>/digest/", views.subscription, name="subscription"),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hub.spam import counted_valid, over_rate_limit
 from initiatives.models import Initiative, Sector
+from initiatives.translation import active_language
 
 from . import opportunities as rules
 from .digests import subscription_from_token
@@ -99,6 +100,7 @@ def publish(request, slug):
         if form.is_valid():
             form.instance.initiative = initiative
             form.instance.author = request.user
+            form.instance.page_language = active_language()
             opportunity = rules.publish(
                 form.instance,
                 countries=form.cleaned_data["countries"],
@@ -114,6 +116,46 @@ def publish(request, slug):
             return redirect("collaboration:my_opportunities")
     context = {"form": form, "initiative": initiative}
     return render(request, "collaboration/publish.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def edit(request, pk):
+    opportunity = get_object_or_404(Opportunity.objects.select_related("initiative"), pk=pk)
+    if not rules.may_edit(request.user, opportunity):
+        return _refused(request, _("Only the manager who published this opportunity can change it."))
+    if not rules.has_verified_email(request.user):
+        return _refused(request, _("Verify your e-mail address before publishing: open the link we sent you."))
+    if opportunity.is_refused:
+        return _refused(request, _("Staff refused this opportunity, so it cannot be changed; ask the catalogue's staff."))  # fmt: skip
+    countries = [row.country.code for row in opportunity.sought_countries.all()]
+    form = OpportunityForm(request.POST or None, instance=opportunity, initial={"countries": countries})
+    if request.method == "POST" and form.is_valid():
+        opportunity = rules.update(
+            form.instance,
+            countries=form.cleaned_data["countries"],
+            themes=form.cleaned_data["themes"],
+            sectors=form.cleaned_data["sectors"],
+        )
+        if opportunity.is_published:
+            messages.success(request, _("Your changes are published."))
+            return redirect(opportunity)
+        messages.success(request, _("Your changes were saved; the opportunity will be published once staff approve it."))  # fmt: skip
+        return redirect("collaboration:my_opportunities")
+    context = {"form": form, "initiative": opportunity.initiative, "opportunity": opportunity}
+    return render(request, "collaboration/publish.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def close(request, pk):
+    opportunity = get_object_or_404(Opportunity, pk=pk)
+    if not rules.may_edit(request.user, opportunity):
+        return _refused(request, _("Only the manager who published this opportunity can close it."))
+    if rules.close(opportunity):
+        messages.success(request, _("The opportunity is closed. It stays readable, marked closed."))
+    else:
+        messages.info(request, _("The opportunity was already closed."))
+    return redirect("collaboration:my_opportunities")
 
 
 @login_required

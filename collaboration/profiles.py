@@ -50,13 +50,15 @@ def proposed_values(initiative: Initiative, cleaned: dict) -> dict:
     return changed
 
 
-def submit(initiative: Initiative, author, cleaned: dict, logo=None) -> ProfileChange | None:
+def submit(initiative: Initiative, author, cleaned: dict, logo=None, language=None) -> ProfileChange | None:
     """Record the manager's change (None when it changes nothing); a trusted manager's is
-    published at once."""
+    published at once. `language`: the manager's page's, for the e-mail telling staff's decision."""
     values = proposed_values(initiative, cleaned)
     if not values and logo is None:
         return None
     change = ProfileChange(initiative=initiative, author=author, values=values)
+    if language:
+        change.page_language = language
     if logo is not None:
         change.logo.save(logo.name, logo, save=False)
     change.save()

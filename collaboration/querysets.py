@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils import timezone
 
+from initiatives.cache import bump_catalogue_version
+
 
 class ManagementQuerySet(models.QuerySet):
     def approved(self):
@@ -11,7 +13,9 @@ class ManagementQuerySet(models.QuerySet):
 
     def decide(self, status, by):
         """Approve, refuse or revoke these requests, noting who and when."""
-        return self.update(status=status, decided_by=by, decided_at=timezone.now())
+        count = self.update(status=status, decided_by=by, decided_at=timezone.now())
+        bump_catalogue_version()  # initiative pages show their approved managers; update() sends no signal
+        return count
 
     def of(self, user):
         if not getattr(user, "is_authenticated", False):
@@ -36,3 +40,13 @@ class ProfileChangeQuerySet(models.QuerySet):
             if logo:
                 found[pk].add("logo")
         return found
+
+
+class ManagerProfileQuerySet(models.QuerySet):
+    def shown_on(self, initiative):
+        """The profiles of the initiative's approved managers that say something, oldest manager first."""
+        return (
+            self.filter(user__managements__initiative=initiative, user__managements__status="approved")
+            .exclude(text="")
+            .order_by("user__managements__created", "pk")
+        )

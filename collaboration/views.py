@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from initiatives.models import Initiative
+from initiatives.translation import active_language
 
 from . import profiles
 from .accounts import account_data, is_verified
-from .forms import DeleteAccountForm, ManagementRequestForm, ProfileForm
-from .models import Management, ProfileChange, managed_initiatives
+from .forms import DeleteAccountForm, ManagementRequestForm, ManagerProfileForm, ProfileForm
+from .models import Management, ManagerProfile, ProfileChange, managed_initiatives
 
 # Limits per account, against floods from one verified address: requests staff have not decided
 # yet, and profile changes still waiting for review.
@@ -31,10 +32,21 @@ def forbidden(request, message: str):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def dashboard(request):
+    """The account page: the initiatives managed, changes waiting, and the public profile's form."""
+    profile = ManagerProfile.objects.filter(user=request.user).first()
+    profile = profile or ManagerProfile(user=request.user, language=active_language())
+    form = ManagerProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        # Not form.save(): a double submission of a first profile updates it instead of failing.
+        ManagerProfile.objects.update_or_create(user=request.user, defaults=form.cleaned_data)
+        messages.success(request, _("Your public profile is saved."))
+        return redirect("collaboration:dashboard")
     managements = Management.objects.of(request.user).select_related("initiative")
     pending = ProfileChange.objects.pending().filter(author=request.user).select_related("initiative")
-    return render(request, "collaboration/dashboard.html", {"managements": managements, "pending": pending})
+    context = {"managements": managements, "pending": pending, "profile_form": form}
+    return render(request, "collaboration/dashboard.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -54,7 +66,9 @@ def request_management(request, slug):
     if existing is None and request.method == "POST" and form.is_valid():
         # get_or_create: a double submission finds the first request instead of failing.
         Management.objects.get_or_create(
-            user=request.user, initiative=initiative, defaults={"who_they_are": form.cleaned_data["who_they_are"]}
+            user=request.user,
+            initiative=initiative,
+            defaults={"who_they_are": form.cleaned_data["who_they_are"], "page_language": active_language()},
         )
         messages.success(request, _("Your request was sent. Staff will check it; its status is shown below."))
         return redirect("collaboration:dashboard")
@@ -75,7 +89,9 @@ def edit_profile(request, slug):
     ):
         form.add_error(None, _("%(count)s of your changes are waiting for review; send more once staff have reviewed them.") % {"count": MAX_PENDING_CHANGES})  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        change = profiles.submit(initiative, request.user, form.cleaned_data, logo=form.cleaned_data.get("logo"))
+        change = profiles.submit(
+            initiative, request.user, form.cleaned_data, logo=form.cleaned_data.get("logo"), language=active_language()
+        )
         if change is None:
             messages.info(request, _("Nothing changed."))
         elif change.status == ProfileChange.Status.PUBLISHED:

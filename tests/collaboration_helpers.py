@@ -54,3 +54,38 @@ def manager_of(client):
         return user
 
     return make
+
+
+# Helpers for the browser journeys (Playwright pages; no import of Playwright needed here).
+STAFF_USERNAME = "moderator"
+STAFF_PASSWORD = "pw-moderator-1234"
+
+
+def log_in(page, email: str, password: str, language: str = "en"):
+    page.goto(f"/{language}/accounts/login/")
+    page.fill("#id_login", email)
+    page.fill("#id_password", password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/{language}/manage/")
+    return page
+
+
+def log_in_staff(page):
+    """Creates the superuser and logs it into the English admin."""
+    User.objects.create_superuser(STAFF_USERNAME, "moderator@example.org", STAFF_PASSWORD)
+    page.goto("/en/admin/login/")
+    page.fill("#id_username", STAFF_USERNAME)
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/en/admin/")
+    return page
+
+
+def admin_action(staff, path: str, action: str, pk=None) -> str:
+    """Runs an admin action on the row `pk` (the first row without it); returns the admin's message."""
+    staff.goto(path)
+    row = f"input[name=_selected_action][value='{pk}']" if pk else "#result_list tbody input.action-select"
+    staff.locator(row).first.check()
+    staff.select_option("select[name=action]", action)
+    staff.click("button[name=index]")
+    return staff.locator("ul.messagelist").inner_text()

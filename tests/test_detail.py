@@ -160,8 +160,9 @@ def test_it_shows_a_detail_page_with_a_constant_number_of_queries(client, make_i
     # The initiative with its programme and Rota, 4 prefetches (municipalities with their regions), the
     # similar ones (cached per catalogue version, each change here makes a new one): those abroad
     # sharing everything (too few here), so ranked, then fetched, with their sectors (and families) and
-    # themes for the reason shown beside each; the initiative's open opportunities (collaboration's panel).
-    assert len(few) == len(many) == 11
+    # themes for the reason shown beside each; the initiative's open opportunities and its managers'
+    # public profiles (collaboration's panels).
+    assert len(few) == len(many) == 12
     assert Initiative.objects.published().count() == 17
 
 

@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from initiatives.cache import versioned_key
 
-from ..models import Opportunity
+from ..models import ManagerProfile, Opportunity
 
 register = template.Library()
 
@@ -41,3 +41,8 @@ def opportunities_on_theme(theme):
     return list(
         Opportunity.objects.published().on_theme(theme).select_related("initiative").latest_first()[:THEME_ITEMS]
     )
+
+
+@register.simple_tag
+def manager_profiles_of(initiative):
+    return list(ManagerProfile.objects.shown_on(initiative))
