@@ -1,4 +1,4 @@
-"""The project's URLs plus a view with a bug, for tests/test_logging.py."""
+"""The project's URLs plus a view with a bug, for tests/catalogue/test_logging.py."""
 
 from django.urls import path
 

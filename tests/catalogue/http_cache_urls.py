@@ -1,4 +1,4 @@
-"""Views that use per-visitor state, for tests/test_http_cache.py and tests/test_page_cache.py."""
+"""Views that use per-visitor state, for tests/catalogue/test_http_cache.py and tests/catalogue/test_page_cache.py."""
 
 from django.contrib import messages
 from django.http import HttpResponse

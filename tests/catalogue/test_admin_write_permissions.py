@@ -10,7 +10,7 @@ from hub.models import Interest, Proposal
 from initiatives.models import Initiative, Route
 from rotas_import.models import ImportRecord
 
-from .admin_forms import form_data
+from ..admin_forms import form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

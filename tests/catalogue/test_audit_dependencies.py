@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "audit-dependencies"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "audit-dependencies"
 loader = SourceFileLoader("audit_dependencies", str(SCRIPT))
 audit = module_from_spec(spec_from_loader("audit_dependencies", loader))
 loader.exec_module(audit)

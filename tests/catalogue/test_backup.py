@@ -19,10 +19,10 @@ from catalogue.backup import BackupError, non_empty_models, restore
 from initiatives.history import recorded_as
 from initiatives.models import Initiative, Municipality, Theme
 
-from .admin_forms import change_form, form_data
+from ..admin_forms import change_form, form_data
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 UPLOAD = "imports/2026/polos-Ceará.xlsx"
 UPLOAD_BYTES = b"PK\x03\x04 not really a workbook \xff\xfe"
 

@@ -4,7 +4,7 @@ select or text area shorter than 36 px; axe-core finds no serious or critical vi
 pages and the forms, with and without errors.
 
 With SCREENSHOTS_DIR set, the layout test also saves the screenshots kept under docs/screenshots/:
-    SCREENSHOTS_DIR=docs/screenshots .venv/bin/python -m pytest tests/test_browser_layout.py -k layout
+    SCREENSHOTS_DIR=docs/screenshots .venv/bin/python -m pytest tests/catalogue/test_browser_layout.py -k layout
 """
 
 import os

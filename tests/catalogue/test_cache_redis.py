@@ -14,7 +14,7 @@ from django.core.cache.backends.redis import RedisCache
 from initiatives.cache import bump_catalogue_version, versioned_key
 
 REDIS_URL = os.getenv("REDIS_URL", "")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 from hub.models import Interest
 from initiatives.client_address import client_address
 
-from .throttle import fresh_throttle_counts  # noqa: F401  (autouse)
+from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from catalogue.errors import server_error
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ["pt-br", "es", "en"]
 
 

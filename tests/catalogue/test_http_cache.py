@@ -81,7 +81,7 @@ def test_it_keeps_pages_private_for_logged_in_users(client, staff_user, referenc
     assert not response.has_header("ETag")
 
 
-@pytest.mark.urls("tests.http_cache_urls")
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
 @pytest.mark.parametrize("path", ["/t/form/", "/t/message/", "/t/cookie/"])
 def test_it_keeps_pages_with_a_csrf_token_a_message_or_a_cookie_private(client, path):
     response = client.get(path)
@@ -90,7 +90,7 @@ def test_it_keeps_pages_with_a_csrf_token_a_message_or_a_cookie_private(client, 
     assert not response.has_header("ETag")
 
 
-@pytest.mark.urls("tests.http_cache_urls")
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
 def test_it_keeps_a_page_private_when_the_request_brings_messages(client):
     client.get("/t/message/")  # leaves the message in the messages cookie
 
@@ -99,7 +99,7 @@ def test_it_keeps_a_page_private_when_the_request_brings_messages(client):
     assert cache_control(response) == {"private", "no-store"}
 
 
-@pytest.mark.urls("tests.http_cache_urls")
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
 def test_it_leaves_a_views_own_policy_alone(client):
     response = client.get("/t/own-policy/")
 
@@ -115,7 +115,7 @@ def test_it_does_not_mark_errors_or_the_admin(client, reference_data):
     assert login.status_code == 200 and "public" not in cache_control(login)
 
 
-@pytest.mark.urls("tests.http_cache_urls")
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
 def test_it_honours_a_views_own_etag(client):
     response = client.get("/t/own-etag/", HTTP_IF_NONE_MATCH='"v1"')
 

@@ -5,7 +5,7 @@ importing, so a deferred import cannot hide a cycle."""
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APPS = ["initiatives", "rotas_import", "hub"]
 PROJECT = "catalogue"
 

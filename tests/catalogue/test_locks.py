@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APPLICATION = ["catalogue", "initiatives", "rotas_import", "hub"]
 TEST_TOOLS = {"pytest", "pytest-django", "playwright", "axe-playwright-python", "ruff", "schemathesis", "hypothesis"}
 

@@ -9,7 +9,7 @@ import pytest
 
 from catalogue.logs import SAFE_REQUEST_ID
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.error_urls"), pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.catalogue.error_urls"), pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from hub.models import Proposal
 
-from .throttle import fresh_throttle_counts  # noqa: F401  (autouse)
+from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "hub_isolation")]
 

@@ -32,7 +32,7 @@ def test_it_serves_a_repeat_visit_from_the_cache_without_running_the_view(client
     assert initiative.name in again.content.decode()
 
 
-@pytest.mark.urls("tests.http_cache_urls")
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
 def test_it_renders_again_after_a_change_to_the_catalogue(client):
     assert client.get("/t/counted/").content == b"rendered 1 times"
     assert client.get("/t/counted/").content == b"rendered 1 times"
@@ -43,7 +43,7 @@ def test_it_renders_again_after_a_change_to_the_catalogue(client):
     assert client.get("/t/counted/").content == b"rendered 2 times"
 
 
-@pytest.mark.urls("tests.http_cache_urls")
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
 def test_it_files_a_page_under_the_version_it_was_rendered_from(client):
     first = client.get("/t/edited-meanwhile/")  # the catalogue changed during the render
 
@@ -52,7 +52,7 @@ def test_it_files_a_page_under_the_version_it_was_rendered_from(client):
     assert again.status_code == 200 and again.content == b"rendered 2 times"  # neither stored nor validated as current
 
 
-@pytest.mark.urls("tests.http_cache_urls")
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
 def test_it_keeps_each_path_query_language_and_host_apart(client):
     for path in ("/t/counted/", "/t/counted/?page=2", "/t/counted/?page=2"):
         client.get(path)
@@ -68,7 +68,7 @@ def test_it_keeps_each_language_apart(client, reference_data):
     assert client.get("/es/").content == spanish.content != english.content
 
 
-@pytest.mark.urls("tests.http_cache_urls")
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
 def test_it_never_serves_a_stored_page_to_a_visitor_with_a_session(client, staff_user):
     client.get("/t/counted/")
     client.force_login(staff_user)
@@ -79,7 +79,7 @@ def test_it_never_serves_a_stored_page_to_a_visitor_with_a_session(client, staff
     assert "private" in response["Cache-Control"]
 
 
-@pytest.mark.urls("tests.http_cache_urls")
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
 def test_it_never_stores_a_page_seen_by_a_logged_in_user(client, staff_user):
     client.force_login(staff_user)
     client.get("/t/counted/")
@@ -88,7 +88,7 @@ def test_it_never_stores_a_page_seen_by_a_logged_in_user(client, staff_user):
     assert client.get("/t/counted/").content == b"rendered 2 times"
 
 
-@pytest.mark.urls("tests.http_cache_urls")
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
 @pytest.mark.parametrize("path", ["/t/form/", "/t/cookie/", "/t/nonce/"])
 def test_it_never_stores_forms_cookies_or_nonces(client, path):
     first = client.get(path)
@@ -101,7 +101,7 @@ def test_it_never_stores_forms_cookies_or_nonces(client, path):
         assert second.cookies["seen"].value == "1"  # the view ran again and set it again
 
 
-@pytest.mark.urls("tests.http_cache_urls")
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
 def test_it_leaves_big_pages_and_head_requests_to_the_view(client, settings):
     settings.PUBLIC_PAGE_CACHE_MAX_BYTES = 1000
     client.get("/t/big/")
@@ -112,7 +112,7 @@ def test_it_leaves_big_pages_and_head_requests_to_the_view(client, settings):
     assert RENDERED == ["/t/big/", "/t/big/", "/t/counted/", "/t/counted/"]
 
 
-@pytest.mark.urls("tests.http_cache_urls")
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
 def test_it_can_be_turned_off(client, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     client.get("/t/counted/")
@@ -151,7 +151,7 @@ def test_it_keeps_one_entry_for_junk_parameters_and_equivalent_searches(client, 
     assert len(cache_keys(":page:")) == 2
 
 
-@pytest.mark.urls("tests.http_cache_urls")
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
 def test_it_serves_a_stored_page_only_for_the_query_string_it_was_rendered_for(client, cache_keys):
     client.get("/t/counted/?utm=1")
     client.get("/t/counted/?utm=1")

@@ -9,7 +9,7 @@ import pytest
 
 from catalogue.settings import env_bool, env_int, env_rate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_check(**env):

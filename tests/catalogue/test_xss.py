@@ -15,7 +15,7 @@ from hub.models import Interest, Proposal
 from initiatives.models import Initiative
 from rotas_import.services import import_file
 
-from .import_files import LONG_HEADER, write_csv
+from ..import_files import LONG_HEADER, write_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_isolation")]
 

@@ -12,7 +12,7 @@ from .opportunity_fixtures import make_manager, make_opportunity
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("hub_isolation")]
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 LANGUAGES = ("pt-br", "es", "en")
 
 

@@ -12,7 +12,7 @@ from PIL import Image
 from collaboration.models import ProfileChange
 from initiatives.models import Initiative, Theme
 
-from .admin_forms import form_data
+from ..admin_forms import form_data
 from .collaboration_helpers import manager_of, signed_up_manager  # noqa: F401
 
 pytestmark = pytest.mark.django_db

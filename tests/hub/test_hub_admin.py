@@ -9,7 +9,7 @@ from django.urls import reverse
 from hub.models import Event, Interest, LibraryItem, Proposal
 from initiatives.models import Initiative
 
-from .hub_fixtures import PDF_BYTES
+from ..hub_fixtures import PDF_BYTES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_isolation", "english")]
 

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from hub.models import Event, Interest, LibraryItem, News, Proposal, new_reference
 
-from .hub_fixtures import PDF_BYTES, PNG_BYTES
+from ..hub_fixtures import PDF_BYTES, PNG_BYTES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_isolation", "english")]
 

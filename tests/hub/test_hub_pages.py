@@ -5,7 +5,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from .hub_fixtures import PNG_BYTES
+from ..hub_fixtures import PNG_BYTES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_isolation")]
 

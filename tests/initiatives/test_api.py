@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from initiatives.models import Initiative, Municipality, Program
 
-from .throttle import fresh_throttle_counts  # noqa: F401  (autouse)
+from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .throttle import fresh_throttle_counts  # noqa: F401  (autouse)
+from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

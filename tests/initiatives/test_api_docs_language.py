@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from .throttle import fresh_throttle_counts  # noqa: F401  (autouse)
+from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 
 from catalogue.wsgi import application
 
-from .throttle import fresh_throttle_counts  # noqa: F401  (autouse)
+from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
 
 pytestmark = pytest.mark.django_db
 

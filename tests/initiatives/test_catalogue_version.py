@@ -13,9 +13,9 @@ import pytest
 from initiatives.cache import bump_catalogue_version, catalogue_version, forget_catalogue_version
 from initiatives.models import CatalogueVersion
 
-from .import_files import CARIRI, LONG_HEADER, write_csv
+from ..import_files import CARIRI, LONG_HEADER, write_csv
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 

@@ -15,7 +15,7 @@ from initiatives.models import Initiative, Sector, SectorFamily
 from initiatives.reference import LoadReport, load_classification
 from rotas_import.services import import_file
 
-from .import_files import write_xlsx
+from ..import_files import write_xlsx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

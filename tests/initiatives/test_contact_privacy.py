@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
-from .throttle import fresh_throttle_counts  # noqa: F401  (autouse)
+from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

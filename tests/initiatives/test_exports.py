@@ -12,7 +12,7 @@ from initiatives.api import exports
 from initiatives.api.exports import COLUMNS, export_filename, neutralise
 from initiatives.models import Municipality, Sector
 
-from .throttle import fresh_throttle_counts  # noqa: F401  (autouse)
+from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from initiatives.models import Initiative
 from initiatives.ownership import MANAGER_FIELDS, POLO_IMPORT_FIELDS
 from rotas_import.services import import_file
 
-from .import_files import write_csv
+from ..import_files import write_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from initiatives.history import recorded_as
 from initiatives.models import Initiative, Municipality, Route, Theme
 
-from .admin_forms import change_form, form_data
+from ..admin_forms import change_form, form_data
 
 pytestmark = pytest.mark.django_db
 

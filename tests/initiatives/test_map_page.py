@@ -136,7 +136,7 @@ def test_it_has_no_inline_script_style_or_handler(client, make_initiative):
 def test_the_vendored_cluster_library_keeps_its_licence():
     from pathlib import Path
 
-    vendor = Path(__file__).resolve().parent.parent / "static" / "vendor" / "leaflet.markercluster"
+    vendor = Path(__file__).resolve().parents[2] / "static" / "vendor" / "leaflet.markercluster"
     assert "Copyright 2012 David Leaver" in (vendor / "LICENSE").read_text()
     assert (vendor / "leaflet.markercluster.js").read_text().rstrip().endswith("leaflet.markercluster.js.map")
     assert (vendor / "leaflet.markercluster.js.map").exists()  # collectstatic's manifest follows the reference

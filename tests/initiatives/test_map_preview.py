@@ -9,7 +9,7 @@ from .test_map_browser import PLACES, open_popup, places, wait_ready  # noqa: F4
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.map_preview_urls"),
+    pytest.mark.urls("tests.initiatives.map_preview_urls"),
     pytest.mark.usefixtures("places"),
 ]
 

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Permission, User
 
 from initiatives.models import Initiative
 
-from .import_files import CARIRI, LONG_HEADER, write_xlsx
+from ..import_files import CARIRI, LONG_HEADER, write_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ import pytest
 from initiatives.models import Initiative
 from rotas_import.services import import_file, plan_file
 
-from .import_files import CARIRI, LONG_HEADER, write_csv, write_encrypted_xlsx, write_xlsx
+from ..import_files import CARIRI, LONG_HEADER, write_csv, write_encrypted_xlsx, write_xlsx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -16,7 +16,7 @@ from rotas_import import services
 from rotas_import.models import ImportRecord
 from rotas_import.sheet_extent import xlsx_extents
 
-from .import_files import CARIRI, LONG_HEADER, write_csv, write_xlsx
+from ..import_files import CARIRI, LONG_HEADER, write_csv, write_xlsx
 from .test_import_admin import preview_of, upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from initiatives.models import Initiative
 from rotas_import.models import ImportRecord
 
-from .import_files import CARIRI, LONG_HEADER, write_csv, write_xlsx
+from ..import_files import CARIRI, LONG_HEADER, write_csv, write_xlsx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -18,7 +18,7 @@ from rotas_import import applying, services
 from rotas_import.applying import PlanError
 from rotas_import.models import ImportRecord
 
-from .import_files import CARIRI, LONG_HEADER, write_csv
+from ..import_files import CARIRI, LONG_HEADER, write_csv
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",

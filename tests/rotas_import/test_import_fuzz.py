@@ -16,7 +16,7 @@ from rotas_import.layout import find_header
 from rotas_import.polos.layout import polo_layouts
 from rotas_import.reading import ReadError, read_file
 
-from .import_files import write_csv
+from ..import_files import write_csv
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 EXTENSIONS = ["xlsx", "xls", "ods", "csv", "XLSX", "txt", ""]

@@ -16,7 +16,7 @@ from rotas_import.models import ImportRecord
 from rotas_import.plan import FieldChange
 from rotas_import.services import import_file, plan_file
 
-from .import_files import write_csv, write_ods, write_xlsx
+from ..import_files import write_csv, write_ods, write_xlsx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -6,7 +6,7 @@ from initiatives.models import Initiative
 from rotas_import.plan import FieldChange
 from rotas_import.services import import_file, plan_file
 
-from .import_files import CARIRI, LONG_HEADER, write_csv, write_ods, write_xls, write_xlsx
+from ..import_files import CARIRI, LONG_HEADER, write_csv, write_ods, write_xls, write_xlsx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

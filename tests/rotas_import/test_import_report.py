@@ -9,7 +9,7 @@ import pytest
 from rotas_import import services
 from rotas_import.models import ImportRecord
 
-from .import_files import CARIRI, LONG_HEADER, write_csv
+from ..import_files import CARIRI, LONG_HEADER, write_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

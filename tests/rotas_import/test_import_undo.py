@@ -12,7 +12,7 @@ from rotas_import.models import ImportRecord
 from rotas_import.services import import_file
 from rotas_import.undoing import UndoError, undo_import
 
-from .import_files import CARIRI, LONG_HEADER, write_csv
+from ..import_files import CARIRI, LONG_HEADER, write_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hub_isolation", "english")]
 
