@@ -16,6 +16,7 @@ ENDPOINTS = {
 }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_it_runs_the_benchmark_at_a_tiny_size_and_writes_json(tmp_path):
     result, document = run_benchmark(tmp_path, "run.py", "--n", "200", "--repeat", "1", "--warmup", "0")
     run = document["runs"][0]
@@ -79,6 +80,7 @@ def test_it_writes_a_long_layout_polo_file(reference_data, tmp_path):
     assert len({line.split(",")[1] for line in lines[1:]}) == 77
 
 
+@pytest.mark.slow
 def test_it_runs_the_load_test_briefly_and_stops_gunicorn(tmp_path):
     result, document = run_benchmark(
         tmp_path, "load.py", "--n", "100", "--clients", "2", "--seconds", "1", "--workers", "1"
@@ -91,6 +93,7 @@ def test_it_runs_the_load_test_briefly_and_stops_gunicorn(tmp_path):
         assert probe.connect_ex(("127.0.0.1", port)) != 0  # gunicorn is gone
 
 
+@pytest.mark.slow
 def test_it_measures_the_refusal_of_the_xlsx_bombs_against_an_honest_import(tmp_path):
     result, document = run_benchmark(tmp_path, "xlsx_bombs.py", "--runs", "1")
     honest = document["results"].pop("honest 77 polos")

@@ -1,6 +1,10 @@
 """The soak test (benchmarks/soak.py) in brief: traffic and imports at once, then its checks."""
 
+import pytest
+
 from .benchmark_scripts import run_benchmark
+
+pytestmark = pytest.mark.slow
 
 
 def test_it_serves_traffic_while_imports_run_and_finds_everything_consistent(tmp_path):

@@ -114,6 +114,7 @@ def manage(*args, **env):
     )
 
 
+@pytest.mark.slow
 def test_it_round_trips_a_populated_catalogue_into_an_empty_database(populated, tmp_path, empty_database_url):
     first = tmp_path / "first.tar.gz"
     call_command("backup_catalogue", first, stdout=io.StringIO())

@@ -109,6 +109,7 @@ def test_it_counts_the_same_visitor_for_the_forms_the_login_lockout_and_the_api(
     assert client.get("/api/initiatives/?page_size=9", **via_proxies(OTHER_VISITOR, 2)).status_code == 200
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("retired", ["CLIENT_ADDRESS_HEADER", "CLIENT_IP_HEADER", "API_NUM_PROXIES"])
 def test_it_refuses_to_start_with_a_retired_client_address_setting(retired):
     from .test_settings import run_check

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Exactly the variables README.md's "Production" section tells operators to set.
@@ -28,12 +30,14 @@ def manage(*args, **env):
     )
 
 
+@pytest.mark.slow
 def test_it_passes_the_deployment_checks_with_no_warning_under_the_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_it_fails_the_deployment_checks_when_https_is_switched_off():
     # Proves the check above can fail: without the HTTPS redirect Django warns (security.W008).
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV, SECURE_SSL_REDIRECT="0")
@@ -41,6 +45,7 @@ def test_it_fails_the_deployment_checks_when_https_is_switched_off():
     assert "security.W008" in result.stderr + result.stdout
 
 
+@pytest.mark.slow
 def test_it_passes_the_deployment_checks_without_redis():
     """The default cache (files) and the catalogue version (a database row) are shared by every
     process of a server, so a single server needs no Redis."""
@@ -59,6 +64,7 @@ def test_it_warns_when_each_worker_would_keep_its_own_cache(settings):
     assert check_shared_cache(None) == []
 
 
+@pytest.mark.slow
 def test_it_serves_the_admin_at_the_path_the_setting_names():
     code = "from django.urls import reverse; print(reverse('admin:index'))"
     result = manage("shell", "-c", code, ADMIN_URL="/staff-entrance")

@@ -99,6 +99,7 @@ def test_it_answers_503_for_a_database_failure_outside_any_view():
     assert "Something went wrong" in response.content.decode()
 
 
+@pytest.mark.slow
 def test_it_survives_a_real_unreachable_database_under_production_settings():
     """A separate process, production settings, PostgreSQL on a closed port: 503s, no traceback."""
     script = """

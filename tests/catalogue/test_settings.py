@@ -28,6 +28,7 @@ def test_it_refuses_to_start_without_secret_key_when_debug_is_off():
     )
 
 
+@pytest.mark.slow
 def test_it_starts_with_a_secret_key_when_debug_is_off():
     result = run_check(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org")
     assert result.returncode == 0, result.stderr

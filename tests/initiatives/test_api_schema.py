@@ -130,6 +130,7 @@ def unthrottled(settings):
     }
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_it_answers_generated_requests_without_server_errors_and_as_documented(

@@ -82,6 +82,7 @@ def test_it_reads_only_the_named_sheet_and_marks_absent_polos_inactive_when_aske
     assert Initiative.objects.get(name="Polo Sertão").status == "inactive"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["missing.csv"], ["--no-such-option", "x.csv"], []])
 def test_it_exits_2_for_usage_errors(args, settings):
     result = subprocess.run(

@@ -123,6 +123,7 @@ def other_backends() -> int:
         return cursor.fetchone()[0]
 
 
+@pytest.mark.slow
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_import_process_leaves_nothing_behind(reference_data, tmp_path):
