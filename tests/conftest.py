@@ -6,7 +6,6 @@ from initiatives.reference import load_reference_data
 
 from .browser import browser, page  # noqa: F401  (shared fixtures)
 from .hub_fixtures import hub_isolation, make_event, make_library_item, make_news  # noqa: F401
-from .opportunity_fixtures import cluster_manager, coffee_cluster, coffee_polo, collaboration_isolation  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +81,7 @@ def private_media(settings, tmp_path):
 def steady_catalogue_version(settings):
     """A test's process is the only writer, and its own edits update the version it remembers:
     re-reading the row on a timer would only add a query here or there to the counted ones.
-    tests/test_catalogue_version.py checks the re-reading itself."""
+    tests/initiatives/test_catalogue_version.py checks the re-reading itself."""
     settings.CATALOGUE_VERSION_RECHECK_SECONDS = 3600
 
 

@@ -69,7 +69,7 @@ def cache_key(selection: Selection, language: str, host: str, full: bool = False
 def row_name(name: str, translated: str, original_language: str, language: str) -> str:
     """`translation.localized()`'s choice on plain values (a call per row is too slow at the map's
     scale): the original in its own language, else the translation, else the original.
-    tests/test_geojson.py checks that both agree."""
+    tests/initiatives/test_geojson.py checks that both agree."""
     if language == (original_language or settings.LANGUAGE_CODE) or not translated:
         return name
     return translated
