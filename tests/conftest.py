@@ -8,6 +8,19 @@ from .browser import browser, page  # noqa: F401  (shared fixtures)
 from .hub_fixtures import hub_isolation, make_event, make_library_item, make_news  # noqa: F401
 
 
+def pytest_configure(config):
+    """Under pytest-xdist (`scripts/test --fast`), each worker keeps its own file cache: one
+    worker's `cache.clear()` must not empty the pages another worker's test just stored."""
+    import os
+
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    cache = settings.CACHES["default"]
+    if worker and cache["BACKEND"].endswith("FileBasedCache"):
+        cache["LOCATION"] = f"{cache['LOCATION']}-{worker}"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # Reference data is read-only for the tests: load it once per test database.
