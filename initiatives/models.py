@@ -386,7 +386,9 @@ class Initiative(models.Model):
                 condition=Q(is_published=True),
                 name="initiative_published_facets",
             ),
-            models.Index(fields=["is_published"], condition=Q(is_published=False), name="initiative_drafts"),
+            models.Index(
+                fields=["is_published"], include=["id"], condition=Q(is_published=False), name="initiative_drafts"
+            ),
         ]
         constraints = [
             # A point has both coordinates or none, each within the globe.

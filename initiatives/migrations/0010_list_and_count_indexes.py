@@ -29,7 +29,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="initiative",
-            index=models.Index(condition=Q(is_published=False), fields=["is_published"], name="initiative_drafts"),
+            index=models.Index(
+                condition=Q(is_published=False), fields=["is_published"], include=["id"], name="initiative_drafts"
+            ),
         ),
         # The family facet counts each initiative once per family: from this index alone, without
         # reading every link row (the auto-created index on sector_id lacks the initiative).
