@@ -48,6 +48,9 @@ def parse_args(argv=None):
         "--compare-database-url", metavar="URL", help="with --compare and PostgreSQL: another database for SMALL_N"
     )
     parser.add_argument("--skip-import", action="store_true", help="do not benchmark the polo importer")
+    parser.add_argument(
+        "--only", metavar="ROWS", help="only these comma-separated rows (e.g. list,detail,api_list): a quick rerun"
+    )
     return parser.parse_args(argv)
 
 
@@ -212,22 +215,24 @@ class Bench:
         published = Initiative.objects.published().filter(slug__startswith=SLUG_PREFIX, country="BR")
         slug = published.order_by("pk").values_list("slug", flat=True)[published.count() // 2]
         heavy = min(self.args.repeat, HEAVY_REPEAT)
-        results = {
-            "floor": self.endpoint(FLOOR_PATH),
-            "home": self.page(f"/{LANG}/"),
-            "list": self.page(f"/{LANG}/initiatives/"),
-            "list_filtered_search": self.page(f"/{LANG}/initiatives/?country=BR&sector=fruit-growing&q=sao"),
-            "detail": self.page(f"/{LANG}/initiatives/{slug}/"),
-            "geojson_all": self.geojson("geojson_all", "/api/initiatives.geojson"),
-            "geojson_filtered": self.geojson(
+        rows = {
+            "floor": lambda: self.endpoint(FLOOR_PATH),
+            "home": lambda: self.page(f"/{LANG}/"),
+            "list": lambda: self.page(f"/{LANG}/initiatives/"),
+            "list_filtered_search": lambda: self.page(f"/{LANG}/initiatives/?country=BR&sector=fruit-growing&q=sao"),
+            "detail": lambda: self.page(f"/{LANG}/initiatives/{slug}/"),
+            "geojson_all": lambda: self.geojson("geojson_all", "/api/initiatives.geojson"),
+            "geojson_filtered": lambda: self.geojson(
                 "geojson_filtered", "/api/initiatives.geojson?country=BR&sector=beekeeping"
             ),
-            "api_list": self.page("/api/initiatives/"),
-            "csv_all": self.endpoint("/api/initiatives.csv", repeat=heavy),
-            "sitemap_index": self.page("/sitemap.xml"),
+            "api_list": lambda: self.page("/api/initiatives/"),
+            "csv_all": lambda: self.endpoint("/api/initiatives.csv", repeat=heavy),
+            "sitemap_index": lambda: self.page("/sitemap.xml"),
             # The biggest section page: up to 50,000 URLs (cached apart from the page cache, too big for it).
-            "sitemap_initiatives": self.page("/sitemap-initiatives.xml"),
+            "sitemap_initiatives": lambda: self.page("/sitemap-initiatives.xml"),
         }
+        only = set(self.args.only.split(",")) if self.args.only else set(rows) | {"import_polos"}
+        results = {name: measure() if name in only else {"status": "skipped"} for name, measure in rows.items()}
         home = results["home"]
         # The cold rows bumped the catalogue version since: ask for the current ETag.
         etag = self.client.get(f"/{LANG}/").headers.get("etag") if home["status"] == "ok" else None
@@ -236,7 +241,8 @@ class Bench:
             home["conditional"] = self.endpoint(f"/{LANG}/", headers={"If-None-Match": etag})
         if results["csv_all"]["status"] == "ok":
             results["csv_all"]["memory"] = self.peak_memory("/api/initiatives.csv")
-        results["import_polos"] = {"status": "skipped"} if self.args.skip_import else self.import_polos()
+        skip_import = self.args.skip_import or "import_polos" not in only
+        results["import_polos"] = {"status": "skipped"} if skip_import else self.import_polos()
         return results
 
 
@@ -314,6 +320,7 @@ def run_child(args, n: int, database_url: str | None = None) -> dict:
     command = [sys.executable, __file__, "--n", str(n), "--repeat", str(args.repeat), "--warmup", str(args.warmup)]
     command += ["--seed", str(args.seed), "--json", str(out)]
     command += ["--regenerate"] * args.regenerate + ["--skip-import"] * args.skip_import
+    command += ["--only", args.only] if args.only else []
     env = {**os.environ, "DATABASE_URL": database_url} if database_url else None
     subprocess.run(command, check=True, env=env)
     try:

@@ -60,28 +60,36 @@ def queryset_without(filterset, name: str):
 def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     """For each facet, how many initiatives each value gives with the other active filters.
 
-    One grouped COUNT per facet, each cached under the catalogue version and the filters *other*
-    than its own: ?country=BR and ?country=MX share their country counts (those of every
-    initiative), so the costly counts over the whole catalogue are made once per change, not once
-    per selection. The names of the regions counted (or chosen) come along under "_region_names"."""
+    Each facet's counts are cached under the catalogue version and the filters *other* than its
+    own: ?country=BR and ?country=MX share their country counts (those of every initiative), so
+    the counts over the whole catalogue are made once per change, not once per selection. After a
+    change, the facets with no other filter are counted together by the cheap path for the whole
+    catalogue; the one-value facets not filtered on, together in one query over the selection; the
+    rest one grouped query each. The names of the regions counted (or chosen) come along under
+    "_region_names"."""
     names = [name for name in FACETS if name not in selection.preset]
     keys = {name: versioned_key("facet", name, selection.cache_key(without=name)) for name in names}
     keys["_region_names"] = versioned_key("region-names", selection.cache_key())
     found = cache.get_many(keys.values())
     counts = {name: found[key] for name, key in keys.items() if key in found}
     missing = {}
-    # The one-value facets not filtered on all count the whole selection: one query for them all.
+
+    def computed(values_by_name):
+        for name, values in values_by_name.items():
+            counts[name] = missing[keys[name]] = values
+
+    whole_catalogue = [name for name in names if name not in counts and not selection.filters_besides(name)]
+    if whole_catalogue:
+        computed(Initiative.objects.catalogue_facet_counts(whole_catalogue))
     together = [name for name in names if name not in counts and name in FACET_FIELDS and name not in selection.params]
     if len(together) > 1:
-        for name, values in selection.queryset.single_valued_facet_counts(together).items():
-            counts[name] = missing[keys[name]] = values
-    for name in names:
-        if name not in counts:
-            counts[name] = missing[keys[name]] = queryset_without(selection.filterset, name).facet_counts(name)
+        computed(selection.queryset.single_valued_facet_counts(together))
+    computed(
+        {name: queryset_without(selection.filterset, name).facet_counts(name) for name in names if name not in counts}
+    )
     if "_region_names" not in counts:
         codes = set(counts.get("region", {})) | set(selection.params.getlist("region"))
-        names_by_code = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-        counts["_region_names"] = missing[keys["_region_names"]] = names_by_code
+        computed({"_region_names": dict(Region.objects.filter(code__in=codes).values_list("code", "name"))})
     if missing:
         cache.set_many(missing, CACHE_SECONDS)
     return counts

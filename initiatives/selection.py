@@ -95,6 +95,10 @@ class Selection:
     def queryset(self):
         return self.filterset.qs
 
+    def filters_besides(self, name: str) -> bool:
+        """Whether anything but `name` narrows the initiatives (a preset does; the order does not)."""
+        return bool(set(self.params) - PRESENTATION - {name})
+
     def cache_key(self, without: str | None = None, ordered: bool = False) -> str:
         """Same initiatives, same key (see `cache_query`). `without` leaves one parameter out: a
         facet's counts depend on every filter but its own. `ordered`: the order matters too."""
