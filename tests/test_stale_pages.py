@@ -16,14 +16,15 @@ from initiatives.models import Initiative
 
 from .admin_forms import change_form, form_data
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("stale_window")]
 
 LIST = "/en/initiatives/?country=CO"
 API = "/api/initiatives/?country=CO"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def stale_window(settings):
+    """Also used by tests/test_cache_redis.py."""
     settings.PUBLIC_PAGE_STALE_SECONDS = 5
     yield settings
     page_rebuild.wait()  # no thread outlives the test's rows
@@ -42,6 +43,11 @@ def shown_count(response) -> str:
 
 
 def test_it_serves_the_previous_version_within_the_window_then_the_rebuilt_one(make_initiative):
+    serve_stale_then_rebuilt(make_initiative)
+
+
+def serve_stale_then_rebuilt(make_initiative):
+    """Also run on Redis by tests/test_cache_redis.py."""
     visitor = Client()
     make_initiative(name="Cluster do Café", country="CO")
     assert api_count(visitor.get(API)) == 1
