@@ -121,6 +121,11 @@ def store_page(request, response, key: str, version: str) -> None:
     cache.set(key, stored, settings.PUBLIC_PAGE_CACHE_SECONDS)
 
 
+def _newer(version: str, than: str) -> bool:
+    edited_at, other = _edited_at(version), _edited_at(than)
+    return edited_at is not None and other is not None and edited_at > other
+
+
 def may_serve_stale(version: str) -> bool:
     """True while the edit that made `version` is younger than PUBLIC_PAGE_STALE_SECONDS."""
     edited_at = _edited_at(version)
@@ -185,7 +190,8 @@ class PublicCacheMiddleware:
         key = page_key(request) if page_cache else ""
         if page_cache and (stored := stored_page(request, key)) is not None:
             stored_version, page = stored
-            if stored_version == version:
+            if stored_version == version or _newer(stored_version, version):
+                # Newer: another process has seen an edit this one has not re-read yet.
                 return page
             if not rebuilding and may_serve_stale(version):
                 return _serve_stale(request, page, version)

@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives.cache import bump_catalogue_version
+from initiatives import cache as cache_module
+from initiatives.cache import bump_catalogue_version, catalogue_version
 
 from .http_cache_urls import RENDERED
 
@@ -41,6 +42,18 @@ def test_it_renders_again_after_a_change_to_the_catalogue(client):
     bump_catalogue_version()
 
     assert client.get("/t/counted/").content == b"rendered 2 times"
+
+
+@pytest.mark.urls("tests.http_cache_urls")
+def test_it_never_replaces_a_page_of_a_newer_version_than_this_process_has_read(client):
+    assert client.get("/t/counted/").content == b"rendered 1 times"
+    newest = catalogue_version()
+    # This process still remembers an older version, as a worker does until it re-reads the row.
+    cache_module._remember(str(int(newest) - 10**9))
+
+    assert client.get("/t/counted/").content == b"rendered 1 times"
+    cache_module._remember(newest)
+    assert client.get("/t/counted/").content == b"rendered 1 times"  # still stored, never replaced by an older one
 
 
 @pytest.mark.urls("tests.http_cache_urls")
