@@ -56,12 +56,13 @@ def is_rebuild(request) -> bool:
     return bool(request.META.get(REBUILD_FLAG))
 
 
-def warm_paths() -> list[str]:
-    """The most visited addresses: home and the list's first page in each language, the map's points."""
-    paths = []
+def warm_addresses() -> list[tuple[str, str]]:
+    """The most visited (path, query string): home and the list's first page in each language, and
+    the map's points in each language, as the map asks for them."""
+    addresses = []
     for code, _name in settings.LANGUAGES:
-        paths += [f"/{code}/", f"/{code}/initiatives/"]
-    return [*paths, "/api/initiatives.geojson"]
+        addresses += [(f"/{code}/", ""), (f"/{code}/initiatives/", ""), ("/api/initiatives.geojson", f"lang={code}")]
+    return addresses
 
 
 def _environ(meta, path_info: str, query_string: str) -> dict:
@@ -71,6 +72,8 @@ def _environ(meta, path_info: str, query_string: str) -> dict:
             "REQUEST_METHOD": "GET",
             "PATH_INFO": path_info,
             "QUERY_STRING": query_string,
+            # As browsers ask: the map's GeoJSON then stores its gzipped body too.
+            "HTTP_ACCEPT_ENCODING": "gzip",
             "wsgi.input": io.BytesIO(),
             "wsgi.errors": sys.stderr,
             "wsgi.version": (1, 0),
@@ -155,7 +158,7 @@ def warm(request, version: str) -> bool:
     """Queue the most visited pages for a version no process has warmed yet."""
     if not cache.add(f"page-warm:{version}", 1, settings.PUBLIC_PAGE_CACHE_SECONDS or LOCK_SECONDS):
         return False
-    return rebuild(request, [(path, "") for path in warm_paths()], version)
+    return rebuild(request, warm_addresses(), version)
 
 
 def wait(timeout: float = 60) -> None:
