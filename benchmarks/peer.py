@@ -196,6 +196,7 @@ def start_datasette(datasette: Path, copy: Path, port: int) -> subprocess.Popen:
         # Limits high enough that Datasette computes every facet and count asked for, as the
         # project does, instead of giving up at its defaults (1 s per query, 200 ms per facet).
         "--setting", "sql_time_limit_ms", "60000", "--setting", "facet_time_limit_ms", "60000",
+        "--setting", "max_csv_mb", "0",  # the whole table, as the project's CSV (default: stop at 100 MB)
     ]  # fmt: skip
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL)
     wait_for(port, "/-/versions.json", process, "Datasette")
@@ -276,14 +277,21 @@ class Editor:
         import django
 
         django.setup()
+        self.locked = 0  # bumps refused with "database is locked", retried
 
     def edit(self) -> None:
         from django.conf import settings
-        from django.db import connections
+        from django.db import OperationalError, connections
 
         from initiatives.cache import bump_catalogue_version
 
-        bump_catalogue_version()
+        for _attempt in range(5):
+            try:
+                bump_catalogue_version()
+                break
+            except OperationalError:  # SQLite: the write waited 5 s for the servers' readers
+                self.locked += 1
+                connections.close_all()
         connections.close_all()  # no lock held on SQLite while gunicorn reads
         time.sleep(settings.CATALOGUE_VERSION_RECHECK_SECONDS + 0.2)
 
@@ -362,6 +370,8 @@ def main(argv=None) -> int:
     if args.prepare_only:
         prepare_here(args)
         return 0
+    # Stopped with SIGTERM: still stop both servers (the finally clauses below).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     datasette = install_datasette(args.venv)
     prepare_in_child(args, sqlite_url(args.sqlite))
     project_url = args.database_url or sqlite_url(args.sqlite)
@@ -384,6 +394,8 @@ def main(argv=None) -> int:
         finally:
             stop(project)
         stale = None
+        if args.json:  # kept should the second part fail
+            args.json.with_suffix(".partial.json").write_text(json.dumps(results, indent=2))
         if not args.skip_stale:
             project = start_project(project_url, project_port, args.workers, stale=True, cache_dir=cache_dir)
             try:
@@ -403,6 +415,7 @@ def main(argv=None) -> int:
             "csv_repeat": min(args.csv_repeat, args.repeat),
             "workers": args.workers,
             "facets_datasette": list(FACETS),
+            "edits_refused_database_locked": editor.locked,
             "load_average_before": load_before,
             "load_average_after": [round(x, 1) for x in os.getloadavg()],
             "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -133,8 +133,8 @@ def may_serve_stale(version: str) -> bool:
     return window > 0 and edited_at is not None and clock.time() - edited_at <= window
 
 
-def _serve_stale(request, page: HttpResponse, version: str) -> HttpResponse:
-    page_rebuild.rebuild(request, [(request.path_info, _query_string(request))], version)
+def _serve_stale(request, page: HttpResponse) -> HttpResponse:
+    page_rebuild.rebuild(request, [(request.path_info, _query_string(request))])
     # A proxy must not keep the previous version beyond the window either.
     patch_cache_control(page, max_age=0)
     return page
@@ -194,7 +194,7 @@ class PublicCacheMiddleware:
                 # Newer: another process has seen an edit this one has not re-read yet.
                 return page
             if not rebuilding and may_serve_stale(version):
-                return _serve_stale(request, page, version)
+                return _serve_stale(request, page)
 
         response = self.get_response(request)
         if not applies or response.status_code != 200:

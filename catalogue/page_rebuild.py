@@ -8,8 +8,7 @@ renders the most visited pages this way (`warm`), so they are warm again within 
 or an import, wherever it ran (admin, a command, another server): the deployment runs only
 gunicorn, the database and perhaps Redis, no task queue and no cron of its own.
 
-Bounded: one rebuild of an address per catalogue version at a time across processes (a lock in the
-shared cache), one rendering thread per process working through a queue of at most MAX_QUEUED
+Bounded: one rebuild of an address at a time across processes (a lock in the shared cache), one rendering thread per process working through a queue of at most MAX_QUEUED
 addresses; what does not fit is left to the next visitor, who renders it as before.
 """
 
@@ -86,9 +85,10 @@ def _environ(meta, path_info: str, query_string: str) -> dict:
     return environ
 
 
-def _lock_key(environ: dict, version: str) -> str:
+def _lock_key(environ: dict) -> str:
+    # Not the version: one render of an address at a time whatever the edits meanwhile; it renders
+    # the version current when its turn comes (on SQLite, endless renders would starve writers).
     parts = [
-        version,
         *(str(environ.get(name, "")) for name in KEPT_META),
         environ["PATH_INFO"],
         environ["QUERY_STRING"],
@@ -139,13 +139,13 @@ def _enqueue(jobs: list[tuple[str, dict]]) -> None:
             _worker.start()
 
 
-def rebuild(request, addresses: list[tuple[str, str]], version: str) -> bool:
-    """Queue these (path_info, query string) to be rendered for `version` in the background, after
-    the current transaction commits. False when none was queued (each already under way)."""
+def rebuild(request, addresses: list[tuple[str, str]]) -> bool:
+    """Queue these (path_info, query string) to be rendered in the background, after the current
+    transaction commits. False when none was queued (each already queued or under way)."""
     jobs = []
     for path_info, query_string in addresses:
         environ = _environ(request.META, path_info, query_string)
-        lock = _lock_key(environ, version)
+        lock = _lock_key(environ)
         if cache.add(lock, 1, LOCK_SECONDS):
             jobs.append((lock, environ))
     if not jobs:
@@ -158,7 +158,7 @@ def warm(request, version: str) -> bool:
     """Queue the most visited pages for a version no process has warmed yet."""
     if not cache.add(f"page-warm:{version}", 1, settings.PUBLIC_PAGE_CACHE_SECONDS or LOCK_SECONDS):
         return False
-    return rebuild(request, warm_addresses(), version)
+    return rebuild(request, warm_addresses())
 
 
 def wait(timeout: float = 60) -> None:
