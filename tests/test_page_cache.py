@@ -173,3 +173,15 @@ def test_it_serves_a_stored_page_only_for_the_query_string_it_was_rendered_for(c
 
     assert RENDERED == ["/t/counted/?utm=1", "/t/counted/?utm=2"]
     assert len(cache_keys(":page:")) == 1
+
+
+def test_it_queues_an_address_for_rebuilding_once_however_many_edits_follow(rf):
+    from catalogue import page_rebuild
+
+    request = rf.get("/en/initiatives/")
+    # In this test's transaction nothing is started (that waits for a commit); the lock is taken.
+    assert page_rebuild.rebuild(request, [("/en/initiatives/", "")])
+    bump_catalogue_version()
+
+    assert not page_rebuild.rebuild(request, [("/en/initiatives/", "")])  # still under way: not again
+    assert page_rebuild.rebuild(request, [("/en/initiatives/", "page=2")])  # another address is
