@@ -58,6 +58,9 @@ def setup_django(n: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
     os.environ.setdefault("DATABASE_URL", f"sqlite:////tmp/catalogue-bench-{n}.sqlite3")
     os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.gettempdir() + "/catalogue-bench-private")
+    # "cold" is what rendering a page costs after a change: not the previous page served during the
+    # stale window, nor a render competing with background rebuilds (benchmarks/peer.py shows both).
+    os.environ.setdefault("PUBLIC_PAGE_STALE_SECONDS", "0")
     import django
 
     django.setup()

@@ -13,7 +13,11 @@ Anything tied to one visitor is never shared: a logged-in user, a page that embe
 The app servers keep those public pages too: a GET that was marked public is stored in the cache
 (Redis when REDIS_URL is set, shared by every server) under the same identity as its ETag plus the
 host and scheme, for PUBLIC_PAGE_CACHE_SECONDS, and the next anonymous visitor without a session
-gets it without the view running. An edit bumps the catalogue version, so it is never served stale.
+gets it without the view running. An edit bumps the catalogue version: for PUBLIC_PAGE_STALE_SECONDS
+after it, an anonymous visitor still gets the page of the previous version while a background thread
+renders the new one (catalogue.page_rebuild; `stale-while-revalidate` in Cache-Control says the
+same to proxies); after that window a page of an older version is never served. Staff and managers
+are logged in, so they never get a stored page and see their own edits at once.
 
 The stored page is keyed on the path and the normalised parameters the public views read (see
 PAGE_PARAMETERS and initiatives.selection.cache_query), not on the raw query string: ?utm=1, ?utm=2…
@@ -24,6 +28,7 @@ takes the entry's place, so a page never shows a link or a search box made for a
 
 import hashlib
 import re
+import time as clock
 from datetime import datetime, time
 
 from django.conf import settings
@@ -40,6 +45,7 @@ from initiatives.cache import catalogue_version
 from initiatives.filters import InitiativeFilterSet
 from initiatives.selection import cache_query
 
+from . import page_rebuild
 from .unavailable import DATABASE_DOWN
 
 # Staff screens and the language switch are never shared, whatever their status.
@@ -61,6 +67,13 @@ def _identity(request, version: str, address: str | None = None) -> str:
     return "|".join([version, settings.RELEASE, get_language() or "", today, address])
 
 
+def _edited_at(version: str) -> float | None:
+    try:
+        return int(version) / 1_000_000_000  # versions are time.time_ns() strings
+    except ValueError:
+        return None
+
+
 def validators(request, version: str) -> tuple[str, int | None]:
     """(weak ETag, Last-Modified timestamp) of the public version of this page."""
     digest = hashlib.blake2b(_identity(request, version).encode(), digest_size=12).hexdigest()
@@ -73,10 +86,12 @@ def validators(request, version: str) -> tuple[str, int | None]:
     return etag, max(changed, int(midnight))
 
 
-def page_key(request, version: str) -> str:
+def page_key(request) -> str:
+    """One entry per address, whatever the version: the entry says which version it holds, so the
+    previous version's page is at hand during the stale window and a new one takes its place."""
     address = request.path + "?" + cache_query(request.GET, PAGE_PARAMETERS)
     # Host and scheme too: pages hold absolute links (canonical, og:url, the API's URLs).
-    identity = "|".join([_identity(request, version, address), request.scheme, request.get_host()])
+    identity = "|".join([_identity(request, "", address), request.scheme, request.get_host()])
     return "page:" + hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
 
 
@@ -84,26 +99,45 @@ def _query_string(request) -> str:
     return request.META.get("QUERY_STRING", "")
 
 
-def stored_page(request, key: str) -> HttpResponse | None:
-    """The page stored under this key, if it was rendered for this very query string."""
+def stored_page(request, key: str) -> tuple[str, HttpResponse] | None:
+    """(version, page) stored under this key, if it was rendered for this very query string."""
     stored = cache.get(key)
-    if stored is None:
+    if stored is None or len(stored) != 4:
         return None
-    query_string, content, headers = stored
+    version, query_string, content, headers = stored
     if query_string != _query_string(request):
         return None
-    return HttpResponse(content, headers=headers)
+    return version, HttpResponse(content, headers=headers)
 
 
-def store_page(request, response, key: str) -> None:
+def store_page(request, response, key: str, version: str) -> None:
     """Keep a public response for the next anonymous visitor, unless it is streamed, too big, or
     embeds this request's CSP nonce (an inline script allowed for this response only)."""
     if request.method != "GET" or response.streaming or getattr(request, "_csp_nonce", None):
         return
     if len(response.content) > settings.PUBLIC_PAGE_CACHE_MAX_BYTES:
         return
-    stored = (_query_string(request), response.content, dict(response.items()))
+    stored = (version, _query_string(request), response.content, dict(response.items()))
     cache.set(key, stored, settings.PUBLIC_PAGE_CACHE_SECONDS)
+
+
+def _newer(version: str, than: str) -> bool:
+    edited_at, other = _edited_at(version), _edited_at(than)
+    return edited_at is not None and other is not None and edited_at > other
+
+
+def may_serve_stale(version: str) -> bool:
+    """True while the edit that made `version` is younger than PUBLIC_PAGE_STALE_SECONDS."""
+    edited_at = _edited_at(version)
+    window = settings.PUBLIC_PAGE_STALE_SECONDS
+    return window > 0 and edited_at is not None and clock.time() - edited_at <= window
+
+
+def _serve_stale(request, page: HttpResponse) -> HttpResponse:
+    page_rebuild.rebuild(request, [(request.path_info, _query_string(request))])
+    # A proxy must not keep the previous version beyond the window either.
+    patch_cache_control(page, max_age=0)
+    return page
 
 
 MESSAGES_COOKIE = CookieStorage.cookie_name
@@ -150,9 +184,17 @@ class PublicCacheMiddleware:
                 self._mark_public(not_modified, etag, last_modified)
                 return not_modified
         page_cache = applies and settings.PUBLIC_PAGE_CACHE_SECONDS > 0 and not _carries_visitor_state(request)
-        key = page_key(request, version) if page_cache else ""
+        rebuilding = page_rebuild.is_rebuild(request)
+        if page_cache and not rebuilding:
+            self._warm_if_new(request, version)
+        key = page_key(request) if page_cache else ""
         if page_cache and (stored := stored_page(request, key)) is not None:
-            return stored
+            stored_version, page = stored
+            if stored_version == version or _newer(stored_version, version):
+                # Newer: another process has seen an edit this one has not re-read yet.
+                return page
+            if not rebuilding and may_serve_stale(version):
+                return _serve_stale(request, page)
 
         response = self.get_response(request)
         if not applies or response.status_code != 200:
@@ -167,9 +209,19 @@ class PublicCacheMiddleware:
         etag, last_modified = validators(request, version)
         self._mark_public(response, etag, last_modified)
         if page_cache:
-            store_page(request, response, key)
+            store_page(request, response, key, version)
         # Reached with a condition only by a visitor with a session cookie and nothing personal here.
         return self._not_modified_or(request, response, etag, last_modified) if conditional else response
+
+    _seen_version = ""
+
+    @classmethod
+    def _warm_if_new(cls, request, version: str) -> None:
+        """The first time this process sees a version, render the most visited pages for it."""
+        if version == cls._seen_version or settings.PUBLIC_PAGE_STALE_SECONDS <= 0:
+            return
+        cls._seen_version = version
+        page_rebuild.warm(request, version)
 
     @staticmethod
     def _not_modified_or(request, response, etag, last_modified):
@@ -184,4 +236,6 @@ class PublicCacheMiddleware:
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified)
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+        if settings.PUBLIC_PAGE_STALE_SECONDS > 0:
+            patch_cache_control(response, stale_while_revalidate=settings.PUBLIC_PAGE_STALE_SECONDS)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))

@@ -257,6 +257,10 @@ RELEASE = env_str("RELEASE")
 # visitors: a list or detail page then costs what the bare view costs. 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
 PUBLIC_PAGE_CACHE_MAX_BYTES = env_int("PUBLIC_PAGE_CACHE_MAX_BYTES", 1_000_000)  # bigger pages are not kept
+# After an edit, anonymous visitors may get the previous version's page for these seconds while a
+# background thread renders the new one (catalogue.page_rebuild); also `stale-while-revalidate`.
+# 0: every visitor after an edit waits for the new page, and nothing renders in the background.
+PUBLIC_PAGE_STALE_SECONDS = env_int("PUBLIC_PAGE_STALE_SECONDS", 5)
 # <url> entries per sitemap section page (initiatives.sitemaps), each language version counting
 # as one: the sitemap protocol allows 50,000. Not an environment variable: tests lower it.
 SITEMAP_SECTION_SIZE = 50_000

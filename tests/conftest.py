@@ -99,6 +99,13 @@ def steady_catalogue_version(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_stale_pages(settings):
+    """Pages rendered in background threads would outlive a test and its rolled-back database:
+    tests/test_stale_pages.py turns the stale window on, with a database that commits."""
+    settings.PUBLIC_PAGE_STALE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: the database is rolled back after every test, so a
     catalogue version, a count or a rendered page left by an earlier test would describe rows

@@ -13,6 +13,8 @@ from django.core.cache.backends.redis import RedisCache
 
 from initiatives.cache import bump_catalogue_version, versioned_key
 
+from .test_stale_pages import serve_stale_then_rebuilt, stale_window  # noqa: F401  (fixture)
+
 REDIS_URL = os.getenv("REDIS_URL", "")
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,3 +90,8 @@ def cache_backend(**env) -> str:
 def test_it_chooses_the_cache_backend_from_redis_url():
     assert cache_backend() == "django.core.cache.backends.filebased.FileBasedCache"
     assert cache_backend(REDIS_URL="redis://127.0.0.1:6379/0") == "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.django_db(transaction=True)  # the rebuild's own thread reads the committed rows
+def test_it_serves_the_previous_page_then_the_rebuilt_one_from_redis(redis_cache, stale_window, make_initiative):  # noqa: F811
+    serve_stale_then_rebuilt(make_initiative)

@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives.cache import bump_catalogue_version
+from initiatives import cache as cache_module
+from initiatives.cache import bump_catalogue_version, catalogue_version
 
 from .http_cache_urls import RENDERED
 
@@ -41,6 +42,18 @@ def test_it_renders_again_after_a_change_to_the_catalogue(client):
     bump_catalogue_version()
 
     assert client.get("/t/counted/").content == b"rendered 2 times"
+
+
+@pytest.mark.urls("tests.catalogue.http_cache_urls")
+def test_it_never_replaces_a_page_of_a_newer_version_than_this_process_has_read(client):
+    assert client.get("/t/counted/").content == b"rendered 1 times"
+    newest = catalogue_version()
+    # This process still remembers an older version, as a worker does until it re-reads the row.
+    cache_module._remember(str(int(newest) - 10**9))
+
+    assert client.get("/t/counted/").content == b"rendered 1 times"
+    cache_module._remember(newest)
+    assert client.get("/t/counted/").content == b"rendered 1 times"  # still stored, never replaced by an older one
 
 
 @pytest.mark.urls("tests.catalogue.http_cache_urls")
@@ -160,3 +173,15 @@ def test_it_serves_a_stored_page_only_for_the_query_string_it_was_rendered_for(c
 
     assert RENDERED == ["/t/counted/?utm=1", "/t/counted/?utm=2"]
     assert len(cache_keys(":page:")) == 1
+
+
+def test_it_queues_an_address_for_rebuilding_once_however_many_edits_follow(rf):
+    from catalogue import page_rebuild
+
+    request = rf.get("/en/initiatives/")
+    # In this test's transaction nothing is started (that waits for a commit); the lock is taken.
+    assert page_rebuild.rebuild(request, [("/en/initiatives/", "")])
+    bump_catalogue_version()
+
+    assert not page_rebuild.rebuild(request, [("/en/initiatives/", "")])  # still under way: not again
+    assert page_rebuild.rebuild(request, [("/en/initiatives/", "page=2")])  # another address is
