@@ -11,6 +11,9 @@
   // Zoom used to show a single initiative, by how precisely its location is known.
   var ZOOM_FOR_PRECISION = { exact: 12, municipality: 9, region: 6, country: 4 };
   var FIT_MAX_ZOOM = 11;
+  // Markers are 24 px, the least target size WCAG 2.2 asks for; clusters are 40 px.
+  var MARKER_SIZE = 24;
+  var CLUSTER_SIZE = 40;
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (match, name) {
@@ -105,9 +108,9 @@
       this.icons[key] = L.divIcon({
         className: "map-marker map-marker--" + kind + (approximate ? " map-marker--approximate" : ""),
         html: this.shapes[kind] || this.shapes.other || "",
-        iconSize: [22, 22],
-        iconAnchor: [11, 11],
-        popupAnchor: [0, -10],
+        iconSize: [MARKER_SIZE, MARKER_SIZE],
+        iconAnchor: [MARKER_SIZE / 2, MARKER_SIZE / 2],
+        popupAnchor: [0, -MARKER_SIZE / 2],
       });
     }
     return this.icons[key];
@@ -208,7 +211,7 @@
           html:
             "<div><span>" + count + '<span class="map-visually-hidden"> ' + escapeHtml(clusterLabel) + "</span></span></div>",
           className: "marker-cluster marker-cluster-" + size,
-          iconSize: L.point(40, 40),
+          iconSize: L.point(CLUSTER_SIZE, CLUSTER_SIZE),
         });
       },
     });
@@ -300,7 +303,7 @@
         })
       );
       // Not animated: the clusters are computed once, for the final view.
-      this.map.fitBounds(bounds, { padding: [24, 24], maxZoom: FIT_MAX_ZOOM, animate: false });
+      this.map.fitBounds(bounds, this.fitOptions());
     } else {
       this.map.setView(this.defaultCenter, this.defaultZoom, { animate: false });
     }
@@ -328,6 +331,20 @@
       }
     };
     this.cluster.addLayers(markers);
+  };
+
+  /* Fitting the markers keeps them clear of the zoom buttons (top left) and the attribution's links
+     (bottom right): a marker drawn under a control can be neither seen nor pointed at. */
+  CatalogueMap.prototype.fitOptions = function () {
+    var room = CLUSTER_SIZE / 2 + 4; // half the largest icon, and a little air
+    var left = room;
+    var bottom = room;
+    if (this.map.zoomControl) {
+      var zoom = this.map.zoomControl.getContainer();
+      left = Math.max(left, zoom.offsetLeft + zoom.offsetWidth + room);
+    }
+    if (this.map.attributionControl) bottom += this.map.attributionControl.getContainer().offsetHeight;
+    return { paddingTopLeft: [left, room], paddingBottomRight: [room, bottom], maxZoom: FIT_MAX_ZOOM, animate: false };
   };
 
   CatalogueMap.prototype.ready = function () {
