@@ -14,6 +14,10 @@
   // Markers are 24 px, the least target size WCAG 2.2 asks for; clusters are 40 px.
   var MARKER_SIZE = 24;
   var CLUSTER_SIZE = 40;
+  // Work on the map in slices of this many milliseconds (a phone takes about four times as long),
+  // adding this many markers to the clusters at a time.
+  var SLICE_MS = 8;
+  var CLUSTER_BATCH = 50;
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (match, name) {
@@ -69,10 +73,21 @@
     }
     this.map.attributionControl.addAttribution(data.basemapAttribution || "");
     this.basemap = null;
+    this.basemapUrl = data.basemapUrl && window.CatalogueBasemap ? data.basemapUrl : "";
+    // Fetched now, drawn once the first view is set (drawBasemap): drawn at the default view, the
+    // whole geography would be projected and painted twice.
+    if (this.basemapUrl) window.CatalogueBasemap.load(this.basemapUrl).catch(function () {});
+    this.basemapReady = null;
+    this.cluster = null;
+  }
+
+  /* A promise settled once the base layer is drawn (or could not be: the markers need no geography). */
+  CatalogueMap.prototype.drawBasemap = function () {
+    if (this.basemapReady) return this.basemapReady;
     var self = this;
-    var names = data.countryNames ? JSON.parse(data.countryNames) : {};
-    this.basemapReady = data.basemapUrl && window.CatalogueBasemap
-      ? window.CatalogueBasemap.attach(this.map, data.basemapUrl, names).then(
+    var names = this.el.dataset.countryNames ? JSON.parse(this.el.dataset.countryNames) : {};
+    this.basemapReady = this.basemapUrl
+      ? window.CatalogueBasemap.attach(this.map, this.basemapUrl, names).then(
           function (basemap) {
             self.basemap = basemap;
             performance.mark("catalogue-map:basemap");
@@ -80,8 +95,8 @@
           function () {} // without its geography the map still shows its markers
         )
       : Promise.resolve();
-    this.cluster = null;
-  }
+    return this.basemapReady;
+  };
 
   CatalogueMap.prototype.readLegend = function (container) {
     // Shapes and kind names come from the legend, rendered (and translated) by the template.
@@ -194,11 +209,6 @@
     var self = this;
     var clusterLabel = this.el.dataset.labelCluster || "";
     var group = L.markerClusterGroup({
-      // Cluster in slices so the page stays responsive with 100,000 points; short pauses between
-      // slices (the default 50 ms adds up to seconds at that scale).
-      chunkedLoading: true,
-      chunkInterval: 150,
-      chunkDelay: 5,
       // Street level shows single markers: six fewer zoom levels of clusters to compute. Points
       // sharing a place (a region's centre) still spread out from their last cluster (spiderfy).
       disableClusteringAtZoom: 13,
@@ -258,9 +268,15 @@
       })
       .then(function (collection) {
         performance.mark("catalogue-map:parsed");
-        if (generation === self.generation) self.draw(collection);
+        // Drawn in a task of its own, apart from parsing: two shorter waits for the page, not one.
+        return new Promise(function (resolve) {
+          setTimeout(resolve, 0);
+        }).then(function () {
+          if (generation === self.generation) self.draw(collection);
+        });
       })
       .catch(function (error) {
+        self.drawBasemap();
         if (generation !== self.generation) return;
         self.el.removeAttribute("aria-busy");
         if (error.messages) {
@@ -283,7 +299,7 @@
       return self.marker(feature);
     });
     performance.mark("catalogue-map:markers");
-    // A new group per load: a superseded chunked load keeps working on a group off the map.
+    // A new group per load: a superseded load stops at its next slice.
     if (this.cluster) this.map.removeLayer(this.cluster);
     this.cluster = this.newClusterGroup();
     this.map.addLayer(this.cluster);
@@ -307,11 +323,12 @@
     } else {
       this.map.setView(this.defaultCenter, this.defaultZoom, { animate: false });
     }
+    this.drawBasemap();
 
     var finish = function () {
       // Let markercluster put the clusters (and the base layer its outlines) on the map, then
       // flag the drawing done.
-      self.basemapReady.then(function () {
+      self.drawBasemap().then(function () {
         setTimeout(function () {
           requestAnimationFrame(function () {
             if (generation === self.generation) self.ready();
@@ -320,17 +337,28 @@
       });
     };
     if (!markers.length) return finish();
+    // Clustered in slices of a few milliseconds, a task each, so that the page answers while the
+    // points go on the map (markercluster's own chunkedLoading looks at the clock only every 200
+    // markers: one long task for a small selection).
+    var group = this.cluster;
+    var done = 0;
     var reported = 0;
-    this.cluster.options.chunkProgress = function (processed, total) {
-      if (processed === total) return finish();
-      // Large sets take a few slices: say how far along, in steps a screen reader can bear.
-      var percent = Math.floor((processed / total) * 4) * 25;
-      if (percent > reported && generation === self.generation) {
-        reported = percent;
-        self.say(self.label("progress", { done: processed, total: total }));
+    (function slice() {
+      if (generation !== self.generation) return; // a newer load took over
+      var start = performance.now();
+      while (done < markers.length && performance.now() - start < SLICE_MS) {
+        group.addLayers(markers.slice(done, done + CLUSTER_BATCH));
+        done = Math.min(done + CLUSTER_BATCH, markers.length);
       }
-    };
-    this.cluster.addLayers(markers);
+      if (done === markers.length) return finish();
+      // Large sets take many slices: say how far along, in steps a screen reader can bear.
+      var percent = Math.floor((done / markers.length) * 4) * 25;
+      if (percent > reported) {
+        reported = percent;
+        self.say(self.label("progress", { done: done, total: markers.length }));
+      }
+      setTimeout(slice, 0);
+    })();
   };
 
   /* Fitting the markers keeps them clear of the zoom buttons (top left) and the attribution's links
