@@ -59,14 +59,27 @@
     return L.latLngBounds([south, west], [north, east]);
   }
 
-  /* Calls each(item) for every item in slices of a few milliseconds, then done(): drawing two
-     hundred outlines at once holds a phone's page up for a few hundred milliseconds. */
-  function inSlices(items, each, done) {
+  // The next task, without the 4 ms that browsers add to nested timers: a slice of drawing, then
+  // the browser's turn (input, painting), then the next slice.
+  var channel = new MessageChannel();
+  var queued = [];
+  channel.port1.onmessage = function () {
+    queued.shift()();
+  };
+  function nextTask(callback) {
+    queued.push(callback);
+    channel.port2.postMessage(null);
+  }
+
+  /* Calls each(item) for every item in slices of a few milliseconds, then done(); stops early (and
+     calls done()) once current() is false. Two hundred outlines drawn at once hold a phone's page up
+     for a few hundred milliseconds. */
+  function inSlices(items, each, done, current) {
     var next = 0;
     (function slice() {
       var start = performance.now();
-      while (next < items.length && performance.now() - start < SLICE_MS) each(items[next++]);
-      if (next < items.length) setTimeout(slice, 0);
+      while (next < items.length && current() && performance.now() - start < SLICE_MS) each(items[next++]);
+      if (next < items.length && current()) nextTask(slice);
       else done();
     })();
   }
@@ -94,10 +107,8 @@
         return feature.properties.level === "state" ? STATE : LAND;
       },
     }).addTo(map);
-    var layer = this.layer;
-    this.drawn = new Promise(function (resolve) {
-      inSlices(self.countries.concat(self.states), layer.addData.bind(layer), resolve);
-    });
+    this.runs = 0;
+    this.draw();
     this.labels = this.countries
       .filter(function (f) {
         return f.properties.label && self.names[f.properties.code];
@@ -118,6 +129,28 @@
     map.on("zoomend", this.placeLabels, this);
     this.placeLabels();
   }
+
+  /* Draws every outline, in slices; this.drawn settles when done (or superseded by a later draw). */
+  Basemap.prototype.draw = function () {
+    var self = this;
+    var run = ++this.runs;
+    var features = this.countries.concat(this.states);
+    this.drawn = new Promise(function (resolve) {
+      inSlices(features, self.layer.addData.bind(self.layer), resolve, function () {
+        return run === self.runs;
+      });
+    });
+    return this.drawn;
+  };
+
+  /* Calls change() (a new view) with the outlines off the map, then draws them again in slices: a
+     new view projects every outline anew, which Leaflet does in one long task. */
+  Basemap.prototype.moveTo = function (change) {
+    this.runs += 1; // stops a drawing under way
+    this.layer.clearLayers();
+    change();
+    return this.draw();
+  };
 
   Basemap.prototype.placeLabels = function () {
     var zoom = Math.round(this.map.getZoom());
@@ -165,13 +198,11 @@
 
   window.CatalogueBasemap = {
     load: load,
-    /* A promise of the Basemap, once fully drawn on a Leaflet map; rejected if the file cannot be read. */
+    /* A promise of the Basemap on a Leaflet map, its outlines being drawn (basemap.drawn settles
+       when they are); rejected if the file cannot be read. */
     attach: function (map, url, names) {
       return load(url).then(function (collection) {
-        var basemap = new Basemap(map, collection, names);
-        return basemap.drawn.then(function () {
-          return basemap;
-        });
+        return new Basemap(map, collection, names);
       });
     },
   };

@@ -14,10 +14,6 @@
   // Markers are 24 px, the least target size WCAG 2.2 asks for; clusters are 40 px.
   var MARKER_SIZE = 24;
   var CLUSTER_SIZE = 40;
-  // Work on the map in slices of this many milliseconds (a phone takes about four times as long),
-  // adding this many markers to the clusters at a time.
-  var SLICE_MS = 8;
-  var CLUSTER_BATCH = 50;
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (match, name) {
@@ -74,28 +70,36 @@
     this.map.attributionControl.addAttribution(data.basemapAttribution || "");
     this.basemap = null;
     this.basemapUrl = data.basemapUrl && window.CatalogueBasemap ? data.basemapUrl : "";
-    // Fetched now, drawn once the first view is set (drawBasemap): drawn at the default view, the
-    // whole geography would be projected and painted twice.
-    if (this.basemapUrl) window.CatalogueBasemap.load(this.basemapUrl).catch(function () {});
     this.basemapReady = null;
+    this.drawBasemap();
     this.cluster = null;
   }
 
-  /* A promise settled once the base layer is drawn (or could not be: the markers need no geography). */
+  /* Starts the base layer (drawn while the initiatives load); the promise settles once its outlines
+     are on the map, or could not be (the markers need no geography). */
   CatalogueMap.prototype.drawBasemap = function () {
-    if (this.basemapReady) return this.basemapReady;
     var self = this;
     var names = this.el.dataset.countryNames ? JSON.parse(this.el.dataset.countryNames) : {};
-    this.basemapReady = this.basemapUrl
+    var basemap = this.basemapUrl
       ? window.CatalogueBasemap.attach(this.map, this.basemapUrl, names).then(
           function (basemap) {
             self.basemap = basemap;
-            performance.mark("catalogue-map:basemap");
           },
           function () {} // without its geography the map still shows its markers
         )
       : Promise.resolve();
-    return this.basemapReady;
+    this.basemapReady = function () {
+      return basemap.then(function () {
+        // The latest drawing: a new view (setView below) starts another.
+        return self.basemap && self.basemap.drawn;
+      });
+    };
+  };
+
+  /* Changes the view; the base layer, if drawn, is redrawn for it in slices. */
+  CatalogueMap.prototype.setView = function (change) {
+    if (this.basemap) this.basemap.moveTo(change);
+    else change();
   };
 
   CatalogueMap.prototype.readLegend = function (container) {
@@ -212,6 +216,11 @@
       // Street level shows single markers: six fewer zoom levels of clusters to compute. Points
       // sharing a place (a region's centre) still spread out from their last cluster (spiderfy).
       disableClusteringAtZoom: 13,
+      // Cluster in slices so the page stays responsive with 100,000 points; short pauses between
+      // slices (the default 50 ms adds up to seconds at that scale).
+      chunkedLoading: true,
+      chunkInterval: 150,
+      chunkDelay: 5,
       showCoverageOnHover: false,
       maxClusterRadius: 60,
       iconCreateFunction: function (cluster) {
@@ -276,7 +285,6 @@
         });
       })
       .catch(function (error) {
-        self.drawBasemap();
         if (generation !== self.generation) return;
         self.el.removeAttribute("aria-busy");
         if (error.messages) {
@@ -299,7 +307,7 @@
       return self.marker(feature);
     });
     performance.mark("catalogue-map:markers");
-    // A new group per load: a superseded load stops at its next slice.
+    // A new group per load: a superseded chunked load keeps working on a group off the map.
     if (this.cluster) this.map.removeLayer(this.cluster);
     this.cluster = this.newClusterGroup();
     this.map.addLayer(this.cluster);
@@ -309,56 +317,52 @@
     this.urlTemplate = collection.url_template || "";
     this.countryNames = collection.country_names || {};
 
-    if (markers.length === 1 && this.mode === "detail") {
-      var only = features[0].properties.precision;
-      this.map.setView(markers[0].getLatLng(), ZOOM_FOR_PRECISION[only] || 9, { animate: false });
-    } else if (markers.length) {
-      var bounds = L.latLngBounds(
-        markers.map(function (m) {
-          return m.getLatLng();
-        })
-      );
-      // Not animated: the clusters are computed once, for the final view.
-      this.map.fitBounds(bounds, this.fitOptions());
-    } else {
-      this.map.setView(this.defaultCenter, this.defaultZoom, { animate: false });
-    }
-    this.drawBasemap();
+    var map = this.map;
+    var fitOptions = this.fitOptions();
+    this.setView(function () {
+      if (markers.length === 1 && self.mode === "detail") {
+        var only = features[0].properties.precision;
+        map.setView(markers[0].getLatLng(), ZOOM_FOR_PRECISION[only] || 9, { animate: false });
+      } else if (markers.length) {
+        var bounds = L.latLngBounds(
+          markers.map(function (m) {
+            return m.getLatLng();
+          })
+        );
+        // Not animated: the clusters are computed once, for the final view.
+        map.fitBounds(bounds, fitOptions);
+      } else {
+        map.setView(self.defaultCenter, self.defaultZoom, { animate: false });
+      }
+    });
 
     var finish = function () {
-      // Let markercluster put the clusters (and the base layer its outlines) on the map, then
-      // flag the drawing done.
-      self.drawBasemap().then(function () {
-        setTimeout(function () {
-          requestAnimationFrame(function () {
-            if (generation === self.generation) self.ready();
-          });
-        }, 0);
-      });
+      // Let markercluster put the clusters on the map, then flag the drawing done.
+      setTimeout(function () {
+        requestAnimationFrame(function () {
+          if (generation === self.generation) self.ready();
+        });
+      }, 0);
     };
-    if (!markers.length) return finish();
-    // Clustered in slices of a few milliseconds, a task each, so that the page answers while the
-    // points go on the map (markercluster's own chunkedLoading looks at the clock only every 200
-    // markers: one long task for a small selection).
-    var group = this.cluster;
-    var done = 0;
     var reported = 0;
-    (function slice() {
-      if (generation !== self.generation) return; // a newer load took over
-      var start = performance.now();
-      while (done < markers.length && performance.now() - start < SLICE_MS) {
-        group.addLayers(markers.slice(done, done + CLUSTER_BATCH));
-        done = Math.min(done + CLUSTER_BATCH, markers.length);
-      }
-      if (done === markers.length) return finish();
-      // Large sets take many slices: say how far along, in steps a screen reader can bear.
-      var percent = Math.floor((done / markers.length) * 4) * 25;
-      if (percent > reported) {
+    this.cluster.options.chunkProgress = function (processed, total) {
+      if (processed === total) return finish();
+      // Large sets take a few slices: say how far along, in steps a screen reader can bear.
+      var percent = Math.floor((processed / total) * 4) * 25;
+      if (percent > reported && generation === self.generation) {
         reported = percent;
-        self.say(self.label("progress", { done: done, total: markers.length }));
+        self.say(self.label("progress", { done: processed, total: total }));
       }
-      setTimeout(slice, 0);
-    })();
+    };
+    // Clustered once the base layer is drawn for the new view: slices of both, taken in turns,
+    // would leave the base layer waiting behind every slice of clusters.
+    var cluster = this.cluster;
+    this.basemapReady().then(function () {
+      if (generation !== self.generation) return;
+      performance.mark("catalogue-map:basemap");
+      if (markers.length) cluster.addLayers(markers);
+      else finish();
+    });
   };
 
   /* Fitting the markers keeps them clear of the zoom buttons (top left) and the attribution's links
