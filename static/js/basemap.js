@@ -15,7 +15,7 @@
   // Smallest country (square degrees) named at each zoom: the big ones first, islands later.
   var NAMED_FROM_AREA = { 2: 150, 3: 25, 4: 4, 5: 0.5, 6: 0.05 };
   var NAMES_UP_TO_ZOOM = 6;
-  var SLICE_MS = 8;
+  var SLICE_MS = 5;
 
   function load(url) {
     if (!loading[url]) {
@@ -71,15 +71,14 @@
     channel.port2.postMessage(null);
   }
 
-  /* Calls each(item) for every item in slices of a few milliseconds, then done(); stops early (and
-     calls done()) once current() is false. Two hundred outlines drawn at once hold a phone's page up
-     for a few hundred milliseconds. */
-  function inSlices(items, each, done, current) {
+  /* Calls each(item) for every item in slices of a few milliseconds, then done(): two hundred
+     outlines drawn at once hold a phone's page up for a few hundred milliseconds. */
+  function inSlices(items, each, done) {
     var next = 0;
     (function slice() {
       var start = performance.now();
-      while (next < items.length && current() && performance.now() - start < SLICE_MS) each(items[next++]);
-      if (next < items.length && current()) nextTask(slice);
+      while (next < items.length && performance.now() - start < SLICE_MS) each(items[next++]);
+      if (next < items.length) nextTask(slice);
       else done();
     })();
   }
@@ -107,8 +106,14 @@
         return feature.properties.level === "state" ? STATE : LAND;
       },
     }).addTo(map);
-    this.runs = 0;
-    this.draw();
+    // West to east: each slice then repaints a strip of the canvas, not all of it.
+    var byWest = function (a, b) {
+      return a.bounds.getWest() - b.bounds.getWest();
+    };
+    var layer = this.layer;
+    this.drawn = new Promise(function (resolve) {
+      inSlices(self.countries.sort(byWest).concat(self.states.sort(byWest)), layer.addData.bind(layer), resolve);
+    });
     this.labels = this.countries
       .filter(function (f) {
         return f.properties.label && self.names[f.properties.code];
@@ -129,28 +134,6 @@
     map.on("zoomend", this.placeLabels, this);
     this.placeLabels();
   }
-
-  /* Draws every outline, in slices; this.drawn settles when done (or superseded by a later draw). */
-  Basemap.prototype.draw = function () {
-    var self = this;
-    var run = ++this.runs;
-    var features = this.countries.concat(this.states);
-    this.drawn = new Promise(function (resolve) {
-      inSlices(features, self.layer.addData.bind(self.layer), resolve, function () {
-        return run === self.runs;
-      });
-    });
-    return this.drawn;
-  };
-
-  /* Calls change() (a new view) with the outlines off the map, then draws them again in slices: a
-     new view projects every outline anew, which Leaflet does in one long task. */
-  Basemap.prototype.moveTo = function (change) {
-    this.runs += 1; // stops a drawing under way
-    this.layer.clearLayers();
-    change();
-    return this.draw();
-  };
 
   Basemap.prototype.placeLabels = function () {
     var zoom = Math.round(this.map.getZoom());
@@ -198,8 +181,8 @@
 
   window.CatalogueBasemap = {
     load: load,
-    /* A promise of the Basemap on a Leaflet map, its outlines being drawn (basemap.drawn settles
-       when they are); rejected if the file cannot be read. */
+    /* A promise of the Basemap on a Leaflet map, its outlines being drawn in slices (basemap.drawn
+       settles when they are all there); rejected if the file cannot be read. */
     attach: function (map, url, names) {
       return load(url).then(function (collection) {
         return new Basemap(map, collection, names);

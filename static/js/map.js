@@ -70,36 +70,29 @@
     this.map.attributionControl.addAttribution(data.basemapAttribution || "");
     this.basemap = null;
     this.basemapUrl = data.basemapUrl && window.CatalogueBasemap ? data.basemapUrl : "";
+    // Fetched now, drawn once the first view is set (drawBasemap): drawn at the default view, the
+    // whole geography would be drawn twice, the second time when the markers set the view.
+    if (this.basemapUrl) window.CatalogueBasemap.load(this.basemapUrl).catch(function () {});
     this.basemapReady = null;
-    this.drawBasemap();
     this.cluster = null;
   }
 
-  /* Starts the base layer (drawn while the initiatives load); the promise settles once its outlines
-     are on the map, or could not be (the markers need no geography). */
+  /* Draws the base layer (once); the promise settles when its outlines are on the map, or could
+     not be (the markers need no geography). */
   CatalogueMap.prototype.drawBasemap = function () {
+    if (this.basemapReady) return this.basemapReady;
     var self = this;
     var names = this.el.dataset.countryNames ? JSON.parse(this.el.dataset.countryNames) : {};
-    var basemap = this.basemapUrl
+    this.basemapReady = this.basemapUrl
       ? window.CatalogueBasemap.attach(this.map, this.basemapUrl, names).then(
           function (basemap) {
             self.basemap = basemap;
+            return basemap.drawn;
           },
           function () {} // without its geography the map still shows its markers
         )
       : Promise.resolve();
-    this.basemapReady = function () {
-      return basemap.then(function () {
-        // The latest drawing: a new view (setView below) starts another.
-        return self.basemap && self.basemap.drawn;
-      });
-    };
-  };
-
-  /* Changes the view; the base layer, if drawn, is redrawn for it in slices. */
-  CatalogueMap.prototype.setView = function (change) {
-    if (this.basemap) this.basemap.moveTo(change);
-    else change();
+    return this.basemapReady;
   };
 
   CatalogueMap.prototype.readLegend = function (container) {
@@ -285,6 +278,7 @@
         });
       })
       .catch(function (error) {
+        self.drawBasemap(); // the geography, at least
         if (generation !== self.generation) return;
         self.el.removeAttribute("aria-busy");
         if (error.messages) {
@@ -317,24 +311,20 @@
     this.urlTemplate = collection.url_template || "";
     this.countryNames = collection.country_names || {};
 
-    var map = this.map;
-    var fitOptions = this.fitOptions();
-    this.setView(function () {
-      if (markers.length === 1 && self.mode === "detail") {
-        var only = features[0].properties.precision;
-        map.setView(markers[0].getLatLng(), ZOOM_FOR_PRECISION[only] || 9, { animate: false });
-      } else if (markers.length) {
-        var bounds = L.latLngBounds(
-          markers.map(function (m) {
-            return m.getLatLng();
-          })
-        );
-        // Not animated: the clusters are computed once, for the final view.
-        map.fitBounds(bounds, fitOptions);
-      } else {
-        map.setView(self.defaultCenter, self.defaultZoom, { animate: false });
-      }
-    });
+    if (markers.length === 1 && this.mode === "detail") {
+      var only = features[0].properties.precision;
+      this.map.setView(markers[0].getLatLng(), ZOOM_FOR_PRECISION[only] || 9, { animate: false });
+    } else if (markers.length) {
+      var bounds = L.latLngBounds(
+        markers.map(function (m) {
+          return m.getLatLng();
+        })
+      );
+      // Not animated: the clusters are computed once, for the final view.
+      this.map.fitBounds(bounds, this.fitOptions());
+    } else {
+      this.map.setView(this.defaultCenter, this.defaultZoom, { animate: false });
+    }
 
     var finish = function () {
       // Let markercluster put the clusters on the map, then flag the drawing done.
@@ -354,10 +344,10 @@
         self.say(self.label("progress", { done: processed, total: total }));
       }
     };
-    // Clustered once the base layer is drawn for the new view: slices of both, taken in turns,
-    // would leave the base layer waiting behind every slice of clusters.
+    // Clustered once the base layer is drawn: slices of both, taken in turns, would leave the base
+    // layer waiting behind every slice of clusters.
     var cluster = this.cluster;
-    this.basemapReady().then(function () {
+    this.drawBasemap().then(function () {
       if (generation !== self.generation) return;
       performance.mark("catalogue-map:basemap");
       if (markers.length) cluster.addLayers(markers);
