@@ -75,12 +75,13 @@
      outlines drawn at once hold a phone's page up for a few hundred milliseconds. */
   function inSlices(items, each, done) {
     var next = 0;
-    (function slice() {
+    function slice() {
       var start = performance.now();
       while (next < items.length && performance.now() - start < SLICE_MS) each(items[next++]);
       if (next < items.length) nextTask(slice);
       else done();
-    })();
+    }
+    nextTask(slice);
   }
 
   function Basemap(map, collection, names) {
@@ -185,7 +186,12 @@
        settles when they are all there); rejected if the file cannot be read. */
     attach: function (map, url, names) {
       return load(url).then(function (collection) {
-        return new Basemap(map, collection, names);
+        // In a task of its own: not added to whatever task (the markers' drawing) asked for it.
+        return new Promise(function (resolve) {
+          nextTask(function () {
+            resolve(new Basemap(map, collection, names));
+          });
+        });
       });
     },
   };
