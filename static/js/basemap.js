@@ -15,6 +15,7 @@
   // Smallest country (square degrees) named at each zoom: the big ones first, islands later.
   var NAMED_FROM_AREA = { 2: 150, 3: 25, 4: 4, 5: 0.5, 6: 0.05 };
   var NAMES_UP_TO_ZOOM = 6;
+  var SLICE_MS = 5;
 
   function load(url) {
     if (!loading[url]) {
@@ -43,6 +44,46 @@
     });
   }
 
+  /* A geometry's bounds from its outer rings: cheaper than building a Leaflet layer to ask. */
+  function boundsOf(geometry) {
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+    var west = 180, south = 90, east = -180, north = -90;
+    polygons.forEach(function (rings) {
+      rings[0].forEach(function (point) {
+        if (point[0] < west) west = point[0];
+        if (point[0] > east) east = point[0];
+        if (point[1] < south) south = point[1];
+        if (point[1] > north) north = point[1];
+      });
+    });
+    return L.latLngBounds([south, west], [north, east]);
+  }
+
+  // The next task, without the 4 ms that browsers add to nested timers: a slice of drawing, then
+  // the browser's turn (input, painting), then the next slice.
+  var channel = new MessageChannel();
+  var queued = [];
+  channel.port1.onmessage = function () {
+    queued.shift()();
+  };
+  function nextTask(callback) {
+    queued.push(callback);
+    channel.port2.postMessage(null);
+  }
+
+  /* Calls each(item) for every item in slices of a few milliseconds, then done(): two hundred
+     outlines drawn at once hold a phone's page up for a few hundred milliseconds. */
+  function inSlices(items, each, done) {
+    var next = 0;
+    function slice() {
+      var start = performance.now();
+      while (next < items.length && performance.now() - start < SLICE_MS) each(items[next++]);
+      if (next < items.length) nextTask(slice);
+      else done();
+    }
+    nextTask(slice);
+  }
+
   function Basemap(map, collection, names) {
     this.map = map;
     this.names = names || {};
@@ -51,7 +92,7 @@
     var self = this;
     collection.features.forEach(function (feature) {
       var list = feature.properties.level === "state" ? self.states : self.countries;
-      feature.bounds = L.geoJSON(feature).getBounds();
+      feature.bounds = boundsOf(feature.geometry);
       list.push(feature);
     });
     map.createPane("basemap").style.zIndex = 150;
@@ -59,16 +100,21 @@
     labels.style.zIndex = 160;
     labels.style.pointerEvents = "none";
     var renderer = L.canvas({ pane: "basemap", padding: 0.3 });
-    this.layer = L.geoJSON(
-      { type: "FeatureCollection", features: this.countries.concat(this.states) },
-      {
-        renderer: renderer,
-        interactive: false,
-        style: function (feature) {
-          return feature.properties.level === "state" ? STATE : LAND;
-        },
-      }
-    ).addTo(map);
+    this.layer = L.geoJSON(null, {
+      renderer: renderer,
+      interactive: false,
+      style: function (feature) {
+        return feature.properties.level === "state" ? STATE : LAND;
+      },
+    }).addTo(map);
+    // West to east: each slice then repaints a strip of the canvas, not all of it.
+    var byWest = function (a, b) {
+      return a.bounds.getWest() - b.bounds.getWest();
+    };
+    var layer = this.layer;
+    this.drawn = new Promise(function (resolve) {
+      inSlices(self.countries.sort(byWest).concat(self.states.sort(byWest)), layer.addData.bind(layer), resolve);
+    });
     this.labels = this.countries
       .filter(function (f) {
         return f.properties.label && self.names[f.properties.code];
@@ -136,10 +182,16 @@
 
   window.CatalogueBasemap = {
     load: load,
-    /* A promise of the Basemap drawn on a Leaflet map; rejected if the file cannot be read. */
+    /* A promise of the Basemap on a Leaflet map, its outlines being drawn in slices (basemap.drawn
+       settles when they are all there); rejected if the file cannot be read. */
     attach: function (map, url, names) {
       return load(url).then(function (collection) {
-        return new Basemap(map, collection, names);
+        // In a task of its own: not added to whatever task (the markers' drawing) asked for it.
+        return new Promise(function (resolve) {
+          nextTask(function () {
+            resolve(new Basemap(map, collection, names));
+          });
+        });
       });
     },
   };

@@ -11,6 +11,9 @@
   // Zoom used to show a single initiative, by how precisely its location is known.
   var ZOOM_FOR_PRECISION = { exact: 12, municipality: 9, region: 6, country: 4 };
   var FIT_MAX_ZOOM = 11;
+  // Markers are 24 px, the least target size WCAG 2.2 asks for; clusters are 40 px.
+  var MARKER_SIZE = 24;
+  var CLUSTER_SIZE = 40;
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (match, name) {
@@ -66,19 +69,31 @@
     }
     this.map.attributionControl.addAttribution(data.basemapAttribution || "");
     this.basemap = null;
+    this.basemapUrl = data.basemapUrl && window.CatalogueBasemap ? data.basemapUrl : "";
+    // Fetched now, drawn once the first view is set (drawBasemap): drawn at the default view, the
+    // whole geography would be drawn twice, the second time when the markers set the view.
+    if (this.basemapUrl) window.CatalogueBasemap.load(this.basemapUrl).catch(function () {});
+    this.basemapReady = null;
+    this.cluster = null;
+  }
+
+  /* Draws the base layer (once); the promise settles when its outlines are on the map, or could
+     not be (the markers need no geography). */
+  CatalogueMap.prototype.drawBasemap = function () {
+    if (this.basemapReady) return this.basemapReady;
     var self = this;
-    var names = data.countryNames ? JSON.parse(data.countryNames) : {};
-    this.basemapReady = data.basemapUrl && window.CatalogueBasemap
-      ? window.CatalogueBasemap.attach(this.map, data.basemapUrl, names).then(
+    var names = this.el.dataset.countryNames ? JSON.parse(this.el.dataset.countryNames) : {};
+    this.basemapReady = this.basemapUrl
+      ? window.CatalogueBasemap.attach(this.map, this.basemapUrl, names).then(
           function (basemap) {
             self.basemap = basemap;
-            performance.mark("catalogue-map:basemap");
+            return basemap.drawn;
           },
           function () {} // without its geography the map still shows its markers
         )
       : Promise.resolve();
-    this.cluster = null;
-  }
+    return this.basemapReady;
+  };
 
   CatalogueMap.prototype.readLegend = function (container) {
     // Shapes and kind names come from the legend, rendered (and translated) by the template.
@@ -105,9 +120,9 @@
       this.icons[key] = L.divIcon({
         className: "map-marker map-marker--" + kind + (approximate ? " map-marker--approximate" : ""),
         html: this.shapes[kind] || this.shapes.other || "",
-        iconSize: [22, 22],
-        iconAnchor: [11, 11],
-        popupAnchor: [0, -10],
+        iconSize: [MARKER_SIZE, MARKER_SIZE],
+        iconAnchor: [MARKER_SIZE / 2, MARKER_SIZE / 2],
+        popupAnchor: [0, -MARKER_SIZE / 2],
       });
     }
     return this.icons[key];
@@ -191,14 +206,14 @@
     var self = this;
     var clusterLabel = this.el.dataset.labelCluster || "";
     var group = L.markerClusterGroup({
+      // Street level shows single markers: six fewer zoom levels of clusters to compute. Points
+      // sharing a place (a region's centre) still spread out from their last cluster (spiderfy).
+      disableClusteringAtZoom: 13,
       // Cluster in slices so the page stays responsive with 100,000 points; short pauses between
       // slices (the default 50 ms adds up to seconds at that scale).
       chunkedLoading: true,
       chunkInterval: 150,
       chunkDelay: 5,
-      // Street level shows single markers: six fewer zoom levels of clusters to compute. Points
-      // sharing a place (a region's centre) still spread out from their last cluster (spiderfy).
-      disableClusteringAtZoom: 13,
       showCoverageOnHover: false,
       maxClusterRadius: 60,
       iconCreateFunction: function (cluster) {
@@ -208,7 +223,7 @@
           html:
             "<div><span>" + count + '<span class="map-visually-hidden"> ' + escapeHtml(clusterLabel) + "</span></span></div>",
           className: "marker-cluster marker-cluster-" + size,
-          iconSize: L.point(40, 40),
+          iconSize: L.point(CLUSTER_SIZE, CLUSTER_SIZE),
         });
       },
     });
@@ -255,9 +270,15 @@
       })
       .then(function (collection) {
         performance.mark("catalogue-map:parsed");
-        if (generation === self.generation) self.draw(collection);
+        // Drawn in a task of its own, apart from parsing: two shorter waits for the page, not one.
+        return new Promise(function (resolve) {
+          setTimeout(resolve, 0);
+        }).then(function () {
+          if (generation === self.generation) self.draw(collection);
+        });
       })
       .catch(function (error) {
+        self.drawBasemap(); // the geography, at least
         if (generation !== self.generation) return;
         self.el.removeAttribute("aria-busy");
         if (error.messages) {
@@ -300,23 +321,19 @@
         })
       );
       // Not animated: the clusters are computed once, for the final view.
-      this.map.fitBounds(bounds, { padding: [24, 24], maxZoom: FIT_MAX_ZOOM, animate: false });
+      this.map.fitBounds(bounds, this.fitOptions());
     } else {
       this.map.setView(this.defaultCenter, this.defaultZoom, { animate: false });
     }
 
     var finish = function () {
-      // Let markercluster put the clusters (and the base layer its outlines) on the map, then
-      // flag the drawing done.
-      self.basemapReady.then(function () {
-        setTimeout(function () {
-          requestAnimationFrame(function () {
-            if (generation === self.generation) self.ready();
-          });
-        }, 0);
-      });
+      // Let markercluster put the clusters on the map, then flag the drawing done.
+      setTimeout(function () {
+        requestAnimationFrame(function () {
+          if (generation === self.generation) self.ready();
+        });
+      }, 0);
     };
-    if (!markers.length) return finish();
     var reported = 0;
     this.cluster.options.chunkProgress = function (processed, total) {
       if (processed === total) return finish();
@@ -327,7 +344,29 @@
         self.say(self.label("progress", { done: processed, total: total }));
       }
     };
-    this.cluster.addLayers(markers);
+    // Clustered once the base layer is drawn: slices of both, taken in turns, would leave the base
+    // layer waiting behind every slice of clusters.
+    var cluster = this.cluster;
+    this.drawBasemap().then(function () {
+      if (generation !== self.generation) return;
+      performance.mark("catalogue-map:basemap");
+      if (markers.length) cluster.addLayers(markers);
+      else finish();
+    });
+  };
+
+  /* Fitting the markers keeps them clear of the zoom buttons (top left) and the attribution's links
+     (bottom right): a marker drawn under a control can be neither seen nor pointed at. */
+  CatalogueMap.prototype.fitOptions = function () {
+    var room = CLUSTER_SIZE / 2 + 4; // half the largest icon, and a little air
+    var left = room;
+    var bottom = room;
+    if (this.map.zoomControl) {
+      var zoom = this.map.zoomControl.getContainer();
+      left = Math.max(left, zoom.offsetLeft + zoom.offsetWidth + room);
+    }
+    if (this.map.attributionControl) bottom += this.map.attributionControl.getContainer().offsetHeight;
+    return { paddingTopLeft: [left, room], paddingBottomRight: [room, bottom], maxZoom: FIT_MAX_ZOOM, animate: false };
   };
 
   CatalogueMap.prototype.ready = function () {

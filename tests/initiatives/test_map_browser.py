@@ -235,3 +235,31 @@ def test_axe_finds_no_serious_or_critical_violation(page, places):
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def test_markup_in_a_name_shows_as_text_and_a_slug_cannot_leave_the_page_address(page, make_initiative, live_server):
+    # A stored name and territory full of markup, and a slug that tries to leave the detail address.
+    attack = '<script>alert(1)</script> "><img src=x id=injected>'
+    make_initiative(
+        slug="x/../../javascript:alert(1)", name=f"Cluster {attack}", territory=f"Tumaco {attack}", country="CO"
+    )
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    open_map(page)
+    marker = page.locator(".map-marker")
+    assert marker.get_attribute("title") == f"Cluster {attack}"
+    open_popup(page, marker)
+    popup = page.locator(".leaflet-popup .map-popup")
+    link = popup.locator("a")
+    assert link.inner_text() == f"Cluster {attack}"
+    assert popup.locator(".map-popup__territory").inner_text() == f"Tumaco {attack}"
+    # The slug stays one segment of the detail page's address.
+    expected = f"{live_server.url}/en/initiatives/x%2F..%2F..%2Fjavascript%3Aalert(1)/"
+    assert link.get_attribute("href") == expected
+    listed_link = page.locator("[data-map-list] li > a")
+    assert listed_link.inner_text() == f"Cluster {attack}"
+    assert listed_link.get_attribute("href") == expected
+    # Nothing of the markup became an element, anywhere on the page.
+    assert page.locator("#injected").count() == 0
+    assert page.locator("[data-catalogue-map] script, [data-map-list] script").count() == 0
+    assert dialogs == []
