@@ -34,6 +34,16 @@
     return box.innerHTML;
   }
 
+  /* Leaflet's credit link with its title in the page's language, built as an element so that a
+   * translation cannot carry markup. */
+  function leafletCredit(title) {
+    var link = document.createElement("a");
+    link.href = "https://leafletjs.com";
+    link.textContent = "Leaflet";
+    if (title) link.title = title;
+    return link.outerHTML;
+  }
+
   function CatalogueMap(el) {
     var data = el.dataset;
     var container = el.closest(".catalogue-map") || el.parentNode;
@@ -59,7 +69,12 @@
       maxZoom: Number(data.maxZoom || 18),
       // Small maps inside a page must not capture the page's scrolling.
       scrollWheelZoom: this.mode === "full",
+      zoomControl: false, // added below with the page's language; Leaflet's own titles are English
     });
+    this.map.zoomControl = L.control
+      .zoom({ zoomInTitle: data.labelZoomIn || "Zoom in", zoomOutTitle: data.labelZoomOut || "Zoom out" })
+      .addTo(this.map);
+    this.map.attributionControl.setPrefix(leafletCredit(data.labelLeaflet));
     // Tiles only when configured; a tile that fails is left to the base layer drawn under the
     // tiles (swallowing tileerror keeps the script quiet; only the browser's own line remains).
     if (data.tilesUrl) {

@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
+from django.utils.translation import gettext
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -263,3 +265,16 @@ def test_markup_in_a_name_shows_as_text_and_a_slug_cannot_leave_the_page_address
     assert page.locator("#injected").count() == 0
     assert page.locator("[data-catalogue-map] script, [data-map-list] script").count() == 0
     assert dialogs == []
+
+
+def test_the_maps_own_controls_speak_the_pages_language(page, places):
+    page.goto("/es/map/")
+    wait_ready(page, 1)
+    with translation.override("es"):
+        expected = [gettext("Zoom in"), gettext("Zoom out"), gettext("A JavaScript library for interactive maps")]
+    assert expected[0] != "Zoom in"  # the Spanish catalogue translates it
+    zoom_in = page.locator(".leaflet-control-zoom-in")
+    zoom_out = page.locator(".leaflet-control-zoom-out")
+    credit = page.locator(".leaflet-control-attribution a[href='https://leafletjs.com']")
+    assert [zoom_in.get_attribute("title"), zoom_out.get_attribute("title"), credit.get_attribute("title")] == expected
+    assert zoom_in.get_attribute("aria-label") == expected[0]
