@@ -71,7 +71,7 @@ def test_a_manager_publishes_a_profile_and_an_opportunity_that_another_manager_a
     first.wait_for_url("**/es/manage/")
     management = Management.objects.get(user__email=FIRST_EMAIL)
     assert management.status == "requested"
-    assert "1 request(s) approved." in admin_action(
+    assert "1 request approved." in admin_action(
         staff, "/en/admin/collaboration/management/", "approve", management.pk
     )
     management.refresh_from_db()
@@ -97,7 +97,7 @@ def test_a_manager_publishes_a_profile_and_an_opportunity_that_another_manager_a
     assert change.status == "pending"
     staff.goto(f"/en/admin/collaboration/profilechange/{change.pk}/change/")
     assert SPANISH in staff.locator(".profile-diff").inner_text()
-    assert "1 change(s) published." in admin_action(staff, "/en/admin/collaboration/profilechange/", "publish")
+    assert "1 change published." in admin_action(staff, "/en/admin/collaboration/profilechange/", "publish")
 
     visitor = new_page()
     visitor.goto(f"/es/initiatives/{coffee_cluster.slug}/")
