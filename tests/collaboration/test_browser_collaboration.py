@@ -33,10 +33,12 @@ PROFILE = "Ana Gómez, coordinadora del clúster."
 SHOTS = Path(os.environ["SCREENSHOTS"]) if os.getenv("SCREENSHOTS") else None
 
 
-def shoot(page, name):
+def shoot(page, name, element=None):
     if SHOTS:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.set_viewport_size({"width": 900, "height": 760})
+        if element:  # a part further down the page
+            page.locator(element).scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
@@ -84,6 +86,7 @@ def test_a_manager_publishes_a_profile_and_an_opportunity_that_another_manager_a
     first.fill("#id_text", PROFILE)
     first.click("#public-profile ~ form button[type=submit]")
     first.wait_for_url("**/es/manage/")
+    shoot(first, "profile-es", "#public-profile ~ form")
 
     # Edit the description in Spanish; staff review the difference and publish it.
     first.goto("/es/manage/")
@@ -103,7 +106,9 @@ def test_a_manager_publishes_a_profile_and_an_opportunity_that_another_manager_a
     visitor.goto(f"/es/initiatives/{coffee_cluster.slug}/")
     assert visitor.locator(".prose").inner_text() == SPANISH
     assert visitor.locator(".initiative-managers li").inner_text() == PROFILE
+    shoot(visitor, "managers-es", ".initiative-managers")
     visitor.goto(f"/pt-br/initiatives/{coffee_cluster.slug}/")
+    shoot(visitor, "managers-pt-br", ".initiative-managers")
     assert visitor.locator(".prose").inner_text() == SPANISH
     assert visitor.locator(".prose").get_attribute("lang") == "es"
 
@@ -177,6 +182,8 @@ def test_a_manager_publishes_a_profile_and_an_opportunity_that_another_manager_a
             for name, path in (("dashboard", "manage/"), ("edit", f"manage/{coffee_cluster.slug}/edit/")):
                 first.goto(f"/{language}/{path}")
                 shoot(first, f"{name}-{language}")
+        first.goto("/pt-br/manage/")
+        shoot(first, "profile-pt-br", "#public-profile ~ form")
 
 
 def new_page_in(browser, live_server, path):
