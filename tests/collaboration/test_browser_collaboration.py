@@ -73,9 +73,7 @@ def test_a_manager_publishes_a_profile_and_an_opportunity_that_another_manager_a
     first.wait_for_url("**/es/manage/")
     management = Management.objects.get(user__email=FIRST_EMAIL)
     assert management.status == "requested"
-    assert "1 request approved." in admin_action(
-        staff, "/en/admin/collaboration/management/", "approve", management.pk
-    )
+    assert "1 request approved." in admin_action(staff, "/en/admin/collaboration/management/", "approve", management.pk)
     management.refresh_from_db()
     assert management.status == "approved"
     [approval] = [m for m in mail.outbox if FIRST_EMAIL in m.to and "Cluster Agroalimentario" in m.subject]
