@@ -101,7 +101,7 @@ def steady_catalogue_version(settings):
 @pytest.fixture(autouse=True)
 def no_stale_pages(settings):
     """Pages rendered in background threads would outlive a test and its rolled-back database:
-    tests/test_stale_pages.py turns the stale window on, with a database that commits."""
+    tests/catalogue/test_stale_pages.py turns the stale window on, with a database that commits."""
     settings.PUBLIC_PAGE_STALE_SECONDS = 0
 
 

@@ -24,7 +24,7 @@ API = "/api/initiatives/?country=CO"
 
 @pytest.fixture
 def stale_window(settings):
-    """Also used by tests/test_cache_redis.py."""
+    """Also used by tests/catalogue/test_cache_redis.py."""
     settings.PUBLIC_PAGE_STALE_SECONDS = 5
     yield settings
     page_rebuild.wait()  # no thread outlives the test's rows
@@ -47,7 +47,7 @@ def test_it_serves_the_previous_version_within_the_window_then_the_rebuilt_one(m
 
 
 def serve_stale_then_rebuilt(make_initiative):
-    """Also run on Redis by tests/test_cache_redis.py."""
+    """Also run on Redis by tests/catalogue/test_cache_redis.py."""
     visitor = Client()
     make_initiative(name="Cluster do Café", country="CO")
     assert api_count(visitor.get(API)) == 1

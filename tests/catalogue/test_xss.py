@@ -97,7 +97,7 @@ def test_the_map_data_api_and_exports_carry_markup_as_data(client, hostile):
     geojson = client.get("/api/initiatives.geojson")
     assert geojson["Content-Type"].startswith("application/")
     names = [f["properties"]["name"] for f in json.loads(geojson.content)["features"]]
-    assert f"Cluster {ATTACKS}" in names  # data: the map writes it as text (tests/test_map_browser.py)
+    assert f"Cluster {ATTACKS}" in names  # data: the map writes it as text (tests/initiatives/test_map_browser.py)
     assert json.loads(geojson.content)["url_template"].startswith(("http://", "https://", "/"))
 
     api = client.get("/api/initiatives/", HTTP_ACCEPT="application/json")
