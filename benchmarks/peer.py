@@ -150,6 +150,8 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.baseline_n is not None and not 0 < args.baseline_n < args.n:
         parser.error(f"--baseline-n must be between 1 and --n ({args.n:,}) exclusive, not {args.baseline_n:,}")
+    if args.baseline_n and args.database_url and urlsplit(args.database_url).scheme not in ("postgres", "postgresql"):
+        parser.error("--baseline-n creates its database next to --database-url's: give a postgres:// URL")
     default = Path(tempfile.gettempdir()) / f"catalogue-bench-{args.n}.sqlite3"
     # Next to the main file when one is named, so that a run never touches another run's files.
     args.baseline_sqlite = None
@@ -373,17 +375,26 @@ class Editor:
     def __init__(self, database_url: str):
         env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
         command = [sys.executable, __file__, "--edit-loop"]
+        self.database_url = database_url
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
-        self.vendor, recheck = self.process.stdout.readline().split()
+        self.vendor, recheck = self.answer("start").split()
         self.recheck_seconds = float(recheck)
         self.locked = 0  # bumps refused with "database is locked", retried
 
     def ask(self, command: str) -> str:
         self.process.stdin.write(command + "\n")
         self.process.stdin.flush()
-        return self.process.stdout.readline().strip()
+        return self.answer(command)
+
+    def answer(self, command: str) -> str:
+        answer = self.process.stdout.readline()
+        if not answer:  # its traceback is on stderr
+            raise RuntimeError(
+                f"The editor process on {self.database_url} exited with {self.process.wait()} on {command!r}"
+            )
+        return answer.strip()
 
     def bump(self) -> None:
         self.locked += int(self.ask("edit"))
@@ -392,8 +403,9 @@ class Editor:
         return self.ask("detail")
 
     def close(self) -> None:
-        self.process.stdin.close()
-        self.process.wait(30)
+        if self.process.poll() is None:
+            self.process.stdin.close()  # its loop ends
+            self.process.wait(30)
 
 
 def edit(*editors: Editor) -> None:
@@ -423,11 +435,13 @@ def edit_loop() -> None:
             print(chosen.order_by("slug").values_list("slug", flat=True).first() or "", flush=True)
             continue
         locked = 0
-        for _attempt in range(5):
+        for attempt in range(5):
             try:
                 bump_catalogue_version()
                 break
             except OperationalError:  # SQLite: the write waited 5 s for the servers' readers
+                if attempt == 4:
+                    raise  # not a lock, or locked for good: no edit, no cold render to time
                 locked += 1
                 connections.close_all()
         connections.close_all()  # no lock held on SQLite while gunicorn reads

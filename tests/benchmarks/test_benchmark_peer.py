@@ -224,6 +224,16 @@ def test_it_refuses_a_baseline_no_smaller_than_the_catalogue(capsys):
     assert "--baseline-n must be between 1 and --n (1,000) exclusive, not 1,000" in capsys.readouterr().err
 
 
+def test_it_refuses_a_baseline_next_to_a_project_database_that_is_not_postgresql(capsys):
+    with pytest.raises(SystemExit):
+        peer.parse_args(["--n", "2000", "--baseline-n", "1000", "--database-url", "sqlite:////tmp/x.sqlite3"])
+
+    assert (
+        "--baseline-n creates its database next to --database-url's: give a postgres:// URL" in capsys.readouterr().err
+    )
+    assert peer.parse_args(["--baseline-n", "10", "--database-url", "postgresql://h/db"]).baseline_n == 10
+
+
 def result(ms):
     return {"median_ms": ms, "p95_ms": ms * 2, "ttfb": {"median_ms": 1.0}, "bytes": 10, "samples": 3}
 
@@ -249,3 +259,13 @@ def test_it_prints_the_cold_list_s_growth_from_the_baseline():
         "Cold list at 100,000: 300.0 ms (p95 600.0); at 1,000: 120.0 ms (p95 240.0); ratio 2.5× (target ≤ 3×)"
     ]
     assert peer.growth_lines({**document, "meta": {"n": 100_000, "baseline_n": None}}) == []
+
+
+def test_it_stops_with_a_clear_message_when_an_edit_cannot_be_made(tmp_path):
+    editor = peer.Editor(f"sqlite:///{tmp_path}/missing/catalogue.sqlite3")  # a folder that does not exist
+    try:
+        assert editor.vendor == "sqlite"
+        with pytest.raises(RuntimeError, match=r"The editor process on sqlite:///.*/missing/catalogue.sqlite3 exited"):
+            editor.bump()
+    finally:
+        editor.close()
