@@ -1,12 +1,15 @@
 """The project side by side with Datasette on the same synthetic catalogue (docs/performance.md).
 
     .venv/bin/python benchmarks/peer.py [--n 100000] [--repeat 15] [--json OUT] [--database-url postgres://…]
+        [--baseline-n 1000] [--csv-repeat 5] [--skip-stale] [--sqlite PATH]
 
 Datasette is what a data publisher would pick instead to put the same table online with facets,
 search, a JSON API and CSV. This script installs it into a throwaway environment under /tmp (never a
 project dependency), prepares the benchmark's SQLite file of N synthetic initiatives (the one
-benchmarks/run.py uses, reused when it holds N rows), gives Datasette a copy with a full-text index
-on it, serves that copy with `datasette -i` and the project on gunicorn (2 workers,
+benchmarks/run.py uses, reused when it holds N rows), and gives Datasette what a publisher would
+load (build_copy): the initiatives table alone with the columns the project publishes, an index per
+facet and filter asked for, an FTS5 index, none of the project's tables, derived columns or
+indexes. It serves that copy with `datasette -i` and the project on gunicorn (2 workers,
 benchmarks.settings), then alternates the requests, R of each, over HTTP on 127.0.0.1:
 
 - the project as visitors get it (its page cache warm);
@@ -16,8 +19,14 @@ benchmarks.settings), then alternates the requests, R of each, over HTTP on 127.
   settings, a second gunicorn): the previous page while a background thread renders the new one;
 - Datasette with `_nosuggest=1`, 3 facets and the same filters (published rows only).
 
-With --database-url the project runs on that database (PostgreSQL) with the same rows, generated
-there with the same seed; Datasette stays on the SQLite file. Nothing here asserts a timing.
+The detail page is that of the first published initiative (by slug) with sectors and themes, so
+that its similar initiatives are computed; its reference is Datasette's faceted table page (the
+target), and Datasette's page of that row is shown too. With --baseline-n the project is also
+served on a catalogue of that size (a second gunicorn, its own SQLite file or PostgreSQL database
+`<name>_<size>`, created here), and its cold list is timed alternately with N's for the growth
+ratio. With --database-url the project runs on that database (PostgreSQL) with the same rows,
+generated there with the same seed; Datasette stays on the SQLite file. Nothing here asserts a
+timing.
 """
 
 import argparse
@@ -31,16 +40,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATASETTE = "datasette>=0.65,<0.66"
-SQLITE_UTILS = "sqlite-utils>=3.35"
 TABLE = "initiatives_initiative"
 DATABASE = "bench"  # Datasette names a database after its file
 FACETS = ("country", "kind", "status")
@@ -48,6 +57,20 @@ LIST_SIZE = 24  # the project's list page (initiatives.pagination.PAGE_SIZE)
 API_SIZE = 100
 SEARCH = "sao"
 FTS_COLUMNS = ("name", "name_en", "name_es", "name_pt_br", "territory", "description")
+# What a publisher would put online: the columns of the project's CSV export (its FIELDS), the key,
+# and the two columns Datasette filters by and could sort by. Not the project's derived columns
+# (sort keys, name keys, the folded search text, which the FTS index replaces) nor its private ones.
+PUBLISHED_COLUMNS = (
+    "id", "is_published", "created", "slug", "name", "kind", "status", "country", "territory",
+    "program_id", "route_id", "managing_organisation", "year_started", "member_count", "website",
+    "latitude", "longitude", "location_precision", "language", "description", "name_pt_br", "name_es",
+    "name_en", "description_pt_br", "description_es", "description_en", "source_text", "source_url",
+    "updated", "specialisation",
+)  # fmt: skip
+# For the filter Datasette is asked for, and for each facet under that filter: the filter's column
+# first, so that a facet is counted from its index alone (as the project's own indexes do).
+INDEXES = (("is_published",), *(("is_published", facet) for facet in FACETS))
+COPY_FORMAT = "publisher-1"  # in the copy's stamp: copies built another way are rebuilt
 CSV_REPEAT = 5  # a CSV of everything takes seconds
 
 
@@ -59,6 +82,7 @@ class Request:
     datasette: str
     warm: bool = True  # measured from the page cache
     cold: bool = True  # measured after a bump of the catalogue version
+    datasette_row: str = ""  # a second reference: Datasette's page of that one row
 
 
 def datasette_path(*, fmt: str = "", facets: bool = True, size: int | str | None = None, **extra) -> str:
@@ -69,9 +93,18 @@ def datasette_path(*, fmt: str = "", facets: bool = True, size: int | str | None
     return f"/{DATABASE}/{TABLE}{fmt}?{urlencode(params)}"
 
 
-def requests() -> list[Request]:
+def requests(detail_slug: str = "<slug>", detail_pk: int = 0) -> list[Request]:
+    """What both servers are asked, in the order of a round; main() names the detail page's
+    initiative (Editor.detail_slug) and its row in Datasette's copy."""
     return [
         Request("list", "faceted list, first page", "/en/initiatives/", datasette_path(size=LIST_SIZE)),
+        Request(
+            "detail",
+            "detail page (Datasette: its faceted table page)",
+            f"/en/initiatives/{detail_slug}/",
+            datasette_path(size=LIST_SIZE),
+            datasette_row=f"/{DATABASE}/{TABLE}/{detail_pk}",
+        ),
         Request(
             "search",
             f'search "{SEARCH}"',
@@ -107,10 +140,35 @@ def parse_args(argv=None):
     parser.add_argument("--venv", type=Path, default=Path(tempfile.gettempdir()) / "catalogue-peer-venv")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-stale", action="store_true", help="skip the run with the stale window on")
+    parser.add_argument(
+        "--baseline-n",
+        type=int,
+        help="also serve the project on a catalogue of this size and time its cold list alternated with N's",
+    )
     parser.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)  # the child's job
+    parser.add_argument("--edit-loop", action="store_true", help=argparse.SUPPRESS)  # the Editor's child
     args = parser.parse_args(argv)
-    args.sqlite = args.sqlite or Path(tempfile.gettempdir()) / f"catalogue-bench-{args.n}.sqlite3"
+    if args.baseline_n is not None and not 0 < args.baseline_n < args.n:
+        parser.error(f"--baseline-n must be between 1 and --n ({args.n:,}) exclusive, not {args.baseline_n:,}")
+    if args.baseline_n and args.database_url and urlsplit(args.database_url).scheme not in ("postgres", "postgresql"):
+        parser.error("--baseline-n creates its database next to --database-url's: give a postgres:// URL")
+    default = Path(tempfile.gettempdir()) / f"catalogue-bench-{args.n}.sqlite3"
+    # Next to the main file when one is named, so that a run never touches another run's files.
+    args.baseline_sqlite = None
+    if args.baseline_n:
+        args.baseline_sqlite = (
+            args.sqlite.with_name(f"{args.sqlite.stem}-baseline-{args.baseline_n}.sqlite3")
+            if args.sqlite
+            else default.with_name(f"catalogue-bench-{args.baseline_n}.sqlite3")
+        )
+    args.sqlite = args.sqlite or default
     return args
+
+
+def baseline_database_url(database_url: str, n: int) -> str:
+    """The PostgreSQL database for the baseline: the main one's name with `_<n>`."""
+    parts = urlsplit(database_url)
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_{n}"))
 
 
 def sqlite_url(path: Path) -> str:
@@ -120,12 +178,27 @@ def sqlite_url(path: Path) -> str:
 # --- preparing ------------------------------------------------------------------------------------
 
 
-def prepare_in_child(args, database_url: str) -> None:
-    """Generate (or reuse) the N synthetic rows in that database, in a process of its own: the
+def prepare_in_child(args, database_url: str, n: int) -> None:
+    """Generate (or reuse) the n synthetic rows in that database, in a process of its own: the
     settings depend on DATABASE_URL."""
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
-    command = [sys.executable, __file__, "--prepare-only", "--n", str(args.n), "--seed", str(args.seed)]
+    command = [sys.executable, __file__, "--prepare-only", "--n", str(n), "--seed", str(args.seed)]
     subprocess.run(command, check=True, env=env, cwd=ROOT)
+
+
+def create_baseline_database(database_url: str, n: int) -> str:
+    """The baseline's PostgreSQL database (the main one's name with `_<n>`), created on the same
+    server unless it exists."""
+    import psycopg
+    from psycopg import sql
+
+    url = baseline_database_url(database_url, n)
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            print(f"Creating the database {name}…", flush=True)
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return url
 
 
 def prepare_here(args) -> None:
@@ -142,28 +215,55 @@ def install_datasette(venv: Path) -> Path:
         print(f"Installing Datasette into {venv}…", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         pip = [str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check"]
-        subprocess.run([*pip, DATASETTE, SQLITE_UTILS], check=True)
+        subprocess.run([*pip, DATASETTE], check=True)
     return datasette
 
 
-def datasette_copy(source: Path, venv: Path) -> Path:
-    """A copy of the file for Datasette, with a full-text index (FTS5, accents folded) on the
-    searched columns; reused while the source is unchanged."""
+def datasette_copy(source: Path) -> Path:
+    """The table as a data publisher would put it online, for Datasette (build_copy); rebuilt when
+    the source or the way it is built changes."""
     copy = source.with_name(f"{source.stem}-peer") / f"{DATABASE}.db"
     stamp = copy.with_suffix(".source")
-    signature = f"{source.stat().st_size}:{source.stat().st_mtime_ns}"
+    signature = f"{COPY_FORMAT}:{source.stat().st_size}:{source.stat().st_mtime_ns}"
     if copy.exists() and stamp.exists() and stamp.read_text() == signature:
         return copy
-    print(f"Copying {source} for Datasette and indexing it for search…", flush=True)
+    print(f"Copying the published columns of {source} for Datasette, indexing them…", flush=True)
     copy.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(copy.with_suffix(".tmp")) as dst:
-        src.backup(dst)
+    build_copy(source, copy.with_suffix(".tmp"))
     copy.with_suffix(".tmp").replace(copy)
-    sqlite_utils = venv / "bin" / "sqlite-utils"
-    command = [str(sqlite_utils), "enable-fts", str(copy), TABLE, *FTS_COLUMNS, "--fts5", "--replace"]
-    subprocess.run(command, check=True)
     stamp.write_text(signature)
     return copy
+
+
+def build_copy(source: Path, target: Path) -> None:
+    """Only the initiatives table, with the columns the project publishes, none of the project's
+    indexes (they are tuned to its queries, and Datasette's planner picks them for its own to its
+    cost: docs/performance.md), an index per facet and filter Datasette is asked for (what
+    `sqlite-utils create-index` makes), the FTS5 index `sqlite-utils enable-fts --fts5` makes (its
+    tokenizer folds accents), then ANALYZE and VACUUM."""
+    target.unlink(missing_ok=True)
+    quoted = ", ".join(f'"{column}"' for column in PUBLISHED_COLUMNS)
+    with closing(sqlite3.connect(f"file:{target}", uri=True, isolation_level=None)) as db:  # URIs in ATTACH
+        db.execute("ATTACH DATABASE ? AS source", (f"file:{source}?mode=ro",))
+        types = {row[1]: row[2] for row in db.execute(f'PRAGMA source.table_info("{TABLE}")')}
+        definition = ", ".join(
+            '"id" INTEGER PRIMARY KEY' if column == "id" else f'"{column}" {types[column]}'
+            for column in PUBLISHED_COLUMNS
+        )
+        db.execute("BEGIN")
+        db.execute(f'CREATE TABLE "{TABLE}" ({definition})')
+        db.execute(f'INSERT INTO main."{TABLE}" ({quoted}) SELECT {quoted} FROM source."{TABLE}" ORDER BY id')
+        db.execute("COMMIT")
+        db.execute("DETACH DATABASE source")
+        for columns in INDEXES:
+            name, quoted = "_".join(columns), ", ".join(f'"{column}"' for column in columns)
+            db.execute(f'CREATE INDEX "idx_{TABLE}_{name}" ON "{TABLE}" ({quoted})')
+        fts = ", ".join(f"[{column}]" for column in FTS_COLUMNS)
+        db.execute(f"CREATE VIRTUAL TABLE [{TABLE}_fts] USING FTS5 ({fts}, content=[{TABLE}])")
+        db.execute(f"INSERT INTO [{TABLE}_fts] (rowid, {fts}) SELECT rowid, {fts} FROM [{TABLE}]")
+        db.execute(f"INSERT INTO [{TABLE}_fts] ([{TABLE}_fts]) VALUES ('optimize')")
+        db.execute("ANALYZE")
+        db.execute("VACUUM")
 
 
 # --- serving --------------------------------------------------------------------------------------
@@ -268,64 +368,146 @@ def summary(samples: list[dict]) -> dict:
 
 
 class Editor:
-    """Bumps the project's catalogue version as an edit does, then waits until every worker has
-    re-read it (CATALOGUE_VERSION_RECHECK_SECONDS)."""
+    """Bumps a database's catalogue version as an edit does, from a child process of its own (the
+    settings depend on DATABASE_URL, and the baseline is another database); it also chooses the
+    detail page."""
 
     def __init__(self, database_url: str):
-        os.environ["DATABASE_URL"] = database_url
-        os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
-        import django
-
-        django.setup()
+        env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "benchmarks.settings"}
+        command = [sys.executable, __file__, "--edit-loop"]
+        self.database_url = database_url
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        self.vendor, recheck = self.answer("start").split()
+        self.recheck_seconds = float(recheck)
         self.locked = 0  # bumps refused with "database is locked", retried
 
-    def edit(self) -> None:
-        from django.conf import settings
-        from django.db import OperationalError, connections
+    def ask(self, command: str) -> str:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return self.answer(command)
 
-        from initiatives.cache import bump_catalogue_version
+    def answer(self, command: str) -> str:
+        answer = self.process.stdout.readline()
+        if not answer:  # its traceback is on stderr
+            raise RuntimeError(
+                f"The editor process on {self.database_url} exited with {self.process.wait()} on {command!r}"
+            )
+        return answer.strip()
 
-        for _attempt in range(5):
+    def bump(self) -> None:
+        self.locked += int(self.ask("edit"))
+
+    def detail_slug(self) -> str:
+        return self.ask("detail")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()  # its loop ends
+            self.process.wait(30)
+
+
+def edit(*editors: Editor) -> None:
+    """An edit in each database, then the wait until every worker has re-read the version
+    (CATALOGUE_VERSION_RECHECK_SECONDS)."""
+    for editor in editors:
+        editor.bump()
+    time.sleep(max(editor.recheck_seconds for editor in editors) + 0.2)
+
+
+def edit_loop() -> None:
+    """The Editor's child: one answer line per command line read."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import OperationalError, connection, connections
+
+    from initiatives.cache import bump_catalogue_version
+    from initiatives.models import Initiative
+
+    print(connection.vendor, settings.CATALOGUE_VERSION_RECHECK_SECONDS, flush=True)
+    for command in sys.stdin:
+        if command.strip() == "detail":
+            # The first published initiative with sectors and themes: its page computes similar ones.
+            chosen = Initiative.objects.filter(is_published=True, sectors__isnull=False, themes__isnull=False)
+            print(chosen.order_by("slug").values_list("slug", flat=True).first() or "", flush=True)
+            continue
+        locked = 0
+        for attempt in range(5):
             try:
                 bump_catalogue_version()
                 break
             except OperationalError:  # SQLite: the write waited 5 s for the servers' readers
-                self.locked += 1
+                if attempt == 4:
+                    raise  # not a lock, or locked for good: no edit, no cold render to time
+                locked += 1
                 connections.close_all()
         connections.close_all()  # no lock held on SQLite while gunicorn reads
-        time.sleep(settings.CATALOGUE_VERSION_RECHECK_SECONDS + 0.2)
+        print(locked, flush=True)
 
 
-def measure(args, project_port: int, datasette_port: int, editor: Editor) -> dict:
-    samples = {r.key: {"warm": [], "cold": [], "datasette": []} for r in requests()}
-    for r in requests():  # untimed: fill the page cache, let Datasette open the file
+def datasette_pk(copy: Path, slug: str) -> int:
+    with closing(sqlite3.connect(f"file:{copy}?mode=ro", uri=True)) as db:
+        row = db.execute(f'SELECT id FROM "{TABLE}" WHERE slug = ?', [slug]).fetchone()
+    if row is None:
+        raise RuntimeError(f"The initiative {slug!r} chosen for the detail page is not in Datasette's copy {copy}")
+    return row[0]
+
+
+@dataclass
+class Baseline:
+    """The project on the smaller catalogue, for the cold list's growth."""
+
+    n: int
+    port: int
+    editor: Editor
+
+
+def measure(args, plan: list[Request], project_port: int, datasette_port: int, editor: Editor, baseline=None) -> dict:
+    columns = ("warm", "cold", "datasette", "datasette_row", "cold_baseline")
+    samples = {r.key: {column: [] for column in columns} for r in plan}
+    for r in plan:  # untimed: fill the page cache, let Datasette open the file
         fetch(project_port, r.project)
         fetch(datasette_port, r.datasette)
+    if baseline:
+        fetch(baseline.port, "/en/initiatives/")
     for i in range(args.repeat):
         print(f"  round {i + 1}/{args.repeat}", flush=True)
-        for r in requests():
+        for r in plan:
             if r.key == "csv" and i >= args.csv_repeat:
                 continue
-            if r.cold:
-                editor.edit()
+            if r.cold and r.key == "list" and baseline:
+                edit(editor, baseline.editor)
+                # Alternated: each goes first in every other round.
+                for port, column in [(project_port, "cold"), (baseline.port, "cold_baseline")][:: 1 - 2 * (i % 2)]:
+                    samples[r.key][column].append(fetch(port, r.project))
+            elif r.cold:
+                edit(editor)
                 samples[r.key]["cold"].append(fetch(project_port, r.project))
             if r.warm:  # right after the cold one, which stored it: other kinds' edits bump the version
                 fetch(project_port, r.project)  # the other worker's first request may open its connection
                 samples[r.key]["warm"].append(fetch(project_port, r.project))
             samples[r.key]["datasette"].append(fetch(datasette_port, r.datasette))
-    return {key: {column: summary(s) for column, s in columns.items()} for key, columns in samples.items()}
+            if r.datasette_row:
+                samples[r.key]["datasette_row"].append(fetch(datasette_port, r.datasette_row))
+    return {
+        key: {column: summary(s) for column, s in by_column.items() if s or column in columns[:3]}
+        for key, by_column in samples.items()
+    }
 
 
-def measure_stale(args, project_port: int, editor: Editor) -> dict:
+def measure_stale(args, plan: list[Request], project_port: int, editor: Editor) -> dict:
     """After an edit, as an anonymous visitor gets the page with the stale window on."""
-    pages = [r for r in requests() if r.warm and r.cold]
+    pages = [r for r in plan if r.warm and r.cold]
     samples = {r.key: [] for r in pages}
     for r in pages:
         fetch(project_port, r.project)
     for i in range(args.repeat):
         print(f"  round {i + 1}/{args.repeat} (stale window on)", flush=True)
         for r in pages:
-            editor.edit()
+            edit(editor)
             samples[r.key].append(fetch(project_port, r.project))
     return {key: summary(s) for key, s in samples.items()}
 
@@ -333,20 +515,24 @@ def measure_stale(args, project_port: int, editor: Editor) -> dict:
 # --- reporting ------------------------------------------------------------------------------------
 
 
-def ratio(a: dict, b: dict) -> float | None:
-    if not a.get("median_ms") or not b.get("median_ms"):
+def ratio(a: dict | None, b: dict | None) -> float | None:
+    if not a or not b or not a.get("median_ms") or not b.get("median_ms"):
         return None
     return round(a["median_ms"] / b["median_ms"], 2)
 
 
+def cell(result: dict | None, first_byte: bool = False) -> str:
+    if not result or not result.get("samples"):
+        return "–"
+    text = f"{result['median_ms']:,.1f} ms (p95 {result['p95_ms']:,.1f})"
+    if first_byte:
+        text += f", first byte {result['ttfb']['median_ms']:,.1f} ms"
+    return text + (f" errors {result['errors']}" if result.get("errors") else "")
+
+
 def table(document: dict) -> list[str]:
-    def cell(result: dict | None, first_byte: bool = False) -> str:
-        if not result or not result.get("samples"):
-            return "–"
-        text = f"{result['median_ms']:,.1f} ms (p95 {result['p95_ms']:,.1f})"
-        if first_byte:
-            text += f", first byte {result['ttfb']['median_ms']:,.1f} ms"
-        return text + (f" errors {result['errors']}" if result.get("errors") else "")
+    def times(value: float | None) -> str:
+        return "–" if value is None else f"{value}×"
 
     lines = [
         "| request | project as visitors get it | project, first render after an edit | "
@@ -358,11 +544,26 @@ def table(document: dict) -> list[str]:
         row = results[r.key]
         csv = r.key == "csv"
         cold_ratio = ratio(row["cold"], row["datasette"]) if r.cold else ratio(row["warm"], row["datasette"])
-        lines.append(
-            f"| {r.label} | {cell(row['warm'])} | {cell(row['cold'], csv)} | {cell(stale.get(r.key))} | "
-            f"{cell(row['datasette'], csv)} | {'–' if cold_ratio is None else f'{cold_ratio}×'} |"
-        )
+        project = f"| {cell(row['warm'])} | {cell(row['cold'], csv)} | {cell(stale.get(r.key))} |"
+        lines.append(f"| {r.label} {project} {cell(row['datasette'], csv)} | {times(cold_ratio)} |")
+        if r.datasette_row:
+            row_ratio = times(ratio(row["cold"], row.get("datasette_row")))
+            lines.append(
+                f"| detail page (Datasette: its row page) {project} {cell(row.get('datasette_row'))} | {row_ratio} |"
+            )
     return lines
+
+
+def growth_lines(document: dict) -> list[str]:
+    """The cold list at N against the cold list at the baseline's size, measured alternately."""
+    listing, n, baseline_n = document["results"]["list"], document["meta"]["n"], document["meta"].get("baseline_n")
+    if not baseline_n:
+        return []
+    growth = ratio(listing["cold"], listing.get("cold_baseline"))
+    return [
+        f"Cold list at {n:,}: {cell(listing['cold'])}; at {baseline_n:,}: {cell(listing.get('cold_baseline'))}; "
+        f"ratio {'–' if growth is None else f'{growth}×'} (target ≤ 3×)"
+    ]
 
 
 def main(argv=None) -> int:
@@ -370,47 +571,67 @@ def main(argv=None) -> int:
     if args.prepare_only:
         prepare_here(args)
         return 0
-    # Stopped with SIGTERM: still stop both servers (the finally clauses below).
+    if args.edit_loop:
+        edit_loop()
+        return 0
+    # Stopped with SIGTERM: still stop the servers and the editors (the with blocks below).
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     datasette = install_datasette(args.venv)
-    prepare_in_child(args, sqlite_url(args.sqlite))
+    prepare_in_child(args, sqlite_url(args.sqlite), args.n)
     project_url = args.database_url or sqlite_url(args.sqlite)
     if args.database_url:
-        prepare_in_child(args, args.database_url)
-    copy = datasette_copy(args.sqlite, args.venv)
+        prepare_in_child(args, args.database_url, args.n)
+    baseline_url = None
+    if args.baseline_n:
+        baseline_url = (
+            create_baseline_database(args.database_url, args.baseline_n)
+            if args.database_url
+            else sqlite_url(args.baseline_sqlite)
+        )
+        prepare_in_child(args, baseline_url, args.baseline_n)
+    copy = datasette_copy(args.sqlite)
     cache_dir = copy.parent / f"cache-{'postgresql' if args.database_url else 'sqlite'}"
-    editor = Editor(project_url)
-    from django.db import connection
-
-    vendor = connection.vendor
-    load_before = [round(x, 1) for x in os.getloadavg()]
-    datasette_port, project_port = free_port(), free_port()
-    print(f"Datasette on :{datasette_port}, the project ({vendor}) on :{project_port}…", flush=True)
-    peer = start_datasette(datasette, copy, datasette_port)
-    try:
-        project = start_project(project_url, project_port, args.workers, stale=False, cache_dir=cache_dir)
-        try:
-            results = measure(args, project_port, datasette_port, editor)
-        finally:
-            stop(project)
+    with ExitStack() as stack:
+        editor = Editor(project_url)
+        stack.callback(editor.close)
+        slug = editor.detail_slug()
+        if not slug:
+            raise RuntimeError("No published initiative with sectors and themes for the detail page")
+        plan = requests(slug, datasette_pk(copy, slug))
+        vendor = editor.vendor
+        load_before = [round(x, 1) for x in os.getloadavg()]
+        datasette_port, project_port = free_port(), free_port()
+        print(f"Datasette on :{datasette_port}, the project ({vendor}) on :{project_port}…", flush=True)
+        peer = start_datasette(datasette, copy, datasette_port)
+        stack.callback(stop, peer)
+        with ExitStack() as first:  # the first part's servers: the project, the baseline's
+            baseline = None
+            if baseline_url:
+                baseline = Baseline(args.baseline_n, free_port(), Editor(baseline_url))
+                first.callback(baseline.editor.close)
+                print(f"The project on {args.baseline_n:,} initiatives on :{baseline.port}…", flush=True)
+                baseline_cache = cache_dir.with_name(f"{cache_dir.name}-{args.baseline_n}")
+                first.callback(stop, start_project(baseline_url, baseline.port, args.workers, False, baseline_cache))
+            first.callback(stop, start_project(project_url, project_port, args.workers, False, cache_dir))
+            results = measure(args, plan, project_port, datasette_port, editor, baseline)
         stale = None
         if args.json:  # kept should the second part fail
             args.json.with_suffix(".partial.json").write_text(json.dumps(results, indent=2))
         if not args.skip_stale:
             project = start_project(project_url, project_port, args.workers, stale=True, cache_dir=cache_dir)
             try:
-                stale = measure_stale(args, project_port, editor)
+                stale = measure_stale(args, plan, project_port, editor)
             finally:
                 stop(project)
-    finally:
-        stop(peer)
     versions = subprocess.run([str(datasette), "--version"], capture_output=True, text=True).stdout.strip()
     document = {
         "meta": {
             "n": args.n,
+            "baseline_n": args.baseline_n,
             "project_database": vendor,
             "datasette": versions,
             "datasette_file": str(copy),
+            "datasette_indexes": ["(" + ", ".join(columns) + ")" for columns in INDEXES],
             "repeat": args.repeat,
             "csv_repeat": min(args.csv_repeat, args.repeat),
             "workers": args.workers,
@@ -421,12 +642,19 @@ def main(argv=None) -> int:
             "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "client": "http.client, one connection per request, on the same machine, requests alternated",
         },
-        "requests": {r.key: {"project": r.project, "datasette": r.datasette} for r in requests()},
+        "requests": {
+            r.key: {
+                "project": r.project,
+                "datasette": r.datasette,
+                **({"datasette_row": r.datasette_row} if r.datasette_row else {}),
+            }
+            for r in plan
+        },
         "results": results,
         "stale": stale,
     }
     print(f"\nN={args.n:,}, project on {vendor} (gunicorn, {args.workers} workers), {versions} on SQLite:")
-    print("\n".join(table(document)))
+    print("\n".join(table(document) + growth_lines(document)))
     if args.json:
         args.json.write_text(json.dumps(document, indent=2))
         print(f"\nWrote {args.json}")

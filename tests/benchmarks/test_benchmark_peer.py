@@ -1,8 +1,11 @@
 """The side-by-side benchmark against Datasette (benchmarks/peer.py): its arguments, the URLs it asks
 both servers for and its table; no server, no network, no timing."""
 
+import sqlite3
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from benchmarks import peer
 from initiatives.models import Initiative
@@ -53,9 +56,6 @@ def test_it_names_columns_the_initiatives_table_has():
 
 
 def test_it_prints_medians_and_the_ratio_to_datasette():
-    def result(ms):
-        return {"median_ms": ms, "p95_ms": ms * 2, "ttfb": {"median_ms": 1.0}, "bytes": 10, "samples": 3}
-
     results = {r.key: {"warm": result(2.0), "cold": result(300.0), "datasette": result(150.0)} for r in peer.requests()}
     lines = peer.table({"results": results, "stale": {"list": result(4.0)}})
 
@@ -63,3 +63,209 @@ def test_it_prints_medians_and_the_ratio_to_datasette():
     assert "| 2.0 ms (p95 4.0) | 300.0 ms (p95 600.0) | 4.0 ms (p95 8.0) | 150.0 ms (p95 300.0) | 2.0× |" in listing
     floor = next(line for line in lines if line.startswith("| floor"))
     assert floor.endswith("| 0.01× |")  # no render after an edit: the warm one against Datasette's
+
+
+# --- the copy Datasette serves ----------------------------------------------------------------------
+
+
+def project_sqlite_file(path: Path, django_db_blocker) -> dict[str, int]:
+    """A real SQLite file with the project's initiatives table as its migrations make it (the
+    model's columns and indexes), holding a published initiative, another one and a draft."""
+    from django.db.utils import ConnectionHandler
+
+    # A connection of its own, outside the test database (which may be PostgreSQL).
+    database = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}})["default"]
+    fields = Initiative._meta.concrete_fields
+    blank = {
+        field.column: (None if field.null else "2026-01-01 00:00:00" if "Date" in type(field).__name__ else "")
+        for field in fields
+    }
+
+    def insert(cursor, **values) -> int:
+        row = {**blank, **values}
+        row.pop("id")
+        columns = ", ".join(f'"{column}"' for column in row)
+        cursor.execute(
+            f'INSERT INTO "{peer.TABLE}" ({columns}) VALUES ({", ".join("%s" for _ in row)})', list(row.values())
+        )
+        return cursor.lastrowid
+
+    with django_db_blocker.unblock():
+        with database.schema_editor() as editor:
+            editor.create_model(Initiative)
+        with database.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys = OFF")  # only this table: no programme or Rota to point to
+            ids = {
+                "sao": insert(
+                    cursor,
+                    slug="sao-miguel",
+                    name="Cooperativa São Miguel",
+                    is_published=True,
+                    country="BR",
+                    kind="cluster",
+                ),
+                "other": insert(cursor, slug="rio", name="Polo do Rio", is_published=True, country="BR", kind="apl"),
+                "draft": insert(
+                    cursor, slug="draft", name="Rascunho São João", is_published=False, country="AR", kind="apl"
+                ),
+            }
+        database.close()
+    return ids
+
+
+def test_it_gives_datasette_only_the_published_columns_of_the_initiatives_table(tmp_path, django_db_blocker):
+    source = tmp_path / "project.sqlite3"
+    project_sqlite_file(source, django_db_blocker)
+    project_indexes = {
+        row[0] for row in sqlite3.connect(source).execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
+    assert "initiative_pub_country" in project_indexes  # the file holds the project's own indexes
+
+    peer.build_copy(source, tmp_path / "bench.db")
+
+    db = sqlite3.connect(tmp_path / "bench.db")
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {t for t in tables if not t.startswith((f"{peer.TABLE}_fts", "sqlite_"))} == {peer.TABLE}
+    columns = [row[1] for row in db.execute(f"PRAGMA table_info({peer.TABLE})")]
+    assert columns == list(peer.PUBLISHED_COLUMNS)
+    assert not {"search_text", "internal_notes", "name_key", "sort_key_en", "sort_key_es", "sort_key_pt_br"} & set(
+        columns
+    )
+    assert db.execute(f"SELECT count(*) FROM {peer.TABLE}").fetchone() == (3,)  # drafts too: Datasette filters
+
+
+def test_it_indexes_the_copy_as_a_publisher_would_and_not_as_the_project_does(tmp_path, django_db_blocker):
+    source = tmp_path / "project.sqlite3"
+    project_sqlite_file(source, django_db_blocker)
+
+    peer.build_copy(source, tmp_path / "bench.db")
+
+    db = sqlite3.connect(tmp_path / "bench.db")
+    indexes = {
+        name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+    }
+    assert indexes == {
+        f"idx_{peer.TABLE}_is_published",
+        f"idx_{peer.TABLE}_is_published_country",
+        f"idx_{peer.TABLE}_is_published_kind",
+        f"idx_{peer.TABLE}_is_published_status",
+    }
+    assert db.execute("SELECT count(*) FROM sqlite_stat1").fetchone()[0] > 0  # analysed
+    # Datasette's facet query (parameters come as text) is answered from the facet's index alone.
+    facet = f"SELECT country, count(*) FROM (SELECT * FROM {peer.TABLE} WHERE is_published = ?) GROUP BY country"
+    plan = " ".join(row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {facet}", ["1"]))
+    assert f"COVERING INDEX idx_{peer.TABLE}_is_published_country" in plan
+    assert db.execute(facet, ["1"]).fetchall() == [("BR", 2)]
+
+
+def test_it_gives_the_copy_a_full_text_index_datasette_finds_and_that_folds_accents(tmp_path, django_db_blocker):
+    source = tmp_path / "project.sqlite3"
+    ids = project_sqlite_file(source, django_db_blocker)
+
+    peer.build_copy(source, tmp_path / "bench.db")
+
+    db = sqlite3.connect(tmp_path / "bench.db")
+    found = db.execute(
+        f"SELECT rowid FROM {peer.TABLE}_fts WHERE {peer.TABLE}_fts MATCH 'sao' ORDER BY rowid"
+    ).fetchall()
+    assert found == [(ids["sao"],), (ids["draft"],)]  # São folded; Datasette's filter drops the draft
+    # How Datasette detects a table's FTS index (datasette.utils.detect_fts_sql).
+    definition = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [f"{peer.TABLE}_fts"]).fetchone()[0]
+    assert "USING FTS5" in definition and f"content=[{peer.TABLE}]" in definition
+
+
+def test_it_rebuilds_a_copy_made_the_old_way(tmp_path, django_db_blocker):
+    source = tmp_path / "project.sqlite3"
+    project_sqlite_file(source, django_db_blocker)
+    copy = tmp_path / "project-peer" / "bench.db"
+    copy.parent.mkdir()
+    sqlite3.connect(source).backup(sqlite3.connect(copy))  # the full copy earlier versions served
+    copy.with_suffix(".source").write_text(f"{source.stat().st_size}:{source.stat().st_mtime_ns}")
+
+    assert peer.datasette_copy(source) == copy
+
+    tables = {name for (name,) in sqlite3.connect(copy).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "initiatives_initiative_sectors" not in tables and peer.TABLE in tables
+
+
+def test_it_publishes_what_the_project_s_csv_export_publishes():
+    from initiatives.api.exports import FIELDS
+
+    assert set(peer.PUBLISHED_COLUMNS) == {"id", "is_published", "created", *FIELDS}
+
+
+# --- the detail page and the baseline ---------------------------------------------------------------
+
+
+def test_it_asks_for_one_initiative_s_page_and_datasette_s_faceted_and_row_pages():
+    by_key = {r.key: r for r in peer.requests("polo-x", 42)}
+
+    detail = by_key["detail"]
+    assert detail.project == "/en/initiatives/polo-x/"
+    assert detail.datasette == by_key["list"].datasette  # the target: the faceted table page
+    assert detail.datasette_row == "/bench/initiatives_initiative/42"
+    assert detail.cold and detail.warm
+
+
+def test_it_takes_a_baseline_size_and_keeps_its_files_apart():
+    args = peer.parse_args(["--n", "2000", "--baseline-n", "1000", "--sqlite", "/tmp/x/mine.sqlite3"])
+
+    assert (args.n, args.baseline_n) == (2000, 1000)
+    assert args.baseline_sqlite == Path("/tmp/x/mine-baseline-1000.sqlite3")
+    assert peer.parse_args(["--baseline-n", "1000"]).baseline_sqlite.name == "catalogue-bench-1000.sqlite3"
+    assert peer.parse_args([]).baseline_n is None
+    assert peer.baseline_database_url("postgres://u@h:5432/catalogue_c", 1000) == "postgres://u@h:5432/catalogue_c_1000"
+
+
+def test_it_refuses_a_baseline_no_smaller_than_the_catalogue(capsys):
+    with pytest.raises(SystemExit):
+        peer.parse_args(["--n", "1000", "--baseline-n", "1000"])
+
+    assert "--baseline-n must be between 1 and --n (1,000) exclusive, not 1,000" in capsys.readouterr().err
+
+
+def test_it_refuses_a_baseline_next_to_a_project_database_that_is_not_postgresql(capsys):
+    with pytest.raises(SystemExit):
+        peer.parse_args(["--n", "2000", "--baseline-n", "1000", "--database-url", "sqlite:////tmp/x.sqlite3"])
+
+    assert (
+        "--baseline-n creates its database next to --database-url's: give a postgres:// URL" in capsys.readouterr().err
+    )
+    assert peer.parse_args(["--baseline-n", "10", "--database-url", "postgresql://h/db"]).baseline_n == 10
+
+
+def result(ms):
+    return {"median_ms": ms, "p95_ms": ms * 2, "ttfb": {"median_ms": 1.0}, "bytes": 10, "samples": 3}
+
+
+def test_it_prints_the_detail_page_against_both_datasette_pages():
+    results = {r.key: {"warm": result(2.0), "cold": result(300.0), "datasette": result(150.0)} for r in peer.requests()}
+    results["detail"]["datasette_row"] = result(10.0)
+
+    lines = peer.table({"results": results, "stale": {}})
+
+    faceted = next(line for line in lines if line.startswith("| detail page (Datasette: its faceted table page)"))
+    assert faceted.endswith("| 150.0 ms (p95 300.0) | 2.0× |")
+    row = next(line for line in lines if line.startswith("| detail page (Datasette: its row page)"))
+    assert "| 300.0 ms (p95 600.0) |" in row and row.endswith("| 10.0 ms (p95 20.0) | 30.0× |")
+
+
+def test_it_prints_the_cold_list_s_growth_from_the_baseline():
+    results = {r.key: {"warm": result(2.0), "cold": result(300.0), "datasette": result(150.0)} for r in peer.requests()}
+    results["list"]["cold_baseline"] = result(120.0)
+    document = {"meta": {"n": 100_000, "baseline_n": 1000}, "results": results}
+
+    assert peer.growth_lines(document) == [
+        "Cold list at 100,000: 300.0 ms (p95 600.0); at 1,000: 120.0 ms (p95 240.0); ratio 2.5× (target ≤ 3×)"
+    ]
+    assert peer.growth_lines({**document, "meta": {"n": 100_000, "baseline_n": None}}) == []
+
+
+def test_it_stops_with_a_clear_message_when_an_edit_cannot_be_made(tmp_path):
+    editor = peer.Editor(f"sqlite:///{tmp_path}/missing/catalogue.sqlite3")  # a folder that does not exist
+    try:
+        assert editor.vendor == "sqlite"
+        with pytest.raises(RuntimeError, match=r"The editor process on sqlite:///.*/missing/catalogue.sqlite3 exited"):
+            editor.bump()
+    finally:
+        editor.close()
