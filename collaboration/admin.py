@@ -39,11 +39,11 @@ class ManagementAdmin(admin.ModelAdmin):
         # `message` is an ngettext_lazy keyed on "count": formatting it picks the plural form.
         decided = list(queryset.filter(status__in=allowed_from).select_related("initiative", "user"))
         count = Management.objects.filter(pk__in=[m.pk for m in decided]).decide(status, request.user)
-        unsent = 0
+        deliveries = []
         for management in decided:
             management.status = status
-            unsent += not notifications.management_decided(management, request.build_absolute_uri("/"))
-        notifications.warn_unsent(self, request, unsent)
+            deliveries.append(notifications.management_decided(management, request.build_absolute_uri("/")))
+        notifications.warn_unsent(self, request, deliveries)
         self.message_user(request, message % {"count": count}, messages.SUCCESS if count else messages.WARNING)
 
     @admin.action(description=_("Approve the selected requests"), permissions=["change"])
@@ -138,23 +138,23 @@ class ProfileChangeAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected changes"), permissions=["change"])
     def publish(self, request, queryset):
         changes = list(queryset.pending().select_related("initiative", "author"))
-        unsent = 0
+        deliveries = []
         for change in changes:
             profiles.publish(change, by=request.user)
-            unsent += not notifications.profile_change_decided(change, request.build_absolute_uri("/"))
-        notifications.warn_unsent(self, request, unsent)
+            deliveries.append(notifications.profile_change_decided(change, request.build_absolute_uri("/")))
+        notifications.warn_unsent(self, request, deliveries)
         count = len(changes)
         self.message_user(request, ngettext("%(count)s change published.", "%(count)s changes published.", count) % {"count": count})  # fmt: skip
 
     @admin.action(description=_("Reject the selected changes"), permissions=["change"])
     def reject(self, request, queryset):
         changes = list(queryset.pending().select_related("initiative", "author"))
-        unsent = 0
+        deliveries = []
         for change in changes:
             profiles.reject(change, by=request.user)
             change.refresh_from_db()
-            unsent += not notifications.profile_change_decided(change, request.build_absolute_uri("/"))
-        notifications.warn_unsent(self, request, unsent)
+            deliveries.append(notifications.profile_change_decided(change, request.build_absolute_uri("/")))
+        notifications.warn_unsent(self, request, deliveries)
         count = len(changes)
         self.message_user(request, ngettext("%(count)s change rejected.", "%(count)s changes rejected.", count) % {"count": count})  # fmt: skip
 

@@ -2,6 +2,7 @@
 profile change or their opportunity, in the language of the page they asked from. Called by the
 admin's actions after the decision is saved; sent through Django's e-mail backend."""
 
+import enum
 import logging
 
 from django.conf import settings
@@ -19,12 +20,21 @@ from .models import Management, Opportunity, ProfileChange
 logger = logging.getLogger(__name__)
 
 
-def _send(user, language: str, subject: str, message: str, path: str, base_url: str) -> bool:
-    """False when the account has no verified address or the backend failed (logged): the
-    decision is saved either way, and the admin tells staff."""
-    recipient = account_address(user) if user else None
+class Delivery(enum.Enum):
+    SENT = "sent"
+    # Nobody to tell (a change staff wrote, or whose author was deleted, or nothing decided): no failure.
+    NOBODY = "nobody"
+    # A manager should have been told and was not: no verified address, or the backend failed.
+    UNSENT = "unsent"
+
+
+def _send(user, language: str, subject: str, message: str, path: str, base_url: str) -> Delivery:
+    """The decision is saved whatever this returns; the admin warns staff of each UNSENT."""
+    if user is None:
+        return Delivery.NOBODY
+    recipient = account_address(user)
     if recipient is None:
-        return False
+        return Delivery.UNSENT
     with translation.override(language):
         body = render_to_string(
             "collaboration/email/decision.txt", {"message": message, "url": base_url.rstrip("/") + reverse(path)}
@@ -34,12 +44,13 @@ def _send(user, language: str, subject: str, message: str, path: str, base_url: 
         message.send()
     except Exception:  # any backend's failure (SMTP, connection, TLS): the decision is already saved
         logger.exception("Could not e-mail a decision to account %s", user.pk)
-        return False
-    return True
+        return Delivery.UNSENT
+    return Delivery.SENT
 
 
-def warn_unsent(modeladmin, request, unsent: int) -> None:
-    """Tells staff in the admin which managers the e-mail did not reach."""
+def warn_unsent(modeladmin, request, deliveries) -> None:
+    """Tells staff in the admin how many managers the e-mail did not reach."""
+    unsent = sum(delivery is Delivery.UNSENT for delivery in deliveries)
     if unsent:
         message = ngettext(
             "%(count)d manager was not told by e-mail (no verified address, or the mail server refused it).",
@@ -49,7 +60,7 @@ def warn_unsent(modeladmin, request, unsent: int) -> None:
         modeladmin.message_user(request, message % {"count": unsent}, messages.WARNING)
 
 
-def management_decided(management: Management, base_url: str) -> bool:
+def management_decided(management: Management, base_url: str) -> Delivery:
     S = Management.Status
     name = management.initiative.name
     with translation.override(management.page_language):
@@ -63,11 +74,11 @@ def management_decided(management: Management, base_url: str) -> bool:
             subject = _("You no longer manage %(name)s in the catalogue") % {"name": name}
             message = _("Staff revoked your right to manage %(name)s. If you think this is a mistake, write to the catalogue's staff.") % {"name": name}  # fmt: skip
         else:
-            return False
+            return Delivery.NOBODY
     return _send(management.user, management.page_language, subject, message, "collaboration:dashboard", base_url)
 
 
-def profile_change_decided(change: ProfileChange, base_url: str) -> bool:
+def profile_change_decided(change: ProfileChange, base_url: str) -> Delivery:
     name = change.initiative.name
     with translation.override(change.page_language):
         if change.status == ProfileChange.Status.PUBLISHED:
@@ -77,11 +88,11 @@ def profile_change_decided(change: ProfileChange, base_url: str) -> bool:
             subject = _("Your changes to %(name)s were not published") % {"name": name}
             message = _("Staff reviewed your changes to the profile of %(name)s and did not publish them; the profile is unchanged.") % {"name": name}  # fmt: skip
         else:
-            return False
+            return Delivery.NOBODY
     return _send(change.author, change.page_language, subject, message, "collaboration:dashboard", base_url)
 
 
-def opportunity_decided(opportunity: Opportunity, base_url: str) -> bool:
+def opportunity_decided(opportunity: Opportunity, base_url: str) -> Delivery:
     title = opportunity.title
     with translation.override(opportunity.page_language):
         if opportunity.is_published:

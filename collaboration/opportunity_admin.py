@@ -47,10 +47,11 @@ class OpportunityAdmin(admin.ModelAdmin):
         return opportunity.review_state
 
     def _tell_authors(self, request, ids):
-        unsent = 0
-        for opportunity in Opportunity.objects.filter(pk__in=ids).select_related("author"):
-            unsent += not notifications.opportunity_decided(opportunity, request.build_absolute_uri("/"))
-        notifications.warn_unsent(self, request, unsent)
+        deliveries = [
+            notifications.opportunity_decided(opportunity, request.build_absolute_uri("/"))
+            for opportunity in Opportunity.objects.filter(pk__in=ids).select_related("author")
+        ]
+        notifications.warn_unsent(self, request, deliveries)
 
     @admin.action(description=_("Approve and publish the selected opportunities"), permissions=["change"])
     def approve(self, request, queryset):

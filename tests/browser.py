@@ -1,8 +1,13 @@
 """Playwright driving Debian's Chromium against pytest-django's live server.
 
 Use the `page` fixture (it needs `live_server`); `page.console_errors` collects console errors
-and uncaught exceptions. Browser tests are skipped when /usr/bin/chromium is missing, unless
-REQUIRE_BROWSER=1 (CI), which turns that into a failure.
+and uncaught exceptions. A test needing more pages (another visitor, staff) opens them with
+`new_page`, which closes them with the test. Browser tests are skipped when /usr/bin/chromium is
+missing, unless REQUIRE_BROWSER=1 (CI), which turns that into a failure.
+
+The browser closes before the live server stops, and the server waits for its request threads:
+a request thread still holding a browser's kept-alive connection would otherwise finish after
+the server gave the test database's connection back to the main thread, and fail closing it.
 """
 
 import os
@@ -27,7 +32,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser():
+def live_server(live_server):
+    # Track the request threads (daemon ones are not) so that stopping the server joins them.
+    live_server.thread.httpd.daemon_threads = False
+    live_server.thread.httpd.block_on_close = True
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def browser(live_server):
+    # Depends on the live server so that it closes first, ending every kept-alive connection.
     if not CHROMIUM.exists():
         if os.getenv("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)")
@@ -51,3 +65,17 @@ def page(browser, live_server, settings):
     page.on("response", lambda r: r.status >= 400 and page.console_errors.append(f"{r.status} {r.url}"))
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Opens another page in a context of its own (another visitor); closed with the test."""
+    contexts = []
+
+    def new(**options):
+        contexts.append(browser.new_context(**{"base_url": live_server.url, "locale": "en-GB", **options}))
+        return contexts[-1].new_page()
+
+    yield new
+    for context in contexts:
+        context.close()

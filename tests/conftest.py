@@ -4,7 +4,7 @@ from django.contrib.auth.models import User
 from initiatives.models import Initiative, Municipality, Region, Route, Sector, Theme
 from initiatives.reference import load_reference_data
 
-from .browser import browser, page  # noqa: F401  (shared fixtures)
+from .browser import browser, live_server, new_page, page  # noqa: F401  (shared fixtures)
 from .hub_fixtures import hub_isolation, make_event, make_library_item, make_news  # noqa: F401
 
 

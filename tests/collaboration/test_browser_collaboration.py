@@ -43,10 +43,9 @@ def shoot(page, name, element=None):
 
 
 def test_a_manager_publishes_a_profile_and_an_opportunity_that_another_manager_answers(
-    page, browser, live_server, coffee_cluster, coffee_polo
+    page, new_page, live_server, coffee_cluster, coffee_polo
 ):
     make_manager(coffee_polo, SECOND_EMAIL)
-    new_page = lambda: browser.new_context(base_url=live_server.url, locale="en-GB").new_page()  # noqa: E731
     staff = log_in_staff(new_page())
 
     # Sign up in Spanish and verify with the link from the test outbox.
@@ -176,15 +175,11 @@ def test_a_manager_publishes_a_profile_and_an_opportunity_that_another_manager_a
 
     if SHOTS:
         for language in ("pt-br", "en"):
-            shoot(new_page_in(browser, live_server, f"/{language}/accounts/signup/"), f"signup-{language}")
+            signup = new_page(locale=None)
+            signup.goto(f"/{language}/accounts/signup/")
+            shoot(signup, f"signup-{language}")
             for name, path in (("dashboard", "manage/"), ("edit", f"manage/{coffee_cluster.slug}/edit/")):
                 first.goto(f"/{language}/{path}")
                 shoot(first, f"{name}-{language}")
         first.goto("/pt-br/manage/")
         shoot(first, "profile-pt-br", "#public-profile ~ form")
-
-
-def new_page_in(browser, live_server, path):
-    page = browser.new_context(base_url=live_server.url).new_page()
-    page.goto(path)
-    return page

@@ -16,9 +16,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 LANGUAGES = ("pt-br", "es", "en")
 
 
-def test_it_renders_the_opportunity_pages_in_three_languages(
-    browser, live_server, coffee_cluster, coffee_polo, tmp_path
-):
+def test_it_renders_the_opportunity_pages_in_three_languages(new_page, coffee_cluster, coffee_polo, tmp_path):
     author = make_manager(coffee_cluster, "ana@cluster.example.co")
     make_manager(coffee_polo, "bia@polo.example.br")
     opportunity = make_opportunity(
@@ -41,8 +39,7 @@ def test_it_renders_the_opportunity_pages_in_three_languages(
         sectors=["coffee"],
         closes_on=timezone.localdate() - timezone.timedelta(days=2),
     )
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1000, "height": 760})
-    page = context.new_page()
+    page = new_page(locale=None, viewport={"width": 1000, "height": 760})
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from collaboration.models import Management, Opportunity, ProfileChange
 
 from .collaboration_helpers import manager_of, signed_up_manager  # noqa: F401
+from .opportunity_fixtures import make_account, make_manager, make_opportunity
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("collaboration_isolation")]
 
@@ -204,3 +205,104 @@ def test_a_mail_server_that_refuses_leaves_the_decision_saved_and_warns_staff(
     assert management.status == "approved"
     assert "1 manager was not told by e-mail" in response.content.decode()
     assert "Could not e-mail a decision" in caplog.text
+
+
+# Only a manager who should have been told and was not is counted in the admin's warning.
+NOT_TOLD = "not told by e-mail"
+
+
+def admin_messages(admin_client, model, action, *objects):
+    response = admin_client.post(
+        f"/en/admin/collaboration/{model}/",
+        {"action": action, "_selected_action": [o.pk for o in objects]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    return [str(m) for m in response.context["messages"]]
+
+
+def staff_change(cluster, website="https://cluster.example"):
+    """A change with no author, as staff write one."""
+    return ProfileChange.objects.create(initiative=cluster, author=None, values={"website": website})
+
+
+def change_by(cluster, author, website="https://cluster.example"):
+    return ProfileChange.objects.create(initiative=cluster, author=author, values={"website": website})
+
+
+@pytest.mark.parametrize("action, done", [("publish", "1 change published."), ("reject", "1 change rejected.")])
+def test_deciding_a_change_nobody_wrote_warns_of_no_unsent_email(admin_client, cluster, action, done):
+    change = staff_change(cluster)
+    mail.outbox.clear()
+
+    shown = admin_messages(admin_client, "profilechange", action, change)
+
+    assert shown == [done]
+    assert mail.outbox == []
+    change.refresh_from_db()
+    assert change.status == ("published" if action == "publish" else "rejected")
+
+
+def test_deciding_a_change_whose_author_was_deleted_warns_of_no_unsent_email(client, admin_client, cluster, manager_of):  # noqa: F811
+    author = manager_of(cluster, email=EMAIL)
+    change = edit(client, cluster, "es", "Productores de Antioquia que exportan juntos.")
+    author.delete()
+    change.refresh_from_db()
+    assert change.author is None
+    mail.outbox.clear()
+
+    shown = admin_messages(admin_client, "profilechange", "reject", change)
+
+    assert shown == ["1 change rejected."]
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("action", ["publish", "reject"])
+def test_a_change_by_a_manager_without_a_verified_address_still_warns(admin_client, cluster, action):
+    change = change_by(cluster, make_manager(cluster, verified=False))
+
+    shown = admin_messages(admin_client, "profilechange", action, change)
+
+    assert any(m.startswith("1 manager was not told by e-mail") for m in shown), shown
+    assert mail.outbox == []
+
+
+def test_the_warning_counts_only_the_managers_who_should_have_been_told(admin_client, cluster):
+    told = make_manager(cluster, email=EMAIL)
+    changes = [
+        staff_change(cluster, "https://one.example"),
+        change_by(cluster, told, "https://two.example"),
+        change_by(cluster, make_manager(cluster, verified=False), "https://three.example"),
+        staff_change(cluster, "https://four.example"),
+        change_by(cluster, make_manager(cluster, verified=False), "https://five.example"),
+    ]
+    mail.outbox.clear()
+
+    shown = admin_messages(admin_client, "profilechange", "reject", *changes)
+
+    assert [m for m in shown if NOT_TOLD in m] == [
+        "2 managers were not told by e-mail (no verified address, or the mail server refused it)."
+    ]
+    assert "5 changes rejected." in shown
+    assert [m.to for m in mail.outbox] == [[EMAIL]]
+
+
+@pytest.mark.parametrize("action", ["approve", "refuse"])
+def test_an_opportunity_by_a_manager_without_a_verified_address_still_warns(admin_client, cluster, action):
+    author = make_manager(cluster, verified=False)
+    opportunity = make_opportunity(cluster, author, published=False)
+
+    shown = admin_messages(admin_client, "opportunity", action, opportunity)
+
+    assert any(m.startswith("1 manager was not told by e-mail") for m in shown), shown
+
+
+def test_a_management_decision_for_an_account_without_a_verified_address_still_warns(admin_client, cluster):
+    management = Management.objects.create(
+        user=make_account("nobody@cluster.example", verified=False), initiative=cluster, who_they_are="Ana"
+    )
+
+    shown = admin_messages(admin_client, "management", "approve", management)
+
+    assert any(m.startswith("1 manager was not told by e-mail") for m in shown), shown
+    assert "1 request approved." in shown
