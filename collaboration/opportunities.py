@@ -2,6 +2,8 @@
 who may publish, publishing (the first one waits for staff), approving, forwarding responses and
 the initiatives that could answer. No request in here."""
 
+import enum
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,6 +21,8 @@ from initiatives.similarity import explain_similarity, rank_similar
 
 from .accounts import account_address
 from .models import Management, Opportunity, OpportunityResponse
+
+logger = logging.getLogger(__name__)
 
 
 def has_verified_email(user) -> bool:
@@ -117,27 +121,38 @@ def refuse(opportunities, staff_user) -> int:
     return count
 
 
-def forward_response(response: OpportunityResponse) -> bool:
+class Forwarding(enum.Enum):
+    SENT = "sent"
+    NO_ADDRESS = "no_address"  # the author's account has no verified address: nothing sent
+    FAILED = "failed"  # the mail backend refused it or could not be reached: try again later
+
+
+def forward_response(response: OpportunityResponse) -> Forwarding:
     """E-mail the response to the opportunity's author at their account's verified address,
-    replying to the sender. False when the author has no verified address (nothing is sent)."""
+    replying to the sender. The response is marked forwarded only once the mail has left."""
     opportunity = response.opportunity
     recipient = account_address(opportunity.author)
     if recipient is None:
-        return False
+        return Forwarding.NO_ADDRESS
     with translation.override(opportunity.language):
         subject = _("Response to your opportunity: %(title)s") % {"title": opportunity.title}
         body = render_to_string("collaboration/email/response.txt", {"response": response, "opportunity": opportunity})
-    EmailMessage(
+    message = EmailMessage(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient],
         reply_to=[response.email],
-    ).send()
+    )
+    try:
+        message.send()
+    except Exception:  # any backend's failure (SMTP, connection, TLS): the response stays pending
+        logger.exception("Could not forward opportunity response %s", response.pk)
+        return Forwarding.FAILED
     response.status = OpportunityResponse.Status.FORWARDED
     response.forwarded_at = timezone.now()
     response.save(update_fields=["status", "forwarded_at"])
-    return True
+    return Forwarding.SENT
 
 
 @dataclass

@@ -99,13 +99,11 @@ class OpportunityResponseAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Forward the selected responses to the opportunity's manager"), permissions=["change"])
     def forward(self, request, queryset):
-        sent = unreachable = 0
         pending = queryset.exclude(status=OpportunityResponse.Status.FORWARDED).select_related("opportunity__author")
-        for response in pending:
-            if rules.forward_response(response):
-                sent += 1
-            else:
-                unreachable += 1
+        outcomes = [rules.forward_response(response) for response in pending]
+        sent = outcomes.count(rules.Forwarding.SENT)
+        unreachable = outcomes.count(rules.Forwarding.NO_ADDRESS)
+        failed = outcomes.count(rules.Forwarding.FAILED)
         if sent:
             self.message_user(
                 request,
@@ -122,6 +120,19 @@ class OpportunityResponseAdmin(admin.ModelAdmin):
                 )
                 % {"count": unreachable},
                 messages.WARNING,
+            )
+        if failed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d response was not sent: the mail server refused it or could not be reached. "
+                    "It stays pending: forward it again later.",
+                    "%(count)d responses were not sent: the mail server refused them or could not be reached. "
+                    "They stay pending: forward them again later.",
+                    failed,
+                )
+                % {"count": failed},
+                messages.ERROR,
             )
 
     @admin.action(description=_("Reject the selected responses"), permissions=["change"])

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from collaboration.models import OpportunityResponse
-from collaboration.opportunities import forward_response
+from collaboration.opportunities import Forwarding, forward_response
 
 from .opportunity_fixtures import make_account, make_manager, make_opportunity
 
@@ -49,10 +49,32 @@ def test_it_sends_nothing_when_the_author_has_no_verified_address(coffee_cluster
     author = make_manager(coffee_cluster, "unverified@example.org", verified=False)
     opportunity = make_opportunity(coffee_cluster, author)
     held = OpportunityResponse.objects.create(opportunity=opportunity, **MESSAGE)
-    assert forward_response(held) is False
+    assert forward_response(held) is Forwarding.NO_ADDRESS
     assert mail.outbox == []
     held.refresh_from_db()
     assert held.status == OpportunityResponse.Status.NEW
+
+
+def test_it_keeps_a_response_pending_and_says_so_when_the_mail_server_fails(
+    client, coffee_cluster, cluster_manager, superuser, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    opportunity = make_opportunity(coffee_cluster, cluster_manager)
+    held = OpportunityResponse.objects.create(opportunity=opportunity, **MESSAGE)
+    client.force_login(superuser)
+    changelist = reverse("admin:collaboration_opportunityresponse_changelist")
+
+    response = client.post(changelist, {"action": "forward", "_selected_action": [held.pk]}, follow=True)
+
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == [
+        "1 response was not sent: the mail server refused it or could not be reached. "
+        "It stays pending: forward it again later."
+    ]
+    held.refresh_from_db()
+    assert held.status == OpportunityResponse.Status.NEW and held.forwarded_at is None
 
 
 @pytest.mark.parametrize(
