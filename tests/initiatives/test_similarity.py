@@ -4,10 +4,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import override
 
+from initiatives import similarity
 from initiatives.models import Initiative, SectorFamily
 from initiatives.similarity import spread_over_countries
 from initiatives.views import SIMILAR_ON_DETAIL, similar_on_detail
@@ -74,3 +77,40 @@ def test_the_shipped_initiatives_find_at_least_three_similar_across_borders(clie
             assert len(similar_on_detail(initiative)[:SIMILAR_ON_DETAIL]) >= 3, initiative.name
             checked += 1
     assert checked >= 150
+
+
+def _ranked_over_everyone(polo, size):
+    # The whole ranking, as it was computed before candidates were narrowed down.
+    rows = (
+        Initiative.objects.published()
+        .similar_to(polo)
+        .values_list("pk", "country", "other_country", "shared_sectors", "shared_families", "shared_themes")
+    )
+    return spread_over_countries(rows[:size])
+
+
+# Candidates ranked -> rankings run: 3 abroad share a sector, 5 abroad share something, 6 in all.
+@pytest.mark.parametrize(("ranked_candidates", "rankings_run"), [(2, 1), (3, 1), (4, 2), (5, 2), (6, 3), (20, 3)])
+def test_it_ranks_only_those_abroad_sharing_a_sector_when_they_are_enough(
+    make_initiative, monkeypatch, ranked_candidates, rankings_run
+):
+    monkeypatch.setattr(similarity, "RANKED_CANDIDATES", ranked_candidates)
+    polo = make_initiative(
+        name="Polo Cacau", slug="polo", country="BR", sectors=["cocoa", "software"], themes=["market-access"]
+    )
+    make_initiative(name="A Cacao Ecuador", country="EC", sectors=["cocoa"])
+    make_initiative(name="B Cacao Perú", country="PE", sectors=["cocoa", "coffee"], themes=["market-access"])
+    make_initiative(name="C Software Chile", country="CL", sectors=["software"])
+    make_initiative(name="D Café Colombia", country="CO", sectors=["coffee"], themes=["market-access"])
+    make_initiative(name="E Cacau Bahia", country="BR", sectors=["cocoa", "software"], themes=["market-access"])
+    make_initiative(name="F Mercados Perú", country="PE", themes=["market-access"])
+    wanted = 5
+
+    with CaptureQueriesContext(connection) as queries:
+        ranked = similarity.rank_similar(polo, Initiative.objects.published(), wanted)
+
+    assert ranked == _ranked_over_everyone(polo, ranked_candidates)[:wanted]
+    rankings = [q["sql"] for q in queries.captured_queries if "shared_sectors" in q["sql"]]
+    # When those abroad sharing a sector fill the candidates, nobody else is counted; else wider.
+    assert 'NOT ("initiatives_initiative"."country" = ' in rankings[0]
+    assert len(rankings) == rankings_run
