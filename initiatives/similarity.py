@@ -62,16 +62,22 @@ def rank_similar(initiative, queryset, wanted: int) -> list[int]:
                 "pk", "country", "other_country", "shared_sectors", "shared_families", "shared_themes"
             )[:RANKED_CANDIDATES]
         )
-        if len(ranked) >= RANKED_CANDIDATES:
+        # Each set ranks above everyone outside it, so its first RANKED_CANDIDATES are the
+        # ranking's; and a set ranked whole holds whole groups of equal score, the first ones,
+        # which the spread over countries takes in the same order.
+        if len(ranked) >= min(wanted, RANKED_CANDIDATES):
             break
     return spread_over_countries(ranked)[:wanted]
 
 
 def _narrowing(initiative, queryset):
     """Ever larger sets of ranked candidates, each ranking above everything outside it, ending
-    with all: the first to hold RANKED_CANDIDATES gives the same first places as ranking every
-    candidate, for a fraction of the counting (tens of thousands share a sector family or a theme
-    at 100,000 initiatives, a few thousand abroad share a sector)."""
+    with all: the first that holds the places wanted gives the same first places as ranking
+    every candidate, for a fraction of the counting (at 100,000 initiatives tens of thousands
+    share a sector family or a theme, a few thousand abroad share a sector, a few dozen abroad
+    share all of two)."""
+    if len(initiative.sectors.all()) > 1:
+        yield queryset.abroad_sharing_sectors(initiative, every=True).ranked_by_similarity_to(initiative)
     if initiative.sectors.all():
         yield queryset.abroad_sharing_sectors(initiative).ranked_by_similarity_to(initiative)
     yield queryset.exclude(country=initiative.country).similar_to(initiative)

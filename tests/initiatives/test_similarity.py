@@ -89,10 +89,14 @@ def _ranked_over_everyone(polo, size):
     return spread_over_countries(rows[:size])
 
 
-# Candidates ranked -> rankings run: 3 abroad share a sector, 5 abroad share something, 6 in all.
-@pytest.mark.parametrize(("ranked_candidates", "rankings_run"), [(2, 1), (3, 1), (4, 2), (5, 2), (6, 3), (20, 3)])
-def test_it_ranks_only_those_abroad_sharing_a_sector_when_they_are_enough(
-    make_initiative, monkeypatch, ranked_candidates, rankings_run
+# Initiatives abroad sharing every sector: 1; a sector: 4; something: 6; in all: 7. The narrowest
+# set holding the places wanted (or the candidates ranked) is the one ranked last.
+@pytest.mark.parametrize(
+    ("ranked_candidates", "wanted", "rankings_run"),
+    [(20, 1, 1), (20, 2, 2), (20, 4, 2), (20, 5, 3), (20, 6, 3), (20, 7, 4), (2, 5, 2), (5, 5, 3), (3, 7, 2)],
+)
+def test_it_ranks_the_narrowest_set_that_ranks_first_and_holds_the_places_wanted(
+    make_initiative, monkeypatch, ranked_candidates, wanted, rankings_run
 ):
     monkeypatch.setattr(similarity, "RANKED_CANDIDATES", ranked_candidates)
     polo = make_initiative(
@@ -104,13 +108,12 @@ def test_it_ranks_only_those_abroad_sharing_a_sector_when_they_are_enough(
     make_initiative(name="D Café Colombia", country="CO", sectors=["coffee"], themes=["market-access"])
     make_initiative(name="E Cacau Bahia", country="BR", sectors=["cocoa", "software"], themes=["market-access"])
     make_initiative(name="F Mercados Perú", country="PE", themes=["market-access"])
-    wanted = 5
+    make_initiative(name="G Cacao y Software México", country="MX", sectors=["software", "cocoa"])
 
     with CaptureQueriesContext(connection) as queries:
         ranked = similarity.rank_similar(polo, Initiative.objects.published(), wanted)
 
     assert ranked == _ranked_over_everyone(polo, ranked_candidates)[:wanted]
     rankings = [q["sql"] for q in queries.captured_queries if "shared_sectors" in q["sql"]]
-    # When those abroad sharing a sector fill the candidates, nobody else is counted; else wider.
-    assert 'NOT ("initiatives_initiative"."country" = ' in rankings[0]
+    assert 'NOT ("initiatives_initiative"."country" = ' in rankings[0]  # those abroad first
     assert len(rankings) == rankings_run
