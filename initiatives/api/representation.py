@@ -18,6 +18,8 @@ from django.db.models.manager import BaseManager
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
+from .preload import preloaded
+
 # Fields whose to_representation is exactly this conversion of a value that is not None.
 INLINE = {
     serializers.CharField: str,
@@ -56,6 +58,19 @@ def plan_for(serializer):
 
 
 def _getter(field):
+    get = _attribute_getter(field)
+    if isinstance(field, serializers.ListSerializer) and len(field.source_attrs) == 1:
+        name = field.source_attrs[0]
+
+        def get_list(instance):
+            found = preloaded(instance, name)  # see .preload: the API list's page
+            return get(instance) if found is None else found
+
+        return get_list
+    return get
+
+
+def _attribute_getter(field):
     attrs = field.source_attrs
     if type(field).get_attribute is not serializers.Field.get_attribute or not attrs:
         return field.get_attribute  # its own lookup (relations, the whole object)

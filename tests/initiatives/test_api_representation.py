@@ -1,6 +1,7 @@
 """The API's JSON, byte for byte, is what DRF's own field-by-field serialization gives."""
 
 import pytest
+from django.db.models.signals import post_init
 from django.utils import translation
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
@@ -15,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def varied(make_initiative, rota_do_mel):
-    """Initiatives with and without each optional value, in several languages."""
+    """Initiatives with and without each optional value, in several languages; terms linked out of
+    their vocabulary's order."""
     fortaleza = Municipality.objects.get(code="2304400")
     make_initiative(
         name="Polo do Mel do Sertão Central",
@@ -24,11 +26,11 @@ def varied(make_initiative, rota_do_mel):
         kind="rotas_polo",
         route=rota_do_mel,
         program=rota_do_mel.program,
-        regions=["BR-CE", "BR-PI"],
+        regions=["BR-PI", "BR-CE"],
         municipalities=[fortaleza],
         latitude=-5.2,
         longitude=-39.3,
-        sectors=["beekeeping", "cocoa", "coffee"],
+        sectors=["coffee", "beekeeping", "cocoa"],
         themes=["sustainability", "market-access"],
         member_count=40,
         year_started=2019,
@@ -85,3 +87,25 @@ def test_it_answers_one_initiative_exactly_as_drf_serializes_it(client, varied, 
     with translation.override("en"):
         expected = drf_representation(InitiativeDetailSerializer, instance, response.wsgi_request)
     assert response.content == JSONRenderer().render(expected)
+
+
+def test_it_builds_each_term_of_a_list_page_once(client, make_initiative):
+    # Ten initiatives share one sector, theme and region: the page needs one object of each.
+    for n in range(10):
+        make_initiative(
+            name=f"Mel {n}", country="BR", sectors=["beekeeping"], themes=["sustainability"], regions=["BR-CE"]
+        )
+    built = []
+
+    def count(sender, instance, **kwargs):
+        built.append(sender.__name__)
+
+    post_init.connect(count)
+    try:
+        response = client.get("/api/initiatives/?page_size=100")
+    finally:
+        post_init.disconnect(count)
+    assert response.status_code == 200 and len(response.json()["results"]) == 10
+    assert {name: built.count(name) for name in ("Sector", "SectorFamily", "Theme", "Region")} == {
+        "Sector": 1, "SectorFamily": 1, "Theme": 1, "Region": 1,
+    }  # fmt: skip
