@@ -6,8 +6,8 @@ to_representation, which was half the page's time. Here each field becomes a (na
 converter) step, built once per serializer (so once per request for a list). Plain fields
 (text, numbers) read their attribute and convert it inline; nested serializers are planned the
 same way; other fields read their attribute inline too unless they look it up their own way
-(hyperlinks, custom fields), and keep their own to_representation (dates, choices, URLs). The output is DRF's own, key for key (pinned by the
-tests of the API's representation).
+(hyperlinks, custom fields), and keep their own to_representation (dates, choices, URLs). The
+output is DRF's own, key for key (pinned by the tests of the API's representation).
 """
 
 import functools
