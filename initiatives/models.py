@@ -240,6 +240,12 @@ class Municipality(models.Model):
         return f"{self.name} – {self.region.code.split('-')[-1]}"
 
 
+def families_of(sectors) -> list:
+    """The families of these sectors (each with its family loaded), each once, by slug."""
+    found = {s.family_id: s.family for s in sectors if s.family_id}
+    return sorted(found.values(), key=lambda family: family.slug)
+
+
 class Initiative(models.Model):
     # Folded copies kept in step by set_derived_fields(): matching, sorting and search read them.
     DERIVED_FIELDS = ["name_key", *TRANSLATED_NAME_KEYS, *SORT_KEYS, "search_text"]
@@ -497,8 +503,7 @@ class Initiative(models.Model):
     @property
     def families(self) -> list:
         """The families of its sectors (prefetch sectors__family), each once."""
-        found = {s.family_id: s.family for s in self.sectors.all() if s.family_id}
-        return sorted(found.values(), key=lambda family: family.slug)
+        return families_of(self.sectors.all())
 
     @property
     def specialisation_lang(self) -> str:

@@ -245,16 +245,43 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
             matches = matches.filter(pk__in=through.objects.filter(**{column: pk}).values("initiative_id"))
         return matches.by_name()
 
+    def abroad_sharing_sectors(self, initiative, every: bool = False):
+        """Initiatives in other countries sharing a sector (`every`: all the sectors) of
+        `initiative`, unordered: each such set ranks above every initiative outside it in
+        similar_to(), so its first places are the ranking's first places."""
+        through = self.model.sectors.through
+        matches = self.exclude(pk=initiative.pk).exclude(country=initiative.country)
+        sector_ids = [s.pk for s in initiative.sectors.all()]
+        if every:
+            for pk in sector_ids:
+                matches = matches.filter(pk__in=through.objects.filter(sector_id=pk).values("initiative_id"))
+            return matches
+        return matches.filter(pk__in=through.objects.filter(sector_id__in=sector_ids).values("initiative_id"))
+
     def similar_to(self, initiative):
-        """Initiatives sharing a sector, a sector family or a theme with `initiative`: other
-        countries first, then the most shared sectors, then families, then themes. Annotates
-        shared_sectors, shared_families, shared_themes and other_country."""
+        """Initiatives sharing a sector, a sector family or a theme with `initiative`, ranked by
+        ranked_by_similarity_to()."""
+        sector_ids = [s.pk for s in initiative.sectors.all()]
+        family_ids = sorted({s.family_id for s in initiative.sectors.all() if s.family_id})
+        theme_ids = [t.pk for t in initiative.themes.all()]
+        if not sector_ids and not theme_ids:
+            return self.none()
+        through = self.model.sectors.through
+        # Candidates first (an indexed semi-join), so the counts run only on rows that share something.
+        sharing = Q(pk__in=through.objects.filter(sector__family_id__in=family_ids).values("initiative_id"))
+        sharing |= Q(pk__in=through.objects.filter(sector_id__in=sector_ids).values("initiative_id"))
+        sharing |= Q(pk__in=self.model.themes.through.objects.filter(theme_id__in=theme_ids).values("initiative_id"))
+        return self.filter(sharing).ranked_by_similarity_to(initiative)
+
+    def ranked_by_similarity_to(self, initiative):
+        """These initiatives but `initiative`, other countries first, then the most shared sectors,
+        then families, then themes, then by name. Annotates shared_sectors, shared_families,
+        shared_themes and other_country. Filters nothing else: a caller that already narrowed the
+        candidates (see abroad_sharing_sectors) spares the database the lists of all who share."""
         sectors = list(initiative.sectors.all())
         sector_ids = [s.pk for s in sectors]
         family_ids = sorted({s.family_id for s in sectors if s.family_id})
         theme_ids = [t.pk for t in initiative.themes.all()]
-        if not sector_ids and not theme_ids:
-            return self.none()
         through = self.model.sectors.through
 
         def shared(through, term_field, ids, counted_field="*", distinct=False):
@@ -268,13 +295,8 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
             )
             return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
-        # Candidates first (an indexed semi-join), so the counts run only on rows that share something.
-        sharing = Q(pk__in=through.objects.filter(sector__family_id__in=family_ids).values("initiative_id"))
-        sharing |= Q(pk__in=through.objects.filter(sector_id__in=sector_ids).values("initiative_id"))
-        sharing |= Q(pk__in=self.model.themes.through.objects.filter(theme_id__in=theme_ids).values("initiative_id"))
         return (
             self.exclude(pk=initiative.pk)
-            .filter(sharing)
             .annotate(
                 shared_sectors=shared(through, "sector", sector_ids),
                 shared_families=shared(through, "sector__family", family_ids, "sector__family_id", distinct=True),

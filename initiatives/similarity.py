@@ -56,10 +56,32 @@ def rank_similar(initiative, queryset, wanted: int) -> list[int]:
     first = list(queryset.sharing_everything_abroad(initiative).values_list("pk", "country")[:RANKED_CANDIDATES])
     if len(first) >= wanted:
         return spread_over_countries(first)[:wanted]
-    ranked = queryset.similar_to(initiative).values_list(
-        "pk", "country", "other_country", "shared_sectors", "shared_families", "shared_themes"
-    )
-    return spread_over_countries(ranked[:RANKED_CANDIDATES])[:wanted]
+    for candidates in _narrowing(initiative, queryset):
+        ranked = list(
+            candidates.values_list(
+                "pk", "country", "other_country", "shared_sectors", "shared_families", "shared_themes"
+            )[:RANKED_CANDIDATES]
+        )
+        # Each set ranks above everyone outside it, so its first RANKED_CANDIDATES are the
+        # ranking's; and a set ranked whole holds whole groups of equal score, the first ones,
+        # which the spread over countries takes in the same order.
+        if len(ranked) >= min(wanted, RANKED_CANDIDATES):
+            break
+    return spread_over_countries(ranked)[:wanted]
+
+
+def _narrowing(initiative, queryset):
+    """Ever larger sets of ranked candidates, each ranking above everything outside it, ending
+    with all: the first that holds the places wanted gives the same first places as ranking
+    every candidate, for a fraction of the counting (at 100,000 initiatives tens of thousands
+    share a sector family or a theme, a few thousand abroad share a sector, a few dozen abroad
+    share all of two)."""
+    if len(initiative.sectors.all()) > 1:
+        yield queryset.abroad_sharing_sectors(initiative, every=True).ranked_by_similarity_to(initiative)
+    if initiative.sectors.all():
+        yield queryset.abroad_sharing_sectors(initiative).ranked_by_similarity_to(initiative)
+    yield queryset.exclude(country=initiative.country).similar_to(initiative)
+    yield queryset.similar_to(initiative)
 
 
 def explain_similarity(initiative, candidates) -> list[Similarity]:

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Initiative, Municipality, Region
+from .representation import PlannedRepresentation
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -86,7 +87,8 @@ class RouteRefSerializer(TermSerializer):
     sector = TermSerializer(read_only=True, allow_null=True)
 
 
-class InitiativeListSerializer(serializers.ModelSerializer):
+class InitiativeListSerializer(PlannedRepresentation, serializers.ModelSerializer):
+    # Planned once per request (see .representation): a page has thousands of values.
     url = serializers.HyperlinkedIdentityField(view_name="api:initiative-detail", lookup_field="slug")
     page_url = PageUrlField(help_text=_("The initiative's page in the catalogue."))
     display_name = serializers.CharField(read_only=True, help_text=_("The name in the requested language."))

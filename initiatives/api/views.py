@@ -30,6 +30,7 @@ from ..text import fold
 from ..translation import LANGUAGE_CODES
 from . import exports
 from .geojson import initiatives_geojson, site_root
+from .preload import preload_vocabularies
 from .schema import (
     DESCRIPTIONS,
     FILTER_PARAMETERS,
@@ -97,11 +98,18 @@ class InitiativeList(LanguageMixin, generics.ListAPIView):
     and map for the same query string. Filters of different names combine with AND; repeated values of
     one filter (country=BR&country=CO) with OR."""
 
-    queryset = Initiative.objects.published().with_vocabularies()  # the FilterSet narrows to published too
+    # The FilterSet narrows to published too; the page's vocabularies are loaded once it is cut.
+    queryset = Initiative.objects.published().select_related("program", "route")
     serializer_class = InitiativeListSerializer
     filterset_class = InitiativeFilterSet
     filter_backends = [SelectionFilter]
     pagination_class = InitiativePagination
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            preload_vocabularies(page)
+        return page
 
 
 @extend_schema(

@@ -4,10 +4,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import override
 
+from initiatives import similarity
 from initiatives.models import Initiative, SectorFamily
 from initiatives.similarity import spread_over_countries
 from initiatives.views import SIMILAR_ON_DETAIL, similar_on_detail
@@ -74,3 +77,43 @@ def test_the_shipped_initiatives_find_at_least_three_similar_across_borders(clie
             assert len(similar_on_detail(initiative)[:SIMILAR_ON_DETAIL]) >= 3, initiative.name
             checked += 1
     assert checked >= 150
+
+
+def _ranked_over_everyone(polo, size):
+    # The whole ranking, as it was computed before candidates were narrowed down.
+    rows = (
+        Initiative.objects.published()
+        .similar_to(polo)
+        .values_list("pk", "country", "other_country", "shared_sectors", "shared_families", "shared_themes")
+    )
+    return spread_over_countries(rows[:size])
+
+
+# Initiatives abroad sharing every sector: 1; a sector: 4; something: 6; in all: 7. The narrowest
+# set holding the places wanted (or the candidates ranked) is the one ranked last.
+@pytest.mark.parametrize(
+    ("ranked_candidates", "wanted", "rankings_run"),
+    [(20, 1, 1), (20, 2, 2), (20, 4, 2), (20, 5, 3), (20, 6, 3), (20, 7, 4), (2, 5, 2), (5, 5, 3), (3, 7, 2)],
+)
+def test_it_ranks_the_narrowest_set_that_ranks_first_and_holds_the_places_wanted(
+    make_initiative, monkeypatch, ranked_candidates, wanted, rankings_run
+):
+    monkeypatch.setattr(similarity, "RANKED_CANDIDATES", ranked_candidates)
+    polo = make_initiative(
+        name="Polo Cacau", slug="polo", country="BR", sectors=["cocoa", "software"], themes=["market-access"]
+    )
+    make_initiative(name="A Cacao Ecuador", country="EC", sectors=["cocoa"])
+    make_initiative(name="B Cacao Perú", country="PE", sectors=["cocoa", "coffee"], themes=["market-access"])
+    make_initiative(name="C Software Chile", country="CL", sectors=["software"])
+    make_initiative(name="D Café Colombia", country="CO", sectors=["coffee"], themes=["market-access"])
+    make_initiative(name="E Cacau Bahia", country="BR", sectors=["cocoa", "software"], themes=["market-access"])
+    make_initiative(name="F Mercados Perú", country="PE", themes=["market-access"])
+    make_initiative(name="G Cacao y Software México", country="MX", sectors=["software", "cocoa"])
+
+    with CaptureQueriesContext(connection) as queries:
+        ranked = similarity.rank_similar(polo, Initiative.objects.published(), wanted)
+
+    assert ranked == _ranked_over_everyone(polo, ranked_candidates)[:wanted]
+    rankings = [q["sql"] for q in queries.captured_queries if "shared_sectors" in q["sql"]]
+    assert 'NOT ("initiatives_initiative"."country" = ' in rankings[0]  # those abroad first
+    assert len(rankings) == rankings_run

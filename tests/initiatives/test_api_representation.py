@@ -1,0 +1,111 @@
+"""The API's JSON, byte for byte, is what DRF's own field-by-field serialization gives."""
+
+import pytest
+from django.db.models.signals import post_init
+from django.utils import translation
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+
+from initiatives.api.serializers import InitiativeDetailSerializer, InitiativeListSerializer
+from initiatives.models import Initiative, Municipality
+
+from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def varied(make_initiative, rota_do_mel):
+    """Initiatives with and without each optional value, in several languages; terms linked out of
+    their vocabulary's order."""
+    fortaleza = Municipality.objects.get(code="2304400")
+    make_initiative(
+        name="Polo do Mel do Sertão Central",
+        slug="mel",
+        country="BR",
+        kind="rotas_polo",
+        route=rota_do_mel,
+        program=rota_do_mel.program,
+        regions=["BR-PI", "BR-CE"],
+        municipalities=[fortaleza],
+        latitude=-5.2,
+        longitude=-39.3,
+        sectors=["coffee", "beekeeping", "cocoa"],
+        themes=["sustainability", "market-access"],
+        member_count=40,
+        year_started=2019,
+        website="https://example.org/mel",
+        managing_organisation="Cooperativa",
+        territory="Sertão Central",
+        name_en="Central Backlands Honey Hub",
+        description="Mel.",
+        description_en="Honey.",
+        source_url="https://example.org/fonte",
+        source_text="MIDR",
+    )
+    make_initiative(
+        name="Clúster de Café de Nariño",
+        slug="cafe",
+        country="CO",
+        kind="cluster",
+        regions=["CO-NAR"],
+        latitude=None,
+        longitude=None,
+        themes=["digital-transformation"],
+        status="inactive",
+        language="es",
+        sectors=["software"],
+    )
+    make_initiative(name="Software Jalisco", slug="software", country="MX", kind="tech_park", language="en")
+    make_initiative(name="Borrador", slug="draft", country="CO", is_published=False)
+
+
+def drf_representation(serializer_class, instance, request):
+    """What DRF's generic Serializer.to_representation gives, field after field."""
+    serializer = serializer_class(instance, context={"request": request, "format": None, "view": None})
+    return serializers.Serializer.to_representation(serializer, instance)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "pt-br"])
+def test_it_answers_the_list_page_exactly_as_drf_serializes_it(client, varied, language):
+    response = client.get(f"/api/initiatives/?page_size=100&lang={language}")
+    assert response.status_code == 200
+    request = response.wsgi_request
+    rows = Initiative.objects.published().with_vocabularies().by_name()
+    with translation.override(language):
+        results = [drf_representation(InitiativeListSerializer, row, request) for row in rows]
+    expected = {"count": 3, "next": None, "previous": None, "results": results}
+    assert response.content == JSONRenderer().render(expected)
+    assert [row["slug"] for row in response.json()["results"]] == [row.slug for row in rows]
+
+
+@pytest.mark.parametrize("slug", ["mel", "cafe", "software"])
+def test_it_answers_one_initiative_exactly_as_drf_serializes_it(client, varied, slug):
+    response = client.get(f"/api/initiatives/{slug}/?lang=en")
+    assert response.status_code == 200
+    instance = Initiative.objects.get(slug=slug)
+    with translation.override("en"):
+        expected = drf_representation(InitiativeDetailSerializer, instance, response.wsgi_request)
+    assert response.content == JSONRenderer().render(expected)
+
+
+def test_it_builds_each_term_of_a_list_page_once(client, make_initiative):
+    # Ten initiatives share one sector, theme and region: the page needs one object of each.
+    for n in range(10):
+        make_initiative(
+            name=f"Mel {n}", country="BR", sectors=["beekeeping"], themes=["sustainability"], regions=["BR-CE"]
+        )
+    built = []
+
+    def count(sender, instance, **kwargs):
+        built.append(sender.__name__)
+
+    post_init.connect(count)
+    try:
+        response = client.get("/api/initiatives/?page_size=100")
+    finally:
+        post_init.disconnect(count)
+    assert response.status_code == 200 and len(response.json()["results"]) == 10
+    assert {name: built.count(name) for name in ("Sector", "SectorFamily", "Theme", "Region")} == {
+        "Sector": 1, "SectorFamily": 1, "Theme": 1, "Region": 1,
+    }  # fmt: skip
