@@ -56,7 +56,7 @@ def queryset_without(filterset, name: str | None, search_ids: list[int] | None =
         if filter_name in (name, "ordering"):
             continue
         if filter_name == "q" and search_ids is not None:
-            queryset = queryset.filter(pk__in=search_ids)
+            queryset = queryset.among(search_ids)
         else:
             queryset = filterset.filters[filter_name].filter(queryset, value)
     return queryset

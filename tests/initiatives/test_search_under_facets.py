@@ -184,3 +184,13 @@ def test_it_searches_from_the_trigram_index_on_sqlite(cocoa_catalogue):
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " / ".join(row[-1] for row in cursor.fetchall())
     assert f"SCAN {search_fts.TABLE} VIRTUAL TABLE" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="an array parameter is PostgreSQL's")
+def test_it_hands_the_matches_to_the_facets_as_one_array_on_postgresql(cocoa_catalogue):
+    """As a list of thousands of parameters each facet query cost more than the text match."""
+    with CaptureQueriesContext(connection) as queries:
+        facet_counts(selected(q="cacau"))
+    facet_queries = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(facet_queries) >= 4
+    assert all("= ANY(" in sql and "search_text" not in sql for sql in facet_queries), facet_queries
