@@ -48,16 +48,11 @@ class Facet:
         )
 
 
-def queryset_without(filterset, name: str | None, search_ids: list[int] | None = None):
-    """The filterset's initiatives with every active filter applied except `name` (and ordering).
-    `search_ids`: the search's matches, read once (InitiativeQuerySet.search_ids), stand for it."""
+def queryset_without(filterset, name: str):
+    """The filterset's initiatives with every active filter applied except `name` (and ordering)."""
     queryset = filterset.queryset.all()
     for filter_name, value in filterset.form.cleaned_data.items():
-        if filter_name in (name, "ordering"):
-            continue
-        if filter_name == "q" and search_ids is not None:
-            queryset = queryset.among(search_ids)
-        else:
+        if filter_name not in (name, "ordering"):
             queryset = filterset.filters[filter_name].filter(queryset, value)
     return queryset
 
@@ -86,19 +81,11 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     whole_catalogue = [name for name in names if name not in counts and not selection.filters_besides(name)]
     if whole_catalogue:
         computed(Initiative.objects.catalogue_facet_counts(whole_catalogue))
-    # Every facet left counts under the search (if any): match its text once, not once per facet.
-    left = [name for name in names if name not in counts]
-    query = selection.filterset.form.cleaned_data.get("q")
-    search_ids = selection.filterset.queryset.search_ids(query) if left else None
     together = [name for name in names if name not in counts and name in FACET_FIELDS and name not in selection.params]
     if len(together) > 1:
-        computed(queryset_without(selection.filterset, None, search_ids).single_valued_facet_counts(together))
+        computed(selection.queryset.single_valued_facet_counts(together))
     computed(
-        {
-            name: queryset_without(selection.filterset, name, search_ids).facet_counts(name)
-            for name in names
-            if name not in counts
-        }
+        {name: queryset_without(selection.filterset, name).facet_counts(name) for name in names if name not in counts}
     )
     if "_region_names" not in counts:
         codes = set(counts.get("region", {})) | set(selection.params.getlist("region"))

@@ -134,17 +134,18 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         condition = Q(pk__in=RawSQL(*search_fts.matching_rowids(indexed)))
         return condition & super().text_condition([term for term in terms if term not in indexed])
 
-    def search(self, query: str | None):
+    def search(self, query: str | None, matches: list[int] | None = None):
         """Folded word search (see FoldedSearchQuerySet) over every name of an initiative (see
         initiatives.search_index). A query that is exactly a region's or a country's name ranks
         that place's initiatives first ('Pará' before Paraíba's). On PostgreSQL the LIKEs use the
         pg_trgm index (migration 0003) and, after the place, the matches whose name resembles the
         query most come first (word similarity on the short folded name: on the whole text it
         costs ten times more). An explicit ordering applied afterwards replaces all that. The set
-        of results is the same on every database."""
-        matches = super().search(query)
+        of results is the same on every database. `matches`: the ids search_ids() read for this
+        query, to select them again without matching the text again."""
         if not search_terms(query):
-            return matches
+            return self
+        matches = self.among(matches) if matches is not None else super().search(query)
         order = ["name_key", "pk"]
         if self.db_vendor() == "postgresql":
             matches = matches.annotate(search_rank=WordSimilarity(Value(fold(query)), F("name_key")))
@@ -165,9 +166,9 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         return matches.order_by(*order) if len(order) > 2 else matches
 
     def search_ids(self, query: str | None, limit: int = 30_000) -> list[int] | None:
-        """The ids of these initiatives that search(query) finds, read once so that each facet
-        counts over them instead of matching the text again; None when there is no search or more
-        than `limit` matches (SQLite's default cap is 32,766 parameters, PostgreSQL's 65,535)."""
+        """The ids of these initiatives that search(query) finds, read once so that the page, its
+        count and each facet select them instead of matching the text again; None when there is
+        no search or more than `limit` matches (SQLite's default cap is 32,766 parameters)."""
         terms = search_terms(query)
         if not terms:
             return None
@@ -176,6 +177,8 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
 
     def among(self, ids: list[int]):
         """These initiatives whose id is in `ids` (e.g. search_ids())."""
+        if not ids:
+            return self.none()
         if self.db_vendor() == "postgresql":
             return self.filter(IdAmong(ids))
         return self.filter(pk__in=ids)
