@@ -173,7 +173,8 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
     def search_ids(self, query: str | None, limit: int = 30_000) -> list[int] | None:
         """The ids of these initiatives that search(query) finds, read once so that the page, its
         count and each facet select them instead of matching the text again; None when there is
-        no search or more than `limit` matches (SQLite's default cap is 32,766 parameters)."""
+        no search or more than `limit` matches (a one-letter search: most of the catalogue, whose
+        ids would be copied into every query; those keep matching the text in each)."""
         terms = search_terms(query)
         if not terms:
             return None
