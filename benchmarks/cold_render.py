@@ -1,12 +1,14 @@
-"""First renders after an edit, in-process: bump the catalogue version, then one request, R times.
+"""First renders after an edit, in-process: for each URL, bump the catalogue version as an edit
+does (stale window off), then one request, R times; medians of the wall time and of this process's
+CPU time (on SQLite the database's work too; on PostgreSQL the server's work is in the wall time
+only). Optionally the queries of each URL's last request, each run again to its last row (SQLite's
+cursor reports only the first row's time).
 
-    DATABASE_URL=... DJANGO_SETTINGS_MODULE=benchmarks.settings PYTHONPATH=. \
-        python benchmarks/cold_render.py [--repeat R] URL...
+    DATABASE_URL=sqlite:////tmp/x-100k.sqlite3 PYTHONPATH=. .venv/bin/python benchmarks/cold_render.py \
+        [--repeat R] [--queries] URL...
 
-Prints, per URL, the median wall time and the median CPU time of this process (on SQLite the
-database's work too; on PostgreSQL the server's work is in the wall time only). One warm-up
-request per URL first. The stale window is off, so every request renders. For a few requests
-on the benchmark's catalogue (see docs/performance.md), never a load test.
+Uses benchmarks.settings and its own CACHE_DIR (default /tmp/catalogue-cold-render-cache). For a
+few requests on the benchmark's catalogue (see docs/performance.md), never a load test.
 """
 
 import argparse
@@ -15,13 +17,29 @@ import statistics
 import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
-os.environ["PUBLIC_PAGE_STALE_SECONDS"] = "0"
+os.environ.setdefault("PUBLIC_PAGE_STALE_SECONDS", "0")
+os.environ.setdefault("CACHE_DIR", "/tmp/catalogue-cold-render-cache")
+
+
+def slowest_queries(connection, captured, shown=10) -> None:
+    rows = []
+    with connection.cursor() as cursor:
+        for query in captured:
+            if query["sql"].lstrip().upper().startswith("SELECT"):
+                start = time.perf_counter()
+                cursor.execute(query["sql"])
+                cursor.fetchall()
+                rows.append((time.perf_counter() - start, query["sql"]))
+    print(f"  {len(rows)} queries, {1000 * sum(t for t, _ in rows):.0f} ms in all")
+    for elapsed, sql in sorted(rows, reverse=True)[:shown]:
+        print(f"  {1000 * elapsed:8.1f} ms  {sql[:140]}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("urls", nargs="+")
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--queries", action="store_true", help="time each query of the last request")
     args = parser.parse_args()
 
     import django
@@ -29,25 +47,31 @@ def main() -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from initiatives.cache import bump_catalogue_version
 
     client = Client()
-    for url in args.urls:
-        assert client.get(url).status_code == 200, url
+    for url in args.urls:  # imports, templates, connection: not what an edit costs
+        if client.get(url).status_code != 200:
+            raise SystemExit(f"{url} did not answer 200")
     for url in args.urls:
         wall, cpu = [], []
         for _ in range(args.repeat):
             bump_catalogue_version()
-            started, started_cpu = time.perf_counter(), time.process_time()
-            status = client.get(url).status_code
-            wall.append((time.perf_counter() - started) * 1000)
-            cpu.append((time.process_time() - started_cpu) * 1000)
-            assert status == 200, (url, status)
+            with CaptureQueriesContext(connection) as captured:
+                started, started_cpu = time.perf_counter(), time.process_time()
+                status = client.get(url).status_code
+                wall.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
+            if status != 200:
+                raise SystemExit(f"{url} answered {status}")
         print(
             f"{connection.vendor:10} {url}  wall median {statistics.median(wall):.1f} ms"
-            f"  (min {min(wall):.1f}), CPU median {statistics.median(cpu):.1f} ms"
+            f" ({', '.join(f'{t:.0f}' for t in wall)}), CPU median {statistics.median(cpu):.1f} ms"
         )
+        if args.queries:
+            slowest_queries(connection, captured.captured_queries)
 
 
 if __name__ == "__main__":

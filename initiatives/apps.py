@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,6 @@ class InitiativesConfig(AppConfig):
     def ready(self):
         # Admin autodiscovery is off (see settings: django-leaflet's admin needs GDAL).
         from . import admin, checks, signals  # noqa: F401
+        from .search_fts import ensure
+
+        post_migrate.connect(ensure, sender=self, dispatch_uid="initiatives-search-fts")

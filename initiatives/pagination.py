@@ -30,6 +30,8 @@ class CachedCountPaginator(Paginator):
     def count(self) -> int:
         if not hasattr(self.object_list, "query"):  # a plain list: nothing to save
             return super().count
+        if self.object_list.query.is_empty():  # none(), e.g. a search that matched nothing: no SQL
+            return 0
         key = count_key(self.object_list.order_by())
         total = cache.get(key)
         if total is None:

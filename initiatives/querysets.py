@@ -1,3 +1,5 @@
+import json
+
 from django.db import connections, models
 from django.db.models import (
     Case,
@@ -13,9 +15,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from . import search_index
+from . import search_fts, search_index
 from .text import fold, search_terms
 from .translation import active_language, suffix
 
@@ -62,6 +65,24 @@ class WordSimilarity(models.Func):
     output_field = models.FloatField()
 
 
+class IdAmong(models.Func):
+    """The row's id is one of `ids`, passed as one parameter: an array on PostgreSQL, a JSON list
+    read by json_each() on SQLite. As an IN list of 10,000 parameters Django prepared each one
+    (about 70 ms a query in Python) and PostgreSQL took longer than matching the text again."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, ids: list[int]):
+        super().__init__(F("pk"))
+        self.ids = [int(pk) for pk in ids]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(%s::bigint[])", [*params, self.ids]
+        return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
+
+
 class FoldedSearchQuerySet(models.QuerySet):
     """Search over a model's folded `search_text` (see initiatives.text.fold): every folded word
     of the query must appear, so 'sao joao' finds 'São João' on every database. Shared by the
@@ -71,10 +92,13 @@ class FoldedSearchQuerySet(models.QuerySet):
         terms = search_terms(query)
         if not terms:
             return self
+        return self.filter(self.text_condition(terms))
+
+    def text_condition(self, terms: list[str]) -> Q:
         condition = Q()
         for term in terms:
             condition &= Q(search_text__contains=term)
-        return self.filter(condition)
+        return condition
 
     def db_vendor(self) -> str:
         return connections[self.db].vendor
@@ -106,17 +130,27 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
     def located(self):
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
-    def search(self, query: str | None):
+    def text_condition(self, terms: list[str]) -> Q:
+        """On SQLite the words of three characters or more are looked up in the FTS5 trigram
+        index (initiatives.search_fts), the others read the table as before: same matches."""
+        indexed = search_fts.indexed_terms(terms) if self.db_vendor() == "sqlite" else []
+        if not indexed:
+            return super().text_condition(terms)
+        condition = Q(pk__in=RawSQL(*search_fts.matching_rowids(indexed)))
+        return condition & super().text_condition([term for term in terms if term not in indexed])
+
+    def search(self, query: str | None, matches: list[int] | None = None):
         """Folded word search (see FoldedSearchQuerySet) over every name of an initiative (see
         initiatives.search_index). A query that is exactly a region's or a country's name ranks
         that place's initiatives first ('Pará' before Paraíba's). On PostgreSQL the LIKEs use the
         pg_trgm index (migration 0003) and, after the place, the matches whose name resembles the
         query most come first (word similarity on the short folded name: on the whole text it
         costs ten times more). An explicit ordering applied afterwards replaces all that. The set
-        of results is the same on every database."""
-        matches = super().search(query)
+        of results is the same on every database. `matches`: the ids search_ids() read for this
+        query, to select them again without matching the text again."""
         if not search_terms(query):
-            return matches
+            return self
+        matches = self.among(matches) if matches is not None else super().search(query)
         order = ["name_key", "pk"]
         if self.db_vendor() == "postgresql":
             matches = matches.annotate(search_rank=WordSimilarity(Value(fold(query)), F("name_key")))
@@ -135,6 +169,25 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
             )
             order.insert(0, "place_rank")
         return matches.order_by(*order) if len(order) > 2 else matches
+
+    def search_ids(self, query: str | None, limit: int = 30_000) -> list[int] | None:
+        """The ids of these initiatives that search(query) finds, read once so that the page, its
+        count and each facet select them instead of matching the text again; None when there is
+        no search or more than `limit` matches (a one-letter search: most of the catalogue, whose
+        ids would be copied into every query; those keep matching the text in each)."""
+        terms = search_terms(query)
+        if not terms:
+            return None
+        ids = list(self.order_by().filter(self.text_condition(terms)).values_list("pk", flat=True)[: limit + 1])
+        return ids if len(ids) <= limit else None
+
+    def among(self, ids: list[int]):
+        """These initiatives whose id is in `ids` (e.g. search_ids())."""
+        if not ids:
+            return self.none()
+        if self.db_vendor() in ("postgresql", "sqlite"):
+            return self.filter(IdAmong(ids))
+        return self.filter(pk__in=ids)
 
     def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
         return self.filter(latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon)

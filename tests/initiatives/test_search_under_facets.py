@@ -1,0 +1,207 @@
+"""The search at scale: SQLite's trigram index follows every write, and the facets under a search
+count exactly the published matches (run with DATABASE_URL=postgres://… for the second database)."""
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+
+from initiatives import search_fts
+from initiatives.facets import facet_counts
+from initiatives.models import Initiative
+from initiatives.querysets import FACET_FIELDS, FACET_RELATIONS, TERM_KEYS
+from initiatives.selection import select
+from initiatives.text import search_terms
+
+pytestmark = pytest.mark.django_db
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 index is SQLite's")
+
+
+def selected(**params):
+    return select(QueryDict(urlencode(params)))
+
+
+def found(query: str) -> set[str]:
+    return {i.name for i in selected(q=query).queryset}
+
+
+def indexed(term: str) -> set[int]:
+    """What the FTS table itself answers (not the search, which may fall back to the table)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*search_fts.matching_rowids([term]))
+        return {rowid for (rowid,) in cursor.fetchall()}
+
+
+@sqlite_only
+def test_the_trigram_index_follows_saves_bulk_writes_raw_sql_and_deletes(make_initiative):
+    saved = make_initiative(name="Polo Jabuticaba")
+    assert indexed("jabuticaba") == {saved.pk}
+
+    saved.name = "Polo Cambuci"
+    saved.save()
+    assert indexed("jabuticaba") == set() and indexed("cambuci") == {saved.pk}
+
+    Initiative.objects.filter(pk=saved.pk).update(search_text="polo pitanga")
+    assert indexed("cambuci") == set() and indexed("pitanga") == {saved.pk}
+
+    [bulk] = Initiative.objects.bulk_create(
+        [Initiative(name="Umbu", slug="umbu", country="BR", is_published=True, search_text="umbu caatinga")]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE initiatives_initiative SET search_text = %s WHERE id = %s", ["umbu cerrado", bulk.pk])
+    assert indexed("caatinga") == set() and indexed("cerrado") == {bulk.pk}
+
+    Initiative.objects.filter(pk=bulk.pk).delete()
+    saved.delete()
+    assert indexed("cerrado") == set() and indexed("pitanga") == set()
+
+
+@sqlite_only
+def test_it_puts_back_the_triggers_a_remade_table_lost(make_initiative):
+    """SQLite remakes a table to alter it, which drops its triggers; post_migrate repairs them."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {search_fts.TABLE}_insert")
+    added = make_initiative(name="Polo Cagaita")  # written while the trigger is missing
+    assert indexed("cagaita") == set()
+
+    assert search_fts.install(connection, only_if_present=True)
+
+    assert indexed("cagaita") == {added.pk}
+    assert not search_fts.install(connection, only_if_present=True)  # nothing left to repair
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("ab", {"Polo AB Cacau", "Abacaxi do Norte"}),  # two characters: no trigram to look up
+        ("ab cacau", {"Polo AB Cacau"}),  # a short word with a long one
+        ("x", {"Clúster X", "Abacaxi do Norte"}),  # one character, inside a word too
+        ("cacau", {"Polo AB Cacau"}),
+    ],
+)
+def test_it_finds_words_shorter_than_a_trigram(make_initiative, query, expected):
+    make_initiative(name="Polo AB Cacau", country="BR")
+    make_initiative(name="Abacaxi do Norte", country="BR")
+    make_initiative(name="Clúster X", country="MX")
+    make_initiative(name="Rascunho AB", country="BR", is_published=False)
+    assert found(query) == expected, connection.vendor
+
+
+@pytest.fixture
+def cocoa_catalogue(make_initiative, rota_do_mel):
+    make_initiative(
+        name="Polo Cacau Pará",
+        country="BR",
+        kind="rotas_polo",
+        route=rota_do_mel,
+        sectors=["cocoa", "beekeeping"],
+        themes=["sustainability"],
+        regions=["BR-PA"],
+    )
+    make_initiative(name="Cacau do Sul da Bahia", country="BR", sectors=["cocoa"], regions=["BR-BA"], status="inactive")
+    make_initiative(
+        name="Clúster Cacao Santander",
+        country="CO",
+        kind="cluster",
+        sectors=["cocoa"],
+        description="Cacau fino de aroma.",
+        themes=["market-access", "sustainability"],
+    )
+    make_initiative(name="Clúster de Software", country="MX", kind="cluster", sectors=["ict"], regions=["MX-JAL"])
+    make_initiative(name="Rascunho Cacau", country="BR", is_published=False, sectors=["cocoa"],
+                    themes=["sustainability"], regions=["BR-PA"])  # fmt: skip
+
+
+def recount(query: str, facet: str, **other) -> dict[str, int]:
+    """A facet's counts over the published matches, found and counted in Python."""
+    terms = search_terms(query)
+    counts: dict[str, int] = {}
+    for initiative in Initiative.objects.filter(is_published=True, **other):
+        if not all(term in initiative.search_text for term in terms):
+            continue
+        if facet in FACET_FIELDS:
+            value = getattr(initiative, FACET_FIELDS[facet])
+            values = [getattr(value, "slug", value)] if value else []
+        elif facet == "family":
+            values = {s.family.slug for s in initiative.sectors.all() if s.family_id}
+        else:
+            key = TERM_KEYS.get(facet, "slug")
+            values = [getattr(term, key) for term in getattr(initiative, FACET_RELATIONS[facet]).all()]
+        for value in values:
+            counts[str(value)] = counts.get(str(value), 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("query", ["cacau", "cacau para", "ca", "cluster"])
+def test_the_facet_counts_under_a_search_are_those_of_its_published_matches(cocoa_catalogue, query):
+    counts = facet_counts(selected(q=query))
+    for facet in ["country", "region", "kind", "family", "sector", "theme", "program", "route", "status"]:
+        assert counts[facet] == recount(query, facet), (facet, connection.vendor)
+    assert counts["country"], "the search matched nothing: the test would prove nothing"
+
+
+def test_the_facet_counts_under_a_search_and_a_filter_leave_out_only_their_own(cocoa_catalogue):
+    counts = facet_counts(selected(q="cacau", country="BR"))
+    assert counts["country"] == recount("cacau", "country") == {"BR": 2, "CO": 1}
+    assert counts["sector"] == recount("cacau", "sector", country="BR") == {"cocoa": 2, "beekeeping": 1}
+
+
+def test_a_renamed_initiative_is_searched_and_counted_at_once(client, cocoa_catalogue):
+    def page(query):
+        response = client.get("/en/initiatives/", {"q": query})
+        countries = {o.value: o.count for f in response.context["facets"] if f.name == "country" for o in f.options}
+        return response.context["count"], countries
+
+    assert page("cupuacu") == (0, {})
+    assert page("cacau") == (3, {"BR": 2, "CO": 1})
+    software = Initiative.objects.get(name="Clúster de Software")
+    software.name = "Clúster de Cupuaçu e Cacau"
+    software.save()
+
+    assert page("cupuacu") == (1, {"MX": 1})
+    assert page("cacau") == (4, {"BR": 2, "CO": 1, "MX": 1})
+
+
+def reads_the_text(sql: str) -> bool:
+    """Matches the search text (not merely selects it with the other columns)."""
+    return re.search(r'search_text"?(::text)? LIKE', sql) is not None
+
+
+def test_a_search_page_matches_the_text_once_for_its_rows_count_and_facets(client, cocoa_catalogue):
+    """The page, its count and each facet used to match the text again: at 100,000 initiatives,
+    a scan (SQLite) or a trigram index lookup (PostgreSQL) each."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/initiatives/", {"q": "cacau", "country": "BR"})
+    assert response.context["count"] == 2
+    sectors = {
+        c.value: c.count
+        for f in response.context["facets"]
+        if f.name == "family"
+        for o in f.options
+        for c in o.children
+    }
+    assert sectors == {"cocoa": 2, "beekeeping": 1}
+    assert len([q for q in queries.captured_queries if reads_the_text(q["sql"])]) == 1
+
+
+@sqlite_only
+def test_it_searches_from_the_trigram_index_on_sqlite(cocoa_catalogue):
+    sql, params = Initiative.objects.published().search("cacau pa").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " / ".join(row[-1] for row in cursor.fetchall())
+    assert f"SCAN {search_fts.TABLE} VIRTUAL TABLE" in plan, plan
+
+
+def test_it_hands_the_matches_to_the_facets_as_one_parameter(cocoa_catalogue):
+    """As an IN list of thousands of parameters each facet query cost more than the text match
+    (PostgreSQL) or than the count itself, in Python (SQLite)."""
+    with CaptureQueriesContext(connection) as queries:
+        facet_counts(selected(q="cacau"))
+    facet_queries = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(facet_queries) >= 4
+    one_parameter = "= ANY(" if connection.vendor == "postgresql" else "json_each("
+    assert all(one_parameter in sql and not reads_the_text(sql) for sql in facet_queries), facet_queries
