@@ -263,25 +263,37 @@
     if (this.status) this.status.textContent = text;
   };
 
-  /* Fetch the GeoJSON for a query string (the filters, without "?") and draw it. */
-  CatalogueMap.prototype.load = function (query) {
+  /* The reply {ok, status, body} for a GeoJSON URL: the one the page's head already asked for
+     (map-data.js, the page's first selection), or a new request. */
+  function fetchGeoJson(url) {
+    var early = window.CatalogueMapData && window.CatalogueMapData.take(url);
+    if (early) return early;
+    return fetch(url, { headers: { Accept: "application/geo+json" } }).then(function (response) {
+      if (!response.ok && response.status !== 400) return { ok: false, status: response.status, body: null };
+      return response.json().then(function (body) {
+        return { ok: response.ok, status: response.status, body: body };
+      });
+    });
+  }
+
+  /* Fetch the GeoJSON for a query string (the filters, without "?") and draw it; `src`, when given,
+     is that query's URL as the server wrote it for the page's preload. */
+  CatalogueMap.prototype.load = function (query, src) {
     var self = this;
     var generation = ++this.generation;
     var params = new URLSearchParams(query || "");
     params.set("lang", this.el.dataset.lang || "");
     this.say(this.label("loading"));
     this.el.setAttribute("aria-busy", "true");
-    return fetch(this.el.dataset.geojsonUrl + "?" + params.toString(), { headers: { Accept: "application/geo+json" } })
-      .then(function (response) {
-        if (response.status === 400) {
-          return response.json().then(function (body) {
-            var error = new Error("invalid filters");
-            error.messages = body.errors || {};
-            throw error;
-          });
+    return fetchGeoJson(src || this.el.dataset.geojsonUrl + "?" + params.toString())
+      .then(function (reply) {
+        if (reply.status === 400) {
+          var error = new Error("invalid filters");
+          error.messages = (reply.body && reply.body.errors) || {};
+          throw error;
         }
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
+        if (!reply.ok) throw new Error("HTTP " + reply.status);
+        return reply.body;
       })
       .then(function (collection) {
         performance.mark("catalogue-map:parsed");
@@ -444,7 +456,8 @@
       // the page explains); the preview and a detail page's map show everything.
       var query = el.dataset.query !== undefined ? el.dataset.query : window.location.search.slice(1);
       var filtered = catalogueMap.mode === "full" || catalogueMap.mode === "embed";
-      catalogueMap.load(filtered ? query : "");
+      if (filtered) catalogueMap.load(query, el.dataset.geojsonSrc);
+      else catalogueMap.load("");
     }
     return catalogueMap;
   }

@@ -1,0 +1,69 @@
+"""The map's data starts downloading from the page's head: the selection's GeoJSON and the base layer
+are each requested once (the preload is used, not fetched again) and map.js draws from them."""
+
+import pytest
+from django.core.cache import cache
+
+from .test_map_browser import PLACES, READY
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# How each of the map's data files reached the page: one resource entry per download.
+DOWNLOADS = """() => performance.getEntriesByType('resource')
+    .filter(e => e.name.includes('/api/initiatives.geojson') || e.name.includes('/map/basemap.'))
+    .map(e => [new URL(e.name).pathname + new URL(e.name).search, e.initiatorType])"""
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def places(make_initiative):
+    for slug, (name, kind, country, lon, lat, precision) in PLACES.items():
+        make_initiative(
+            slug=slug, name=name, kind=kind, country=country, longitude=lon, latitude=lat, location_precision=precision
+        )
+
+
+def watch(page):
+    """The requests for the map's data, and the console's warnings (an unused preload is one)."""
+    requests, warnings = [], []
+    page.on(
+        "request",
+        lambda r: ("/api/initiatives.geojson" in r.url or "/map/basemap." in r.url) and requests.append(r.url),
+    )
+    page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
+    return requests, warnings
+
+
+@pytest.mark.parametrize("path", ["/en/map/?country=BR&kind=rotas_polo", "/en/embed/map/?country=BR&kind=rotas_polo"])
+def test_it_downloads_the_selections_geojson_and_the_base_layer_once_from_the_preload(page, places, path):
+    requests, warnings = watch(page)
+    page.goto(path)
+    page.locator(READY % 1).wait_for(state="attached")
+    assert page.evaluate("document.documentElement.dataset.mapReady") == "2"
+
+    geojson = "/api/initiatives.geojson?country=BR&kind=rotas_polo&lang=en"
+    downloads = dict(page.evaluate(DOWNLOADS))
+    assert downloads.pop(geojson) == "link"  # the preload's download, which map.js used
+    [(basemap, initiator)] = downloads.items()
+    assert basemap.startswith("/static/map/basemap.") and initiator == "link"
+    assert len(requests) == 2, requests
+    assert [w for w in warnings if "preload" in w] == []
+    assert page.console_errors == []
+
+
+def test_a_later_selection_is_fetched_by_the_map_itself(page, places):
+    requests, _ = watch(page)
+    page.goto("/en/map/?country=BR")
+    page.locator(READY % 1).wait_for(state="attached")
+    page.evaluate("document.querySelector('[data-catalogue-map]').catalogueMap.load('country=PE')")
+    page.locator(READY % 2).wait_for(state="attached")
+    assert page.evaluate("document.documentElement.dataset.mapReady") == "1"
+    assert [r for r in requests if "geojson" in r] == [
+        page.url.split("/en/")[0] + "/api/initiatives.geojson?country=BR&lang=en",
+        page.url.split("/en/")[0] + "/api/initiatives.geojson?country=PE&lang=en",
+    ]
+    assert page.console_errors == []
