@@ -23,6 +23,9 @@
     });
   }
 
+  // Too late when the map's scripts already ran (this one is async): they have asked for the data.
+  if (window.CatalogueMap) return;
+
   // No custom header: the request must match the preload's, or the browser downloads it again.
   (script ? script.dataset.urls || "" : "").split(" ").forEach(function (url) {
     if (url) replies[url] = fetchJson(url);
