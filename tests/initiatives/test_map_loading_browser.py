@@ -1,5 +1,6 @@
-"""The map's data starts downloading from the page's head: the selection's GeoJSON and the base layer
-are each requested once (the preload is used, not fetched again) and map.js draws from them."""
+"""How the map page loads in Chromium: its data starts downloading from the page's head (the selection's
+GeoJSON and the base layer, each requested once: the preload is used, not fetched again), and the
+clusters are computed for the zooms that show them only."""
 
 import pytest
 from django.core.cache import cache
@@ -66,4 +67,28 @@ def test_a_later_selection_is_fetched_by_the_map_itself(page, places):
         page.url.split("/en/")[0] + "/api/initiatives.geojson?country=BR&lang=en",
         page.url.split("/en/")[0] + "/api/initiatives.geojson?country=PE&lang=en",
     ]
+    assert page.console_errors == []
+
+
+def test_clusters_are_computed_below_street_level_and_a_fitted_place_still_spreads_out(page, make_initiative):
+    # Three initiatives sharing a municipality's centre: the fitted view shows them as one cluster.
+    for n in range(3):
+        make_initiative(slug=f"same-{n}", name=f"Same place {n}", country="BR", longitude=-39.31, latitude=-7.23)
+    page.goto("/en/map/?country=BR")
+    page.locator(READY % 1).wait_for(state="attached")
+    levels, zoom = page.evaluate(
+        """() => {
+            const m = document.querySelector('[data-catalogue-map]').catalogueMap;
+            return [Object.keys(m.cluster._gridClusters).map(Number), m.map.getZoom()];
+        }"""
+    )
+    # Zooms 2 (the map's least) to 10: each level costs clustering time on a large selection.
+    assert sorted(levels) == list(range(2, 11))
+    assert zoom == 10
+    cluster = page.locator(".marker-cluster")
+    assert cluster.count() == 1 and cluster.inner_text().startswith("3")
+    cluster.click()
+    markers = page.locator(".leaflet-marker-pane .map-marker")
+    markers.nth(2).wait_for()
+    assert sorted(markers.evaluate_all("icons => icons.map(i => i.title)")) == [f"Same place {n}" for n in range(3)]
     assert page.console_errors == []
