@@ -87,6 +87,10 @@ def test_clusters_are_computed_below_street_level_and_a_fitted_place_still_sprea
     assert zoom == 10
     cluster = page.locator(".marker-cluster")
     assert cluster.count() == 1 and cluster.inner_text().startswith("3")
+    # markercluster ignores a click while it animates (clusters fading in after the drawing).
+    page.wait_for_function(
+        "() => !document.querySelector('[data-catalogue-map]').catalogueMap.cluster._inZoomAnimation"
+    )
     cluster.click()
     markers = page.locator(".leaflet-marker-pane .map-marker")
     markers.nth(2).wait_for()
