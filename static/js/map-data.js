@@ -10,8 +10,8 @@
   var replies = {};
   var script = document.currentScript;
 
-  function fetchJson(url, options) {
-    return fetch(url, options).then(function (response) {
+  function fetchJson(url) {
+    return fetch(url).then(function (response) {
       return response.json().then(
         function (body) {
           return { ok: response.ok, status: response.status, body: body };
@@ -32,7 +32,6 @@
   });
 
   window.CatalogueMapData = {
-    fetchJson: fetchJson,
     /* The early reply for this URL (once), or null. */
     take: function (url) {
       var reply = replies[url] || null;
