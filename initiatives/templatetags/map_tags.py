@@ -4,8 +4,10 @@ import json
 
 from django import template
 from django.conf import settings
+from django.http import QueryDict
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django_countries import countries
 
@@ -66,3 +68,13 @@ def map_config():
         "approximate": [p.value for p in APPROXIMATE],
         "circle": shape_svg(Initiative.Kind.CLUSTER),
     }
+
+
+@register.simple_tag
+def map_geojson_src(query: str) -> str:
+    """The GeoJSON address a full or embedded map loads first, for a cleaned query string. Written
+    once by the server for the page's preload, map-data.js's early fetch and map.js alike: the browser
+    reuses a preloaded response only for the very same address."""
+    params = QueryDict(query, mutable=True)
+    params["lang"] = translation.get_language()
+    return f"{reverse('api:initiatives-geojson')}?{params.urlencode()}"

@@ -19,10 +19,17 @@
 
   function load(url) {
     if (!loading[url]) {
-      loading[url] = fetch(url).then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      });
+      // Already asked for from the page's head (map-data.js), or asked for now.
+      var early = window.CatalogueMapData && window.CatalogueMapData.take(url);
+      loading[url] = early
+        ? early.then(function (reply) {
+            if (!reply.ok) throw new Error("HTTP " + reply.status);
+            return reply.body;
+          })
+        : fetch(url).then(function (response) {
+            if (!response.ok) throw new Error("HTTP " + response.status);
+            return response.json();
+          });
     }
     return loading[url];
   }
