@@ -15,7 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from . import search_index
+from . import facet_table, search_index
 from .text import fold, search_terms
 from .translation import active_language, suffix
 
@@ -171,11 +171,25 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         return {facet: self._spelt(facet, counts) for facet, counts in totals.items()}
 
     def catalogue_facet_counts(self, facets: list[str]) -> dict[str, dict[str, int]]:
-        """facet_counts() of every published initiative, whatever this queryset selects, cheaply
-        at 100,000 rows: the one-value facets in one scan of a narrow index of the published rows
-        (initiative_published_facets); each relation's links counted by term on the link table's
-        own index, less the drafts' links (drafts are few: a partial index finds them). Joining
-        every link to its initiative to leave the drafts out cost ten times more."""
+        """facet_counts() of every published initiative, whatever this queryset selects: read from
+        the counts the database keeps as the catalogue changes (FacetCount, initiatives.facet_table),
+        a few hundred rows instead of counting 100,000 initiatives and their links."""
+        stored = self.model._meta.apps.get_model("initiatives", "FacetCount").objects
+        counts = {facet: {} for facet in facets}
+        for facet, value, n in stored.filter(facet__in=facets, n__gt=0).values_list("facet", "value", "n"):
+            counts[facet][int(value) if facet in facet_table.ID_FACETS else value] = n
+        return {facet: self._spelt(facet, values) for facet, values in counts.items()}
+
+    def catalogue_total(self) -> int:
+        """How many initiatives are published, from the same kept counts."""
+        stored = self.model._meta.apps.get_model("initiatives", "FacetCount").objects
+        return stored.filter(facet=facet_table.TOTAL).values_list("n", flat=True).first() or 0
+
+    def recounted_facet_counts(self, facets: list[str]) -> dict[str, dict[str, int]]:
+        """catalogue_facet_counts() counted from the initiatives themselves (what the kept counts
+        must always equal): the one-value facets in one scan of a narrow index of the published
+        rows (initiative_published_facets); each relation's links counted by term on the link
+        table's own index, less the drafts' links (drafts are few: a partial index finds them)."""
         one_valued = [facet for facet in facets if facet in FACET_FIELDS]
         counts = self.model.objects.published().single_valued_facet_counts(one_valued) if one_valued else {}
         drafts = self.model.objects.drafts()
