@@ -8,13 +8,14 @@ import random
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from initiatives.facet_table import TABLE, rebuild_facet_counts
 from initiatives.facets import FACETS
 from initiatives.models import FacetCount, Initiative, Program, Region, Route, Sector, SectorFamily, Theme
 
 from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
-from .test_facet_counts import naive_counts, published
+from .test_facet_counts import naive_counts, published, shown_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +245,20 @@ def test_the_rebuild_recounts_a_damaged_table(make_initiative):
     FacetCount.objects.all().delete()
     call_command("rebuild_facet_counts", verbosity=0)
     assert Initiative.objects.catalogue_facet_counts(FACETS) == expected
+
+
+def test_the_unfiltered_list_after_an_edit_reads_the_kept_counts_and_counts_no_initiative(client, make_initiative):
+    make_initiative(name="Café", country="CO", sectors=["coffee"])
+    make_initiative(name="Rascunho", country="BR", sectors=["coffee"], is_published=False)
+    client.get("/en/initiatives/")
+    make_initiative(name="Café de Chiapas", country="MX", sectors=["coffee"])  # an edit: a new version
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/es/initiatives/")
+    counting = [q["sql"] for q in queries if "COUNT(" in q["sql"] and '"initiatives_initiative' in q["sql"]]
+    assert counting == []
+    assert response.context["count"] == 2
+    assert shown_counts(response, "country") == {"CO": 1, "MX": 1}
+    assert shown_counts(response, "sector") == {"coffee": 2}
+    # A filtered list still counts its own total.
+    assert client.get("/es/initiatives/?country=MX").context["count"] == 1
