@@ -30,6 +30,16 @@ SECTOR_LINKS = LINKS["sector"][0]
 TOTAL = "total"
 # Facets whose stored value is a term's id.
 ID_FACETS = {"program", "route", "region", "sector", "theme", "family"}
+# Not a facet: a random token the triggers renew whenever a vocabulary table changes, so that
+# what is derived from the vocabularies alone (their labels) outlives the initiatives' edits.
+VOCABULARY_TOKEN = "vocabularies"
+VOCABULARY_TABLES = [
+    "initiatives_sectorfamily",
+    "initiatives_sector",
+    "initiatives_theme",
+    "initiatives_program",
+    "initiatives_route",
+]
 
 
 def _add(facet: str, value: str, where: str, source: str = "", count: str = "1", distinct: bool = False) -> str:
@@ -257,30 +267,58 @@ def family_triggers() -> list[tuple[str, str, str, str, str]]:
     ]
 
 
+def _renew_vocabulary_token(vendor: str) -> str:
+    token = "ABS(RANDOM()) % 2147483647" if vendor == "sqlite" else "FLOOR(RANDOM() * 2147483647)::integer"
+    return (
+        f"INSERT INTO {TABLE} (facet, value, n) SELECT '{VOCABULARY_TOKEN}', '', {token} WHERE TRUE "
+        f"ON CONFLICT (facet, value) DO UPDATE SET n = excluded.n"
+    )
+
+
+def vocabulary_triggers(vendor: str) -> list[tuple[str, str, str, str, str]]:
+    """(name, events, table, FOR EACH, statement): SQLite has only row triggers, one per event."""
+    statement = _renew_vocabulary_token(vendor)
+    if vendor == "postgresql":
+        return [
+            (f"facetcount_vocabulary_{table}", "INSERT OR UPDATE OR DELETE", table, "STATEMENT", statement)
+            for table in VOCABULARY_TABLES
+        ]
+    return [
+        (f"facetcount_vocabulary_{table}_{event.lower()}", event, table, "ROW", statement)
+        for table in VOCABULARY_TABLES
+        for event in ("INSERT", "UPDATE", "DELETE")
+    ]
+
+
+def _create(cursor, vendor: str, name: str, on: str, statements: list[str], condition: str = "TRUE") -> None:
+    """A trigger `name` running `statements` when `condition` holds; `on` is what follows AFTER:
+    "INSERT ON table FOR EACH ROW", say. PostgreSQL's runs a function of the same name."""
+    body = "".join(f"{statement};\n" for statement in statements)
+    if vendor == "postgresql":
+        cursor.execute(
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            f"BEGIN\nIF {condition} THEN\n{body}END IF;\nRETURN NULL;\nEND\n$$"
+        )
+        cursor.execute(f"CREATE TRIGGER {name} AFTER {on} EXECUTE FUNCTION {name}()")
+    else:
+        cursor.execute(f"CREATE TRIGGER {name} AFTER {on} WHEN {condition}\nBEGIN\n{body}END")
+
+
 def create_triggers(connection=default_connection) -> None:
+    vendor = connection.vendor
     with connection.cursor() as cursor:
-        for name, event, table, condition, statements in triggers(connection.vendor):
-            if connection.vendor == "postgresql":
-                body = "".join(f"{statement};\n" for statement in statements)
-                cursor.execute(
-                    f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                    f"BEGIN\nIF {condition} THEN\n{body}END IF;\nRETURN NULL;\nEND\n$$"
-                )
-                cursor.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()")
-            else:
-                body = "".join(f"{statement};\n" for statement in statements)
-                cursor.execute(
-                    f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW WHEN {condition}\nBEGIN\n{body}END"
-                )
-        if connection.vendor == "postgresql":
+        for name, event, table, condition, statements in triggers(vendor):
+            _create(cursor, vendor, name, f"{event} ON {table} FOR EACH ROW", statements, condition)
+        for name, events, table, each, statement in vocabulary_triggers(vendor):
+            _create(cursor, vendor, name, f"{events} ON {table} FOR EACH {each}", [statement])
+        if vendor == "postgresql":
             for name, event, table, referencing, statement in family_triggers():
-                cursor.execute(
-                    f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                    f"BEGIN\n{statement};\nRETURN NULL;\nEND\n$$"
-                )
-                cursor.execute(
-                    f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing} "
-                    f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
+                _create(
+                    cursor,
+                    vendor,
+                    name,
+                    f"{event} ON {table} REFERENCING {referencing} FOR EACH STATEMENT",
+                    [statement],
                 )
 
 
@@ -288,6 +326,9 @@ def drop_triggers(connection=default_connection) -> None:
     found = triggers(connection.vendor)
     if connection.vendor == "postgresql":
         found += [(name, event, table, "", []) for name, event, table, _referencing, _statement in family_triggers()]
+    found += [
+        (name, event, table, "", []) for name, event, table, _each, _statement in vocabulary_triggers(connection.vendor)
+    ]
     with connection.cursor() as cursor:
         for name, _event, table, _condition, _statements in found:
             if connection.vendor == "postgresql":
@@ -301,7 +342,7 @@ def _recount_statements() -> list[str]:
     insert = f"INSERT INTO {TABLE} (facet, value, n)"
     published = f"JOIN {INITIATIVE} i ON i.id = l.initiative_id WHERE i.is_published"
     statements = [
-        f"DELETE FROM {TABLE}",
+        f"DELETE FROM {TABLE} WHERE facet <> '{VOCABULARY_TOKEN}'",
         f"{insert} SELECT '{TOTAL}', '', COUNT(*) FROM {INITIATIVE} WHERE is_published",
     ]
     statements += [

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from initiatives.facet_table import TABLE, rebuild_facet_counts
 from initiatives.facets import FACETS
+from initiatives.labels import vocabulary_labels
 from initiatives.models import FacetCount, Initiative, Program, Region, Route, Sector, SectorFamily, Theme
 
 from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
@@ -262,3 +263,23 @@ def test_the_unfiltered_list_after_an_edit_reads_the_kept_counts_and_counts_no_i
     assert shown_counts(response, "sector") == {"coffee": 2}
     # A filtered list still counts its own total.
     assert client.get("/es/initiatives/?country=MX").context["count"] == 1
+
+
+def test_the_labels_outlive_an_initiatives_edit_and_follow_every_vocabulary_change(make_initiative):
+    vocabulary_labels()
+    make_initiative(name="Café", sectors=["coffee"])  # an edit: a new catalogue version
+    with CaptureQueriesContext(connection) as queries:
+        assert vocabulary_labels()["sector"]["coffee"].slug == "coffee"
+    assert len(queries) == 1  # the vocabularies' token: the terms themselves come from the cache
+
+    Sector.objects.filter(slug="coffee").update(name="Café renamed")  # no signal
+    assert vocabulary_labels()["sector"]["coffee"].name == "Café renamed"
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE initiatives_theme SET name = 'Raw' WHERE slug = 'market-access'")
+    assert vocabulary_labels()["theme"]["market-access"].name == "Raw"
+    family = Sector.objects.get(slug="coffee").family
+    family.name = "Renamed family"
+    family.save()
+    assert vocabulary_labels()["family"][family.slug].name == "Renamed family"
+    Theme.objects.filter(slug="market-access").delete()
+    assert "market-access" not in vocabulary_labels()["theme"]
