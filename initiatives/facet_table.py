@@ -5,10 +5,12 @@ page; the counts of the whole catalogue change by a few rows per edit. Triggers,
 them: every way of writing (save, bulk_create, update(), imports, the admin, m2m add/remove/clear,
 raw SQL) goes through them. One row per (facet, value): a column's value (country, kind, status),
 a term's id (program, route, region, sector, theme, family) or "" for the total. Drafts never
-count; a family counts an initiative once however many of its sectors it has.
+count; a family counts an initiative once however many of its sectors it has. One more row, not
+a count, holds a token renewed at every change of a vocabulary (initiatives.labels caches by it).
 
-`rebuild_facet_counts()` recounts the table from scratch (the migration fills it with it; an
-operator runs `manage.py rebuild_facet_counts` after restoring a table by hand, say). Changing a
+`rebuild_facet_counts()` recounts the table from scratch and renews the token (the migration
+fills the table with it; an operator runs `manage.py rebuild_facet_counts` after writing to the
+database with the triggers off, say). Changing a
 trigger here takes a new migration that drops and recreates them (`drop_triggers`, `create_triggers`).
 """
 
@@ -338,11 +340,12 @@ def drop_triggers(connection=default_connection) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
-def _recount_statements() -> list[str]:
+def _recount_statements(vendor: str) -> list[str]:
     insert = f"INSERT INTO {TABLE} (facet, value, n)"
     published = f"JOIN {INITIATIVE} i ON i.id = l.initiative_id WHERE i.is_published"
     statements = [
-        f"DELETE FROM {TABLE} WHERE facet <> '{VOCABULARY_TOKEN}'",
+        f"DELETE FROM {TABLE}",
+        _renew_vocabulary_token(vendor),
         f"{insert} SELECT '{TOTAL}', '', COUNT(*) FROM {INITIATIVE} WHERE is_published",
     ]
     statements += [
@@ -369,5 +372,5 @@ def rebuild_facet_counts(connection=default_connection) -> None:
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
-        for statement in _recount_statements():
+        for statement in _recount_statements(connection.vendor):
             cursor.execute(statement)
