@@ -4,7 +4,8 @@ Counting 100,000 initiatives and their links after every edit cost more than the
 page; the counts of the whole catalogue change by a few rows per edit. Triggers, not Python, keep
 them: every way of writing (save, bulk_create, update(), imports, the admin, m2m add/remove/clear,
 raw SQL) goes through them. One row per (facet, value): a column's value (country, kind, status),
-a term's id (program, route, region, sector, theme, family) or "" for the total. Drafts never
+a term's id (program, route, region, sector, theme, family) or "" for the total and the home
+page's sums of members. Drafts never
 count; a family counts an initiative once however many of its sectors it has. One more row, not
 a count, holds a token renewed at every change of a vocabulary (initiatives.labels caches by it).
 
@@ -30,6 +31,9 @@ LINKS = {
 }
 SECTOR_LINKS = LINKS["sector"][0]
 TOTAL = "total"
+# The home page's figures: the sum of the members stated, and how many initiatives state theirs.
+MEMBERS = "members"
+MEMBERS_STATED = "members_stated"
 # Facets whose stored value is a term's id.
 ID_FACETS = {"program", "route", "region", "sector", "theme", "family"}
 # Not a facet: a random token the triggers renew whenever a vocabulary table changes, so that
@@ -82,10 +86,13 @@ def _initiative_statements(row: str, sign: str, links_when: str = "TRUE") -> lis
     its columns, the total and, when `links_when` holds, its links; if it is published."""
     published = f"{row}.is_published"
     columns_only = published
+    stated = f"{row}.member_count IS NOT NULL"
     published = f"{published} AND ({links_when})"
     if sign == "+":
         statements = [_add(facet, f"{row}.{column}", columns_only) for facet, column in COLUMNS.items()]
         statements.append(_add(TOTAL, "''", columns_only))
+        statements.append(_add(MEMBERS, "''", f"{columns_only} AND {stated}", count=f"{row}.member_count"))
+        statements.append(_add(MEMBERS_STATED, "''", f"{columns_only} AND {stated}"))
         for facet, (table, column) in LINKS.items():
             statements.append(
                 _add(facet, f"l.{column}", f"l.initiative_id = {row}.id AND {published}", f"FROM {table} l")
@@ -102,6 +109,8 @@ def _initiative_statements(row: str, sign: str, links_when: str = "TRUE") -> lis
         return statements
     statements = [_sub(facet, f"CAST({row}.{column} AS TEXT)", columns_only) for facet, column in COLUMNS.items()]
     statements.append(_sub(TOTAL, "''", columns_only))
+    statements.append(_sub(MEMBERS, "''", f"{columns_only} AND {stated}", count=f"{row}.member_count"))
+    statements.append(_sub(MEMBERS_STATED, "''", f"{columns_only} AND {stated}"))
     for facet, (table, column) in LINKS.items():
         statements.append(
             _sub(facet, f"SELECT CAST({column} AS TEXT) FROM {table} WHERE initiative_id = {row}.id", published)
@@ -148,7 +157,7 @@ def triggers(vendor: str) -> list[tuple[str, str, str, str, list[str]]]:
     see the other), so there the families are kept by statement triggers (family_triggers)."""
     families = vendor == "sqlite"
     distinct = "IS NOT" if families else "IS DISTINCT FROM"
-    columns = ["is_published", "id", *COLUMNS.values()]
+    columns = ["is_published", "id", "member_count", *COLUMNS.values()]
     published_changed = _changed(["is_published", "id"], distinct)
     found = [
         ("facetcount_initiative_insert", "INSERT", INITIATIVE, "NEW.is_published", _initiative_statements("NEW", "+")),
@@ -347,6 +356,8 @@ def _recount_statements(vendor: str) -> list[str]:
         f"DELETE FROM {TABLE}",
         _renew_vocabulary_token(vendor),
         f"{insert} SELECT '{TOTAL}', '', COUNT(*) FROM {INITIATIVE} WHERE is_published",
+        f"{insert} SELECT '{MEMBERS}', '', COALESCE(SUM(member_count), 0) FROM {INITIATIVE} WHERE is_published",
+        f"{insert} SELECT '{MEMBERS_STATED}', '', COUNT(member_count) FROM {INITIATIVE} WHERE is_published",
     ]
     statements += [
         f"{insert} SELECT '{facet}', CAST({column} AS TEXT), COUNT(*) FROM {INITIATIVE} "

@@ -16,9 +16,14 @@ def vocabulary_labels() -> dict[str, dict[str, object]]:
     """Every sector, theme, programme and Rota by slug, cached (labels are localised at render).
 
     Cached under the token the database renews whenever a vocabulary changes (facet_table), not
-    under the catalogue version: an initiative's edit leaves the labels as they were."""
-    token = FacetCount.objects.filter(facet=VOCABULARY_TOKEN).values_list("n", flat=True).first()
-    key = versioned_key("vocabularies") if token is None else f"vocabularies:{settings.RELEASE}:{token}"
+    under the catalogue version: an initiative's edit costs reading the token, not every term.
+    The token itself is cached per catalogue version (no query between two edits)."""
+    token_key = versioned_key("vocabulary-token")
+    token = cache.get(token_key)
+    if token is None:
+        token = FacetCount.objects.filter(facet=VOCABULARY_TOKEN).values_list("n", flat=True).first() or ""
+        cache.set(token_key, token, CACHE_SECONDS)
+    key = f"vocabularies:{settings.RELEASE}:{token}" if token != "" else versioned_key("vocabularies")
     labels = cache.get(key)
     if labels is None:
         labels = {

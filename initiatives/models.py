@@ -536,7 +536,7 @@ class FacetCount(models.Model):
 
     facet = models.CharField(_("facet"), max_length=20)
     value = models.CharField(_("value"), max_length=64, blank=True)
-    n = models.IntegerField(_("initiatives"), default=0)
+    n = models.BigIntegerField(_("initiatives"), default=0)  # a sum of members, too
 
     class Meta:
         verbose_name = _("facet count")

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("facet", models.CharField(max_length=20, verbose_name="facet")),
                 ("value", models.CharField(blank=True, max_length=64, verbose_name="value")),
-                ("n", models.IntegerField(default=0, verbose_name="initiatives")),
+                ("n", models.BigIntegerField(default=0, verbose_name="initiatives")),
             ],
             options={
                 "verbose_name": "facet count",
