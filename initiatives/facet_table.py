@@ -85,42 +85,41 @@ def _initiative_statements(row: str, sign: str, links_when: str = "TRUE") -> lis
     """Add (sign '+') or take away (sign '-') everything the initiative `row` (NEW or OLD) counts:
     its columns, the total and, when `links_when` holds, its links; if it is published."""
     published = f"{row}.is_published"
-    columns_only = published
     stated = f"{row}.member_count IS NOT NULL"
-    published = f"{published} AND ({links_when})"
+    links_counted = f"{published} AND ({links_when})"
     if sign == "+":
-        statements = [_add(facet, f"{row}.{column}", columns_only) for facet, column in COLUMNS.items()]
-        statements.append(_add(TOTAL, "''", columns_only))
-        statements.append(_add(MEMBERS, "''", f"{columns_only} AND {stated}", count=f"{row}.member_count"))
-        statements.append(_add(MEMBERS_STATED, "''", f"{columns_only} AND {stated}"))
+        statements = [_add(facet, f"{row}.{column}", published) for facet, column in COLUMNS.items()]
+        statements.append(_add(TOTAL, "''", published))
+        statements.append(_add(MEMBERS, "''", f"{published} AND {stated}", count=f"{row}.member_count"))
+        statements.append(_add(MEMBERS_STATED, "''", f"{published} AND {stated}"))
         for facet, (table, column) in LINKS.items():
             statements.append(
-                _add(facet, f"l.{column}", f"l.initiative_id = {row}.id AND {published}", f"FROM {table} l")
+                _add(facet, f"l.{column}", f"l.initiative_id = {row}.id AND {links_counted}", f"FROM {table} l")
             )
         statements.append(
             _add(
                 "family",
                 "s.family_id",
-                f"l.initiative_id = {row}.id AND {published}",
+                f"l.initiative_id = {row}.id AND {links_counted}",
                 f"FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id",
                 distinct=True,
             )
         )
         return statements
-    statements = [_sub(facet, f"CAST({row}.{column} AS TEXT)", columns_only) for facet, column in COLUMNS.items()]
-    statements.append(_sub(TOTAL, "''", columns_only))
-    statements.append(_sub(MEMBERS, "''", f"{columns_only} AND {stated}", count=f"{row}.member_count"))
-    statements.append(_sub(MEMBERS_STATED, "''", f"{columns_only} AND {stated}"))
+    statements = [_sub(facet, f"CAST({row}.{column} AS TEXT)", published) for facet, column in COLUMNS.items()]
+    statements.append(_sub(TOTAL, "''", published))
+    statements.append(_sub(MEMBERS, "''", f"{published} AND {stated}", count=f"{row}.member_count"))
+    statements.append(_sub(MEMBERS_STATED, "''", f"{published} AND {stated}"))
     for facet, (table, column) in LINKS.items():
         statements.append(
-            _sub(facet, f"SELECT CAST({column} AS TEXT) FROM {table} WHERE initiative_id = {row}.id", published)
+            _sub(facet, f"SELECT CAST({column} AS TEXT) FROM {table} WHERE initiative_id = {row}.id", links_counted)
         )
     statements.append(
         _sub(
             "family",
             f"SELECT CAST(s.family_id AS TEXT) FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id "
             f"WHERE l.initiative_id = {row}.id",
-            published,
+            links_counted,
         )
     )
     return statements
