@@ -10,7 +10,7 @@ class InitiativesConfig(AppConfig):
 
     def ready(self):
         # Admin autodiscovery is off (see settings: django-leaflet's admin needs GDAL).
-        from . import admin, checks, signals  # noqa: F401
-        from .search_fts import ensure
+        from . import admin, checks, facet_table, search_fts, signals  # noqa: F401
 
-        post_migrate.connect(ensure, sender=self, dispatch_uid="initiatives-search-fts")
+        post_migrate.connect(search_fts.ensure, sender=self, dispatch_uid="initiatives-search-fts")
+        post_migrate.connect(facet_table.ensure, sender=self, dispatch_uid="initiatives-facet-count-triggers")

@@ -105,6 +105,12 @@ def build_facets(selection: Selection) -> list[Facet]:
             continue
         chosen = set(selection.params.getlist(name))
         values = set(counts[name]) | {v for v in chosen if v.strip()}
+        top_regions = name == "region" and "country" not in selection.params and len(values) > TOP_REGIONS
+        if top_regions:
+            # Only the busiest (ties included) and the chosen are shown: labelling and sorting
+            # hundreds of regions to drop them cost more than counting them.
+            least = sorted((counts[name].get(v, 0) for v in values), reverse=True)[TOP_REGIONS - 1]
+            values = {v for v in values if counts[name].get(v, 0) >= least or v in chosen}
         options = [
             FacetOption(
                 value=value,
@@ -120,7 +126,7 @@ def build_facets(selection: Selection) -> list[Facet]:
         else:
             options.sort(key=lambda o: fold(o.label))
         hint = ""
-        if name == "region" and "country" not in selection.params and len(options) > TOP_REGIONS:
+        if top_regions:
             top = sorted(options, key=lambda o: (-o.count, fold(o.label)))[:TOP_REGIONS]
             options = [o for o in options if o.selected or o in top]
             hint = _("The regions with most initiatives; choose a country to see all of its regions.")

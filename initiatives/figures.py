@@ -15,7 +15,7 @@ def home_figures() -> dict:
     if figures is None:
         counts = Initiative.objects.catalogue_facet_counts(["country", "sector", "theme"])
         figures = {
-            "figures": Initiative.objects.published().headline_figures(),
+            "figures": Initiative.objects.catalogue_headline_figures(),
             "countries": counts["country"],
             "sectors": counts["sector"],
             "themes": counts["theme"],

@@ -1,18 +1,29 @@
 """What a page calls a filter's value: country and choice names, and every vocabulary term by slug."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django_countries import countries
 
 from .cache import versioned_key
-from .models import Initiative, Program, Route, Sector, SectorFamily, Theme
+from .facet_table import VOCABULARY_TOKEN
+from .models import FacetCount, Initiative, Program, Route, Sector, SectorFamily, Theme
 
 VOCABULARIES = {"family": SectorFamily, "sector": Sector, "theme": Theme, "program": Program, "route": Route}
 CACHE_SECONDS = 60 * 60
 
 
 def vocabulary_labels() -> dict[str, dict[str, object]]:
-    """Every sector, theme, programme and Rota by slug, cached (labels are localised at render)."""
-    key = versioned_key("vocabularies")
+    """Every sector, theme, programme and Rota by slug, cached (labels are localised at render).
+
+    Cached under the token the database renews whenever a vocabulary changes (facet_table), not
+    under the catalogue version: an initiative's edit costs reading the token, not every term.
+    The token itself is cached per catalogue version (no query between two edits)."""
+    token_key = versioned_key("vocabulary-token")
+    token = cache.get(token_key)
+    if token is None:
+        token = FacetCount.objects.filter(facet=VOCABULARY_TOKEN).values_list("n", flat=True).first() or ""
+        cache.set(token_key, token, CACHE_SECONDS)
+    key = f"vocabularies:{settings.RELEASE}:{token}" if token != "" else versioned_key("vocabularies")
     labels = cache.get(key)
     if labels is None:
         labels = {

@@ -40,9 +40,12 @@ class CachedCountPaginator(Paginator):
         return total
 
 
-def paginate(queryset, page_param: str | None):
-    """The requested page, or the nearest one with a notice: page=abc and page=999 never fail."""
+def paginate(queryset, page_param: str | None, count: int | None = None):
+    """The requested page, or the nearest one with a notice: page=abc and page=999 never fail.
+    `count`, when the caller knows the total already, spares counting it."""
     paginator = CachedCountPaginator(queryset, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
     if page_param in (None, ""):
         return paginator.page(1), None
     try:

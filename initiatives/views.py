@@ -55,7 +55,9 @@ def _terms_with_counts(terms: dict, counts: dict):
 
 def initiative_list(request, preset=None, heading=None, intro=None, subject=None, template="initiatives/list.html"):
     selection = select(request.GET, preset)
-    page, page_notice = paginate(selection.queryset.with_vocabularies(), request.GET.get("page"))
+    # Every published initiative: the database keeps their number, no need to count them.
+    total = None if selection.filters_besides("") else Initiative.objects.catalogue_total()
+    page, page_notice = paginate(selection.queryset.with_vocabularies(), request.GET.get("page"), total)
     notices = selection.notices + ([page_notice] if page_notice else [])
     chips = active_filters(selection)
     context = {

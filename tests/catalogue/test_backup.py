@@ -153,6 +153,16 @@ def test_it_round_trips_a_populated_catalogue_into_an_empty_database(populated, 
     restored = manage("restore_catalogue", first, **target)
     assert restored.returncode == 0, restored.stderr
     assert f"Restored {len(source)} records and 1 files" in restored.stdout
+    # The facet counts the database keeps are derived, not restored: recounted, they match.
+    check = (
+        "from initiatives.facets import FACETS; from initiatives.models import Initiative as I; "
+        "print(I.objects.catalogue_facet_counts(FACETS) == I.objects.recounted_facet_counts(FACETS), "
+        "I.objects.catalogue_total())"
+    )
+    counted = manage("shell", "-c", check, **target)
+    published = [f for (model, _pk), f in source.items() if model == "initiatives.initiative" and f["is_published"]]
+    assert counted.stdout.split()[-2:] == ["True", str(len(published))], counted.stdout + counted.stderr
+    assert published
 
     second = tmp_path / "second.tar.gz"
     backed_up = manage("backup_catalogue", second, **target)
