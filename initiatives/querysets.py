@@ -334,18 +334,21 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
             matches = matches.filter(pk__in=through.objects.filter(**{column: pk}).values("initiative_id"))
         return matches.by_name()
 
-    def abroad_sharing_sectors(self, initiative, every: bool = False):
-        """Initiatives in other countries sharing a sector (`every`: all the sectors) of
-        `initiative`, unordered: each such set ranks above every initiative outside it in
-        similar_to(), so its first places are the ranking's first places."""
+    def abroad_sharing_sectors(self, initiative, at_least: int = 1):
+        """Initiatives in other countries sharing at least `at_least` sectors of `initiative`,
+        unordered: each such set ranks above every initiative outside it in similar_to(), so its
+        first places are the ranking's first places."""
         through = self.model.sectors.through
         matches = self.exclude(pk=initiative.pk).exclude(country=initiative.country)
         sector_ids = [s.pk for s in initiative.sectors.all()]
-        if every:
+        if at_least >= len(sector_ids):  # every sector: one indexed semi-join each
             for pk in sector_ids:
                 matches = matches.filter(pk__in=through.objects.filter(sector_id=pk).values("initiative_id"))
             return matches
-        return matches.filter(pk__in=through.objects.filter(sector_id__in=sector_ids).values("initiative_id"))
+        links = through.objects.filter(sector_id__in=sector_ids).order_by()
+        if at_least > 1:  # a link per sector shared, so the links per initiative count them
+            links = links.values("initiative_id").annotate(n=Count("*")).filter(n__gte=at_least)
+        return matches.filter(pk__in=links.values("initiative_id"))
 
     def similar_to(self, initiative):
         """Initiatives sharing a sector, a sector family or a theme with `initiative`, ranked by

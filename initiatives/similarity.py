@@ -74,12 +74,10 @@ def _narrowing(initiative, queryset):
     """Ever larger sets of ranked candidates, each ranking above everything outside it, ending
     with all: the first that holds the places wanted gives the same first places as ranking
     every candidate, for a fraction of the counting (at 100,000 initiatives tens of thousands
-    share a sector family or a theme, a few thousand abroad share a sector, a few dozen abroad
-    share all of two)."""
-    if len(initiative.sectors.all()) > 1:
-        yield queryset.abroad_sharing_sectors(initiative, every=True).ranked_by_similarity_to(initiative)
-    if initiative.sectors.all():
-        yield queryset.abroad_sharing_sectors(initiative).ranked_by_similarity_to(initiative)
+    share a sector family or a theme, a few thousand abroad share a sector, a few hundred abroad
+    share two of three, a few dozen abroad share all of two)."""
+    for at_least in range(len(initiative.sectors.all()), 0, -1):
+        yield queryset.abroad_sharing_sectors(initiative, at_least=at_least).ranked_by_similarity_to(initiative)
     yield queryset.exclude(country=initiative.country).similar_to(initiative)
     yield queryset.similar_to(initiative)
 

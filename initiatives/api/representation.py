@@ -11,12 +11,13 @@ output is DRF's own, key for key (pinned by the tests of the API's representatio
 """
 
 import functools
+import re
 import types
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.manager import BaseManager
 from rest_framework import serializers
-from rest_framework.relations import PKOnlyObject
+from rest_framework.relations import Hyperlink, PKOnlyObject
 
 from .preload import preloaded
 
@@ -28,6 +29,8 @@ INLINE = {
     serializers.FloatField: float,
 }
 _CALLABLE = (types.FunctionType, types.MethodType, functools.partial)
+# Characters that reverse() and build_absolute_uri() leave as they are in a path segment.
+PLAIN_SEGMENT = re.compile(r"[-\w]+", re.ASCII)
 
 
 class PlannedRepresentation:
@@ -93,12 +96,35 @@ def _attribute_getter(field):
 def _converter(field):
     if type(field) in INLINE:
         return INLINE[type(field)]
+    if type(field) is serializers.HyperlinkedIdentityField:
+        return _hyperlink(field)
+    if hasattr(field, "planned_representation"):
+        return field.planned_representation()
     if isinstance(field, serializers.ListSerializer) and _plain(field.child):
         child = _once_per_row(plan_for(field.child))
         return lambda value: [child(item) for item in (value.all() if isinstance(value, BaseManager) else value)]
     if _plain(field):
         return _once_per_row(plan_for(field))
     return field.to_representation
+
+
+def _hyperlink(field):
+    """The field's links with one reverse() per request instead of one per row: the addresses
+    differ only by the lookup value, put in place of a placeholder when it needs no quoting."""
+    request = field.context.get("request")
+    if field.context.get("format") or getattr(request, "versioning_scheme", None) or request is None:
+        return field.to_representation
+    placeholder = "lookup-placeholder"
+    url = field.reverse(field.view_name, kwargs={field.lookup_url_kwarg: placeholder}, request=request)
+    prefix, suffix = url.split(placeholder)
+
+    def convert(instance):
+        value = getattr(instance, field.lookup_field)
+        if instance.pk in (None, "") or not isinstance(value, str) or not PLAIN_SEGMENT.fullmatch(value):
+            return field.to_representation(instance)
+        return Hyperlink(f"{prefix}{value}{suffix}", instance)
+
+    return convert
 
 
 def _once_per_row(represent):

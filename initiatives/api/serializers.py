@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Initiative, Municipality, Region
-from .representation import PlannedRepresentation
+from .representation import PLAIN_SEGMENT, PlannedRepresentation
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -22,6 +22,20 @@ class PageUrlField(serializers.Field):
         url = obj.get_absolute_url()
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+    def planned_representation(self):
+        """to_representation for an API page's rows (see .representation): the addresses of
+        initiatives' pages differ only by the slug, so the rest is built once per request."""
+        request = self.context.get("request")
+        prefix, suffix = Initiative.detail_url_template().split("{slug}")
+        prefix = request.build_absolute_uri(prefix) if request else prefix
+
+        def convert(obj):
+            if not isinstance(obj, Initiative) or not PLAIN_SEGMENT.fullmatch(obj.slug):
+                return self.to_representation(obj)
+            return f"{prefix}{obj.slug}{suffix}"
+
+        return convert
 
 
 class BlankAsNull:

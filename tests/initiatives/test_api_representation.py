@@ -2,6 +2,7 @@
 
 import pytest
 from django.db.models.signals import post_init
+from django.urls.resolvers import URLResolver
 from django.utils import translation
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
@@ -77,6 +78,36 @@ def test_it_answers_the_list_page_exactly_as_drf_serializes_it(client, varied, l
     expected = {"count": 3, "next": None, "previous": None, "results": results}
     assert response.content == JSONRenderer().render(expected)
     assert [row["slug"] for row in response.json()["results"]] == [row.slug for row in rows]
+
+
+def test_it_keeps_the_format_asked_for_in_each_link_as_drf_does(client, varied):
+    response = client.get("/api/initiatives/?format=json&lang=es")
+    assert response.status_code == 200
+    rows = Initiative.objects.published().with_vocabularies().by_name()
+    with translation.override("es"):
+        results = [drf_representation(InitiativeListSerializer, row, response.wsgi_request) for row in rows]
+    assert response.json()["results"][0]["url"].endswith("/?format=json")
+    assert response.content == JSONRenderer().render({"count": 3, "next": None, "previous": None, "results": results})
+
+
+def test_it_reverses_the_addresses_once_per_page_whatever_its_length(client, make_initiative, monkeypatch):
+    for n in range(6):
+        make_initiative(name=f"Mel {n}", country="BR", sectors=["beekeeping"])
+    reversed_paths = []
+    reverse = URLResolver._reverse_with_prefix
+
+    def counted(resolver, lookup_view, *args, **kwargs):
+        reversed_paths.append(lookup_view)
+        return reverse(resolver, lookup_view, *args, **kwargs)
+
+    monkeypatch.setattr(URLResolver, "_reverse_with_prefix", counted)
+    per_page = {}
+    for size in (2, 6):
+        reversed_paths.clear()
+        response = client.get(f"/api/initiatives/?page_size={size}")
+        assert response.status_code == 200 and len(response.json()["results"]) == size
+        per_page[size] = len(reversed_paths)
+    assert per_page[6] == per_page[2]
 
 
 @pytest.mark.parametrize("slug", ["mel", "cafe", "software"])

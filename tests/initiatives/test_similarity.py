@@ -117,3 +117,46 @@ def test_it_ranks_the_narrowest_set_that_ranks_first_and_holds_the_places_wanted
     rankings = [q["sql"] for q in queries.captured_queries if "shared_sectors" in q["sql"]]
     assert 'NOT ("initiatives_initiative"."country" = ' in rankings[0]  # those abroad first
     assert len(rankings) == rankings_run
+
+
+def test_abroad_sharing_sectors_takes_those_sharing_at_least_so_many_of_them(make_initiative):
+    polo = make_initiative(name="Polo", slug="polo", country="BR", sectors=["cocoa", "software", "coffee"])
+    make_initiative(name="All three", country="EC", sectors=["coffee", "cocoa", "software"])
+    make_initiative(name="Two", country="PE", sectors=["cocoa", "coffee", "beekeeping"])
+    make_initiative(name="One", country="CO", sectors=["software", "beekeeping"])
+    make_initiative(name="Two at home", country="BR", sectors=["cocoa", "software"])
+
+    def names(at_least):
+        return set(Initiative.objects.abroad_sharing_sectors(polo, at_least=at_least).values_list("name", flat=True))
+
+    assert names(3) == {"All three"}
+    assert names(2) == {"All three", "Two"}
+    assert names(1) == {"All three", "Two", "One"}
+
+
+# Abroad, sharing all three sectors: 1; two or more: 3; one or more: 5; something: 6; in all: 7.
+# Each ranking run ranks one of those sets, the narrowest first, until one holds the places wanted.
+@pytest.mark.parametrize(
+    ("wanted", "sets_ranked"),
+    [(1, [1]), (3, [1, 3]), (4, [1, 3, 5]), (5, [1, 3, 5]), (6, [1, 3, 5, 6]), (7, [1, 3, 5, 6, 7])],
+)
+def test_it_ranks_those_sharing_most_sectors_abroad_before_those_sharing_one(make_initiative, wanted, sets_ranked):
+    polo = make_initiative(
+        name="Polo", slug="polo", country="BR", sectors=["cocoa", "software", "coffee"], themes=["market-access"]
+    )
+    make_initiative(name="A Ecuador", country="EC", sectors=["cocoa", "software", "coffee"])
+    make_initiative(name="B Perú", country="PE", sectors=["cocoa", "coffee"], themes=["market-access"])
+    make_initiative(name="C Chile", country="CL", sectors=["software", "cocoa"])
+    make_initiative(name="D Colombia", country="CO", sectors=["coffee"], themes=["market-access"])
+    make_initiative(name="E México", country="MX", sectors=["cocoa"])
+    make_initiative(name="F Bahia", country="BR", sectors=["cocoa", "software", "coffee"])
+    make_initiative(name="G Perú", country="PE", themes=["market-access"])
+
+    with CaptureQueriesContext(connection) as queries:
+        ranked = similarity.rank_similar(polo, Initiative.objects.published(), wanted)
+
+    assert ranked == _ranked_over_everyone(polo, similarity.RANKED_CANDIDATES)[:wanted]
+    rankings = [q["sql"] for q in queries.captured_queries if "shared_sectors" in q["sql"]]
+    with connection.cursor() as cursor:
+        sizes = [len(cursor.execute(sql).fetchall()) for sql in rankings]
+    assert sizes == sets_ranked
