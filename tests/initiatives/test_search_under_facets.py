@@ -238,3 +238,16 @@ def test_a_search_alone_is_counted_from_its_matches(client, cocoa_catalogue):
     assert response.context["count"] == 3
     assert not [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
     assert client.get("/en/initiatives/", {"q": "cacau", "country": "BR"}).context["count"] == 2
+
+
+@sqlite_only
+@pytest.mark.parametrize("terms", [["cac"], ["cau", "par"], ["sul", "bahia"], ["cacau", "ara"], ["zzz"]])
+def test_three_letter_words_are_answered_by_the_index_alone_with_the_same_matches(cocoa_catalogue, terms):
+    """Checking each candidate's text again (LIKE) read the initiatives' table for every match."""
+    sql, params = search_fts.matching_rowids(terms)
+    assert sql.count("LIKE") == len([term for term in terms if len(term) > 3]), sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rowids = {rowid for (rowid,) in cursor.fetchall()}
+    texts = Initiative.objects.values_list("pk", "search_text")
+    assert rowids == {pk for pk, text in texts if all(term in text for term in terms)}
