@@ -240,7 +240,7 @@ else:
     _default_cache_dir = Path(_database_file).parent / "cache" if _database_file else BASE_DIR / "cache"
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "catalogue.file_cache.FileBasedCache",
             "LOCATION": env_str("CACHE_DIR", str(_default_cache_dir)),
             # Rendered pages live here too (below): room for a thousand, tens of MB at most.
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1000)},

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from .cache import versioned_key
 from .labels import value_label, vocabulary_labels
 from .models import Initiative, Region
-from .querysets import FACET_FIELDS
+from .querysets import FACET_FIELDS, FACET_RELATIONS
 from .selection import Selection
 from .text import fold
 
@@ -84,9 +84,15 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     together = [name for name in names if name not in counts and name in FACET_FIELDS and name not in selection.params]
     if len(together) > 1:
         computed(selection.queryset.single_valued_facet_counts(together))
-    computed(
-        {name: queryset_without(selection.filterset, name).facet_counts(name) for name in names if name not in counts}
-    )
+    # A many-valued facet under the search alone: its links among the matches the FilterSet read.
+    matches = selection.search_matches()
+    for name in names:
+        if name in counts:
+            continue
+        if matches is not None and name in FACET_RELATIONS and not selection.filters_besides(name, "q"):
+            computed({name: selection.filterset.queryset.link_facet_counts_among(name, matches)})
+        else:
+            computed({name: queryset_without(selection.filterset, name).facet_counts(name)})
     if "_region_names" not in counts:
         codes = set(counts.get("region", {})) | set(selection.params.getlist("region"))
         computed({"_region_names": dict(Region.objects.filter(code__in=codes).values_list("code", "name"))})

@@ -72,14 +72,15 @@ class WordSimilarity(models.Func):
 
 
 class IdAmong(models.Func):
-    """The row's id is one of `ids`, passed as one parameter: an array on PostgreSQL, a JSON list
-    read by json_each() on SQLite. As an IN list of 10,000 parameters Django prepared each one
-    (about 70 ms a query in Python) and PostgreSQL took longer than matching the text again."""
+    """The row's id (or the id in `field`) is one of `ids`, passed as one parameter: an array on
+    PostgreSQL, a JSON list read by json_each() on SQLite. As an IN list of 10,000 parameters
+    Django prepared each one (about 70 ms a query in Python) and PostgreSQL took longer than
+    matching the text again."""
 
     output_field = models.BooleanField()
 
-    def __init__(self, ids: list[int]):
-        super().__init__(F("pk"))
+    def __init__(self, ids: list[int], field: str = "pk"):
+        super().__init__(F(field))
         self.ids = [int(pk) for pk in ids]
 
     def as_sql(self, compiler, connection, **extra_context):
@@ -216,6 +217,18 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
             return self.single_valued_facet_counts([facet])[facet]
         return self._spelt(facet, self._link_counts(facet))
 
+    def link_facet_counts_among(self, facet: str, ids: list[int]) -> dict[str, int]:
+        """facet_counts() of a relation's facet (region, sector, theme) over the initiatives
+        `ids`, which must be rows of this queryset already (e.g. its search_ids()): read from the
+        link table alone. Checking each id against the initiatives' table again cost twice the
+        count itself (about 20 ms a facet at 13,000 matches). Not the families: joined from the
+        links to the sectors, SQLite planned 55 × 13,000 lookups (200 ms instead of 40)."""
+        if facet not in FACET_RELATIONS:
+            raise ValueError(f"{facet} is not counted on a link table alone")
+        if not ids:
+            return {}
+        return self._spelt(facet, self._link_counts(facet, among=ids))
+
     def single_valued_facet_counts(self, facets: list[str]) -> dict[str, dict[str, int]]:
         """facet_counts() of several one-value facets (country, kind, status, program, route) at
         once: one grouped query over their combinations, summed here, instead of one scan of the
@@ -260,11 +273,14 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
                 counts[facet] = self._spelt(facet, {term: n for term, n in every.items() if n})
         return counts
 
-    def _link_counts(self, facet: str, every_link: bool = False) -> dict[int, int]:
+    def _link_counts(self, facet: str, every_link: bool = False, among: list[int] | None = None) -> dict[int, int]:
         """{term id: how many of these initiatives have it} for a many-valued facet, in one grouped
-        query; with `every_link`, of every initiative, read from the link table's own index."""
+        query; with `every_link`, of every initiative, read from the link table's own index; with
+        `among`, of the initiatives of those ids (see link_facet_counts_among)."""
         relation = "sectors" if facet == "family" else FACET_RELATIONS[facet]
         links = getattr(self.model, relation).through.objects.order_by()
+        if among is not None:
+            return dict(links.filter(IdAmong(among, "initiative_id")).values_list(f"{facet}_id").annotate(n=Count("*")))
         if facet == "family":
             # An initiative with two sectors of one family counts once for it.
             if every_link:

@@ -86,6 +86,15 @@ def indexed_terms(terms: list[str]) -> list[str]:
 
 def matching_rowids(terms: list[str]) -> tuple[str, list[str]]:
     """SQL selecting the ids whose text holds every one of `terms` (folded words of three
-    characters or more: letters and digits only, so no LIKE wildcard), and its parameters."""
-    where = " AND ".join(["search_text LIKE %s"] * len(terms))
-    return f"SELECT rowid FROM {TABLE} WHERE {where}", [f"%{term}%" for term in terms]
+    characters or more: letters and digits only, so no LIKE wildcard), and its parameters.
+
+    A word of exactly three characters is one trigram: the index alone answers it exactly (MATCH),
+    where LIKE read every candidate's text again from the initiatives' table to check it (65 ms
+    instead of 4 for the 14,000 rows holding "sao" at 100,000 initiatives). Longer words keep
+    LIKE: without positions in the index (detail='none'), only that check proves their trigrams
+    are consecutive."""
+    trigrams = [term for term in terms if len(term) == MIN_INDEXED_LENGTH]
+    longer = [term for term in terms if len(term) > MIN_INDEXED_LENGTH]
+    conditions = ([f"{TABLE} MATCH %s"] if trigrams else []) + ["search_text LIKE %s"] * len(longer)
+    params = ([" AND ".join(f'"{term}"' for term in trigrams)] if trigrams else []) + [f"%{t}%" for t in longer]
+    return f"SELECT rowid FROM {TABLE} WHERE {' AND '.join(conditions)}", params

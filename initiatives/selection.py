@@ -95,9 +95,18 @@ class Selection:
     def queryset(self):
         return self.filterset.qs
 
-    def filters_besides(self, name: str) -> bool:
-        """Whether anything but `name` narrows the initiatives (a preset does; the order does not)."""
-        return bool(set(self.params) - PRESENTATION - {name})
+    def filters_besides(self, *names: str) -> bool:
+        """Whether anything but `names` narrows the initiatives (a preset does; the order does not)."""
+        return bool(set(self.params) - PRESENTATION - set(names))
+
+    def search_matches(self) -> list[int] | None:
+        """The ids of the initiatives selected when a search is the only filter, as the FilterSet
+        read them once (InitiativeFilterSet.search_matches): their number is the count, their
+        links the facets'. None otherwise, or when the search matched too many to read."""
+        if "q" not in self.params or self.filters_besides("q") or not self.filterset.is_valid():
+            return None
+        query = self.filterset.form.cleaned_data.get("q")
+        return self.filterset.search_matches(query) if query else None
 
     def cache_key(self, without: str | None = None, ordered: bool = False) -> str:
         """Same initiatives, same key (see `cache_query`). `without` leaves one parameter out: a

@@ -88,7 +88,7 @@ def cache_backend(**env) -> str:
 
 @pytest.mark.slow
 def test_it_chooses_the_cache_backend_from_redis_url():
-    assert cache_backend() == "django.core.cache.backends.filebased.FileBasedCache"
+    assert cache_backend() == "catalogue.file_cache.FileBasedCache"
     assert cache_backend(REDIS_URL="redis://127.0.0.1:6379/0") == "django.core.cache.backends.redis.RedisCache"
 
 

@@ -205,3 +205,49 @@ def test_it_hands_the_matches_to_the_facets_as_one_parameter(cocoa_catalogue):
     assert len(facet_queries) >= 4
     one_parameter = "= ANY(" if connection.vendor == "postgresql" else "json_each("
     assert all(one_parameter in sql and not reads_the_text(sql) for sql in facet_queries), facet_queries
+
+
+def test_the_facet_counts_under_a_search_and_a_term_leave_out_only_its_own(cocoa_catalogue):
+    counts = facet_counts(selected(q="cacau", sector="beekeeping"))
+    assert counts["sector"] == recount("cacau", "sector") == {"cocoa": 3, "beekeeping": 1}
+    assert counts["family"] == recount("cacau", "family", sectors__slug="beekeeping")
+    assert counts["theme"] == recount("cacau", "theme", sectors__slug="beekeeping") == {"sustainability": 1}
+
+
+def reads_the_initiatives(sql: str) -> bool:
+    return re.search(r'"initiatives_initiative"(?!_)', sql) is not None
+
+
+def test_a_search_alone_counts_its_links_without_reading_the_initiatives_again(cocoa_catalogue):
+    """Its matches are published initiatives already: checking each one again in the initiatives'
+    table cost each link facet twice its count at 13,000 matches."""
+    with CaptureQueriesContext(connection) as queries:
+        counts = facet_counts(selected(q="cacau"))
+    assert counts["theme"] == {"sustainability": 2, "market-access": 1}
+    link_queries = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"] and "_id" in q["sql"]]
+    link_queries = [
+        sql for sql in link_queries if re.search(r'FROM "initiatives_initiative_(regions|sectors|themes)"', sql)
+    ]
+    assert len(link_queries) == 3, link_queries  # region, sector, theme
+    assert not any(reads_the_initiatives(sql) for sql in link_queries), link_queries
+
+
+def test_a_search_alone_is_counted_from_its_matches(client, cocoa_catalogue):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/initiatives/", {"q": "cacau"})
+    assert response.context["count"] == 3
+    assert not [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert client.get("/en/initiatives/", {"q": "cacau", "country": "BR"}).context["count"] == 2
+
+
+@sqlite_only
+@pytest.mark.parametrize("terms", [["cac"], ["cau", "par"], ["sul", "bahia"], ["cacau", "ara"], ["zzz"]])
+def test_three_letter_words_are_answered_by_the_index_alone_with_the_same_matches(cocoa_catalogue, terms):
+    """Checking each candidate's text again (LIKE) read the initiatives' table for every match."""
+    sql, params = search_fts.matching_rowids(terms)
+    assert sql.count("LIKE") == len([term for term in terms if len(term) > 3]), sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rowids = {rowid for (rowid,) in cursor.fetchall()}
+    texts = Initiative.objects.values_list("pk", "search_text")
+    assert rowids == {pk for pk, text in texts if all(term in text for term in terms)}

@@ -1,0 +1,41 @@
+"""The file cache the project uses without REDIS_URL, on real files in a folder of the test's own."""
+
+import pytest
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+file_cache = pytest.mark.skipif(
+    not settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"), reason="the cache is Redis"
+)
+
+
+def project_file_cache(folder, max_entries=1000):
+    backend = import_string(settings.CACHES["default"]["BACKEND"])
+    return backend(str(folder), {"OPTIONS": {"MAX_ENTRIES": max_entries}})
+
+
+@file_cache
+def test_it_lists_its_folder_once_for_many_keys_written_together(tmp_path):
+    """Each listing reads every entry's name: ten of them made a page's facet counts cost more to
+    store than to count."""
+    cache = project_file_cache(tmp_path)
+    listings = []
+    list_files = cache._list_cache_files
+    cache._list_cache_files = lambda: listings.append(1) or list_files()
+
+    cache.set_many({f"facet-{n}": {"BR": n} for n in range(10)})
+
+    assert len(listings) == 1
+    assert cache.get_many([f"facet-{n}" for n in range(10)]) == {f"facet-{n}": {"BR": n} for n in range(10)}
+
+
+@file_cache
+def test_it_still_evicts_entries_beyond_its_limit(tmp_path):
+    cache = project_file_cache(tmp_path, max_entries=30)
+    cache.set_many({f"first-{n}": n for n in range(30)})
+    cache.set_many({f"more-{n}": n for n in range(5)})
+    cache.set("last", 1)
+
+    assert len(cache._list_cache_files()) <= 30
+    assert cache.get("last") == 1
+    assert cache.get_many([f"more-{n}" for n in range(5)]) == {f"more-{n}": n for n in range(5)}
