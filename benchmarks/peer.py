@@ -19,6 +19,8 @@ benchmarks.settings), then alternates the requests, R of each, over HTTP on 127.
   settings, a second gunicorn): the previous page while a background thread renders the new one;
 - Datasette with `_nosuggest=1`, 3 facets and the same filters (published rows only).
 
+Two searches: "sao" (the issue's), and a word both match in the same rows; the table says how many
+rows each side's search matched (the project's search reads more than the published table).
 The detail page is that of the first published initiative (by slug) with sectors and themes, so
 that its similar initiatives are computed; its reference is Datasette's faceted table page (the
 target), and Datasette's page of that row is shown too. With --baseline-n the project is also
@@ -56,6 +58,10 @@ FACETS = ("country", "kind", "status")
 LIST_SIZE = 24  # the project's list page (initiatives.pagination.PAGE_SIZE)
 API_SIZE = 100
 SEARCH = "sao"
+# The project's search also reads an initiative's municipalities, regions, sectors and themes,
+# which the published table does not carry: "sao" matches 13,164 initiatives there and 1,532 in
+# Datasette's copy. This word is in names only, so both match the same rows (the table says how many).
+SAME_MATCHES_SEARCH = "consorcio"
 FTS_COLUMNS = ("name", "name_en", "name_es", "name_pt_br", "territory", "description")
 # What a publisher would put online: the columns of the project's CSV export (its FIELDS), the key,
 # and the two columns Datasette filters by and could sort by. Not the project's derived columns
@@ -76,6 +82,8 @@ CSV_REPEAT = 5  # a CSV of everything takes seconds
 
 @dataclass(frozen=True)
 class Request:
+    """One kind of request to both servers; `search` is the word searched, if any."""
+
     key: str
     label: str
     project: str
@@ -83,6 +91,7 @@ class Request:
     warm: bool = True  # measured from the page cache
     cold: bool = True  # measured after a bump of the catalogue version
     datasette_row: str = ""  # a second reference: Datasette's page of that one row
+    search: str = ""
 
 
 def datasette_path(*, fmt: str = "", facets: bool = True, size: int | str | None = None, **extra) -> str:
@@ -110,6 +119,14 @@ def requests(detail_slug: str = "<slug>", detail_pk: int = 0) -> list[Request]:
             f'search "{SEARCH}"',
             f"/en/initiatives/?q={SEARCH}",
             datasette_path(size=LIST_SIZE, _search=SEARCH),
+            search=SEARCH,
+        ),
+        Request(
+            "search_same",
+            f'search "{SAME_MATCHES_SEARCH}"',
+            f"/en/initiatives/?q={SAME_MATCHES_SEARCH}",
+            datasette_path(size=LIST_SIZE, _search=SAME_MATCHES_SEARCH),
+            search=SAME_MATCHES_SEARCH,
         ),
         Request(
             "api",
@@ -402,6 +419,10 @@ class Editor:
     def detail_slug(self) -> str:
         return self.ask("detail")
 
+    def matches(self, word: str) -> int:
+        """How many published initiatives the project's search for `word` finds."""
+        return int(self.ask(f"matches {word}"))
+
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.stdin.close()  # its loop ends
@@ -434,6 +455,9 @@ def edit_loop() -> None:
             chosen = Initiative.objects.filter(is_published=True, sectors__isnull=False, themes__isnull=False)
             print(chosen.order_by("slug").values_list("slug", flat=True).first() or "", flush=True)
             continue
+        if command.startswith("matches "):
+            print(project_matches(command.split(" ", 1)[1].strip()), flush=True)
+            continue
         locked = 0
         for attempt in range(5):
             try:
@@ -454,6 +478,22 @@ def datasette_pk(copy: Path, slug: str) -> int:
     if row is None:
         raise RuntimeError(f"The initiative {slug!r} chosen for the detail page is not in Datasette's copy {copy}")
     return row[0]
+
+
+def project_matches(word: str) -> int:
+    """How many published initiatives the project's search for `word` finds."""
+    from initiatives.models import Initiative
+
+    return Initiative.objects.published().search(word).count()
+
+
+def datasette_matches(copy: Path, word: str) -> int:
+    """How many published rows Datasette's `_search` finds in its copy (its FTS index)."""
+    with closing(sqlite3.connect(f"file:{copy}?mode=ro", uri=True)) as db:
+        found = f'SELECT rowid FROM "{TABLE}_fts" WHERE "{TABLE}_fts" MATCH ?'
+        return db.execute(
+            f'SELECT COUNT(*) FROM "{TABLE}" WHERE is_published = 1 AND rowid IN ({found})', [word]
+        ).fetchone()[0]
 
 
 @dataclass
@@ -540,12 +580,17 @@ def table(document: dict) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     results, stale = document["results"], document.get("stale") or {}
+    matches = document.get("matches") or {}
     for r in requests():
         row = results[r.key]
+        label = r.label
+        if r.search in matches:
+            found = matches[r.search]
+            label += f" (matches: project {found['project']:,}, Datasette {found['datasette']:,})"
         csv = r.key == "csv"
         cold_ratio = ratio(row["cold"], row["datasette"]) if r.cold else ratio(row["warm"], row["datasette"])
         project = f"| {cell(row['warm'])} | {cell(row['cold'], csv)} | {cell(stale.get(r.key))} |"
-        lines.append(f"| {r.label} {project} {cell(row['datasette'], csv)} | {times(cold_ratio)} |")
+        lines.append(f"| {label} {project} {cell(row['datasette'], csv)} | {times(cold_ratio)} |")
         if r.datasette_row:
             row_ratio = times(ratio(row["cold"], row.get("datasette_row")))
             lines.append(
@@ -598,6 +643,11 @@ def main(argv=None) -> int:
         if not slug:
             raise RuntimeError("No published initiative with sectors and themes for the detail page")
         plan = requests(slug, datasette_pk(copy, slug))
+        matches = {
+            r.search: {"project": editor.matches(r.search), "datasette": datasette_matches(copy, r.search)}
+            for r in plan
+            if r.search
+        }
         vendor = editor.vendor
         load_before = [round(x, 1) for x in os.getloadavg()]
         datasette_port, project_port = free_port(), free_port()
@@ -650,6 +700,7 @@ def main(argv=None) -> int:
             }
             for r in plan
         },
+        "matches": matches,
         "results": results,
         "stale": stale,
     }

@@ -40,6 +40,9 @@ def test_it_asks_datasette_for_published_rows_three_facets_and_no_suggestions():
     assert listing["_size"] == ["24"]
     assert query(by_key["search"].datasette)["_search"] == ["sao"]
     assert by_key["search"].project == "/en/initiatives/?q=sao"
+    assert query(by_key["search_same"].datasette)["_search"] == ["consorcio"]
+    assert by_key["search_same"].project == "/en/initiatives/?q=consorcio"
+    assert query(by_key["search_same"].datasette)["_facet"] == ["country", "kind", "status"]
     api = by_key["api"]
     assert urlsplit(api.datasette).path.endswith(".json") and "_facet" not in query(api.datasette)
     assert query(api.datasette)["_size"] == ["100"] and query(api.project)["page_size"] == ["100"]
@@ -63,6 +66,29 @@ def test_it_prints_medians_and_the_ratio_to_datasette():
     assert "| 2.0 ms (p95 4.0) | 300.0 ms (p95 600.0) | 4.0 ms (p95 8.0) | 150.0 ms (p95 300.0) | 2.0× |" in listing
     floor = next(line for line in lines if line.startswith("| floor"))
     assert floor.endswith("| 0.01× |")  # no render after an edit: the warm one against Datasette's
+
+
+def test_it_prints_how_many_rows_each_search_matches_on_each_side():
+    results = {r.key: {"warm": result(2.0), "cold": result(300.0), "datasette": result(150.0)} for r in peer.requests()}
+    matches = {"sao": {"project": 13164, "datasette": 1532}, "consorcio": {"project": 11742, "datasette": 11742}}
+    lines = peer.table({"results": results, "stale": {}, "matches": matches})
+
+    assert any(line.startswith('| search "sao" (matches: project 13,164, Datasette 1,532) |') for line in lines)
+    assert any(line.startswith('| search "consorcio" (matches: project 11,742, Datasette 11,742) |') for line in lines)
+
+
+@pytest.mark.django_db
+def test_it_counts_the_published_initiatives_the_project_s_search_finds():
+    for slug, name, published in [
+        ("a", "Consórcio do Mel", True),
+        ("b", "Consorcio Lácteo", True),
+        ("c", "Consórcio X", False),
+    ]:
+        Initiative.objects.create(slug=slug, name=name, is_published=published, country="BR", kind="cluster")
+    Initiative.objects.create(slug="d", name="Rede do Mel", is_published=True, country="BR", kind="cluster")
+
+    assert peer.project_matches("consorcio") == 2
+    assert peer.project_matches("mel") == 2
 
 
 # --- the copy Datasette serves ----------------------------------------------------------------------
@@ -172,6 +198,16 @@ def test_it_gives_the_copy_a_full_text_index_datasette_finds_and_that_folds_acce
     # How Datasette detects a table's FTS index (datasette.utils.detect_fts_sql).
     definition = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [f"{peer.TABLE}_fts"]).fetchone()[0]
     assert "USING FTS5" in definition and f"content=[{peer.TABLE}]" in definition
+
+
+def test_it_counts_the_published_rows_datasette_s_search_finds_in_its_copy(tmp_path, django_db_blocker):
+    source = tmp_path / "project.sqlite3"
+    project_sqlite_file(source, django_db_blocker)
+    peer.build_copy(source, tmp_path / "bench.db")
+
+    assert peer.datasette_matches(tmp_path / "bench.db", "sao") == 1  # the draft "Rascunho São João" is left out
+    assert peer.datasette_matches(tmp_path / "bench.db", "cooperativa") == 1
+    assert peer.datasette_matches(tmp_path / "bench.db", "nowhere") == 0
 
 
 def test_it_rebuilds_a_copy_made_the_old_way(tmp_path, django_db_blocker):
