@@ -47,7 +47,8 @@ KEPT_META = (
 
 _handler: WSGIHandler | None = None
 _queue: deque[tuple[str, dict]] = deque()
-_worker: threading.Thread | None = None
+_worker: threading.Thread | None = None  # the latest rendering thread, kept after it stops taking work
+_taking_work = False  # whether _worker still takes queued addresses
 _guard = threading.Lock()
 
 
@@ -108,13 +109,13 @@ def _render(environ: dict) -> None:
         response.close()
 
 
-def _work() -> None:
-    global _worker
+def _work(previous: threading.Thread | None) -> None:
+    global _taking_work
     try:
         while True:
             with _guard:
                 if not _queue:
-                    _worker = None
+                    _taking_work = False
                     return
                 lock, environ = _queue.popleft()
             try:
@@ -125,17 +126,21 @@ def _work() -> None:
                 cache.delete(lock)
     finally:
         connections.close_all()  # this thread's own connections
+        if previous is not None:
+            # It may still be closing its connections: joining the latest thread joins them all.
+            previous.join()
 
 
 def _enqueue(jobs: list[tuple[str, dict]]) -> None:
-    global _worker
+    global _worker, _taking_work
     with _guard:
         room = MAX_QUEUED - len(_queue)
         for lock, _environ in jobs[max(room, 0) :]:
             cache.delete(lock)  # no room: the next visitor renders it
         _queue.extend(jobs[: max(room, 0)])
-        if _worker is None and _queue:
-            _worker = threading.Thread(target=_work, name="page-rebuild", daemon=True)
+        if not _taking_work and _queue:
+            _worker = threading.Thread(target=_work, args=(_worker,), name="page-rebuild", daemon=True)
+            _taking_work = True
             _worker.start()
 
 
@@ -162,8 +167,20 @@ def warm(request, version: str) -> bool:
 
 
 def wait(timeout: float = 60) -> None:
-    """Block until the queued rebuilds have finished (tests)."""
+    """Block until the queued rebuilds have finished and their threads closed their database
+    connections (tests)."""
     with _guard:
         worker = _worker
     if worker is not None:
         worker.join(timeout)
+
+
+def stop(timeout: float = 60) -> None:
+    """Forget the addresses still queued and wait for the page being rendered, e.g. before the
+    database goes away: a rebuild thread left running would connect to it again."""
+    with _guard:
+        dropped = list(_queue)
+        _queue.clear()
+    for lock, _environ in dropped:
+        cache.delete(lock)
+    wait(timeout)

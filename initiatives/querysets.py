@@ -192,9 +192,7 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         """These initiatives whose id is in `ids` (e.g. search_ids())."""
         if not ids:
             return self.none()
-        if self.db_vendor() in ("postgresql", "sqlite"):
-            return self.filter(IdAmong(ids))
-        return self.filter(pk__in=ids)
+        return self.filter(IdAmong(ids))
 
     def in_bbox(self, min_lon: float, min_lat: float, max_lon: float, max_lat: float):
         return self.filter(latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon)

@@ -32,7 +32,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def live_server(live_server):
+def live_server(django_db_setup, live_server):
+    # After the test database exists, so that the server stops (and its request threads end)
+    # before pytest-django drops that database, even when a browser test runs first.
     # Track the request threads (daemon ones are not) so that stopping the server joins them.
     live_server.thread.httpd.daemon_threads = False
     live_server.thread.httpd.block_on_close = True

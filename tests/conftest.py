@@ -26,6 +26,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # Reference data is read-only for the tests: load it once per test database.
     with django_db_blocker.unblock():
         load_reference_data()
+    yield
+    # A background page rebuild still running would reach the test database while pytest-django
+    # drops it (PostgreSQL then refuses: "being accessed by other users"). The page under way
+    # finishes on the database; the rest of the queue is dropped.
+    from catalogue import page_rebuild
+
+    with django_db_blocker.unblock():
+        page_rebuild.stop()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from catalogue.settings import env_bool, env_int, env_rate
 
@@ -135,3 +136,22 @@ def test_it_writes_the_middleware_once_in_its_final_order():
     assert len(assignments) == 1 and isinstance(assignments[0].value, ast.List), "MIDDLEWARE is not one literal list"
     assert all(isinstance(item, ast.Constant) for item in assignments[0].value.elts)
     assert not changes, f"MIDDLEWARE changed after its assignment, line {changes[0].lineno if changes else ''}"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="JIT is PostgreSQL's")
+@pytest.mark.django_db
+def test_it_opens_postgresql_connections_with_jit_off():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_it_turns_jit_off_before_the_options_a_database_url_gives():
+    """Options in DATABASE_URL come after the project's, so that `-c jit=on` there still wins."""
+    environment = {**os.environ, "DATABASE_URL": "postgres://u@db.invalid:5432/c?options=-c%20jit%3Don"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from catalogue import settings; print(settings.DATABASES['default']['OPTIONS'])"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'options': '-c jit=off -c jit=on'}"

@@ -128,3 +128,18 @@ def test_it_searches_from_the_trigram_index_at_a_few_thousand_initiatives(make_i
                 assert ("initiative_search_trgm" in plan) == matches_text, plan
                 # The initiative table itself; a scan of a small link table (…_regions) is harmless.
                 assert not re.search(r"Seq Scan on initiatives_initiative\b(?!_)", plan), plan
+
+
+def test_among_keeps_the_given_ids_of_the_queryset_in_one_parameter(make_initiative, django_assert_num_queries):
+    kept = make_initiative(name="Kept")
+    make_initiative(name="Other")
+    draft = make_initiative(name="Draft", is_published=False)
+
+    among = Initiative.objects.published().among([kept.pk, draft.pk, 999_999])
+
+    assert list(among.values_list("name", flat=True)) == ["Kept"]  # the draft and a missing id are not rows here
+    sql = str(among.query)
+    # One parameter whatever the number of ids (IdAmong), on both supported databases.
+    assert ("= ANY(" in sql) if connection.vendor == "postgresql" else ("json_each(" in sql)
+    with django_assert_num_queries(0):
+        assert list(Initiative.objects.among([])) == []
