@@ -22,7 +22,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="initiative",
-            index=models.Index(fields=["id", "is_published"], name="initiative_published_ids"),
+            index=models.Index(
+                fields=["id", "is_published", "sort_key_pt_br", "sort_key_es", "sort_key_en"],
+                name="initiative_published_ids",
+            ),
         ),
         migrations.RunPython(analyze, migrations.RunPython.noop),
     ]
