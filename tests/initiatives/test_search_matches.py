@@ -90,3 +90,18 @@ def test_it_shows_a_searchs_pages_in_the_same_order_as_before(client, tied_catal
         if not page.has_next():
             break
     assert total, "the search found nothing: nothing compared"
+
+
+@pytest.mark.parametrize("page", ["1", "2", "999", "abc"])
+def test_it_shows_an_empty_page_when_a_search_matches_nothing(client, tied_catalogue, page):
+    response = client.get(reverse("initiatives:list"), {"q": "nothing like this", "page": page})
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == []
+    assert response.context["count"] == 0
+
+
+def test_it_moves_a_page_beyond_a_searchs_last_to_its_last(client, tied_catalogue):
+    response = client.get(reverse("initiatives:list"), {"q": "sao", "page": "999"})
+    page = response.context["page"]
+    assert page.number == page.paginator.num_pages > 1
+    assert [row.pk for row in page.object_list] == page_rows_as_before("en", {"q": "sao"}, page.number)
