@@ -395,6 +395,12 @@ class Initiative(models.Model):
             models.Index(
                 fields=["is_published"], include=["id"], condition=Q(is_published=False), name="initiative_drafts"
             ),
+            # A search's matches, by id: which are published (search_ids) and their page's order
+            # by name (the page's ids read first, see pagination.paginate), from this narrow index
+            # instead of each match's wide row: on SQLite 13,000 matches took 40–70 ms each, the
+            # index 22. Not partial: SQLite then chose it for every `WHERE is_published` and
+            # sorted the whole list instead of reading its first page from initiative_pub_key_*.
+            models.Index(fields=["id", "is_published", *SORT_KEYS], name="initiative_published_ids"),
         ]
         constraints = [
             # A point has both coordinates or none, each within the globe.

@@ -62,7 +62,11 @@ def initiative_list(request, preset=None, heading=None, intro=None, subject=None
         total = Initiative.objects.catalogue_total()
     else:
         total = None if matches is None else len(matches)
-    page, page_notice = paginate(selection.queryset.with_vocabularies(), request.GET.get("page"), total)
+    if matches is None:
+        page, page_notice = paginate(selection.queryset.with_vocabularies(), request.GET.get("page"), total)
+    else:  # thousands of matches to order: their ids alone, then the page's rows
+        rows = Initiative.objects.published().with_vocabularies()
+        page, page_notice = paginate(selection.queryset, request.GET.get("page"), total, rows=rows)
     notices = selection.notices + ([page_notice] if page_notice else [])
     chips = active_filters(selection)
     context = {
