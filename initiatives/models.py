@@ -395,6 +395,13 @@ class Initiative(models.Model):
             models.Index(
                 fields=["is_published"], include=["id"], condition=Q(is_published=False), name="initiative_drafts"
             ),
+            # The one-value facets of a search's matches, looked up by id in this narrow index
+            # instead of the wide rows (initiatives.search_facets, which names it on SQLite).
+            models.Index(
+                fields=["id", "country", "kind", "status", "program", "route", "is_published"],
+                condition=Q(is_published=True),
+                name="initiative_published_by_id",
+            ),
         ]
         constraints = [
             # A point has both coordinates or none, each within the globe.
