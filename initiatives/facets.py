@@ -95,9 +95,9 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     the counts over the whole catalogue are made once per change, not once per selection. After a
     change, the facets with no other filter are counted together by the cheap path for the whole
     catalogue. Under a search with at most one-value filters (country, kind…), every one-value
-    facet from one read of its matches (initiatives.search_facets); otherwise the one-value facets
-    not filtered on, together in one query over the selection. Under a search alone, the link
-    facets and the families from their link tables among its matches; the rest one grouped query
+    facet from one read of its matches (initiatives.search_facets), and the link facets and the
+    families from their link tables among the matches those filters keep. Otherwise the one-value
+    facets not filtered on, together in one query over the selection; the rest one grouped query
     each. The names of the regions counted (or chosen) come along under "_region_names"."""
     names = [name for name in FACETS if name not in selection.preset]
     keys = {name: versioned_key("facet", name, selection.cache_key(without=name)) for name in names}
@@ -117,19 +117,20 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     matched = search_matches(selection)
     chosen = chosen_values(selection) if matched is not None else None
     one_valued = [name for name in names if name not in counts and name in FACET_FIELDS]
+    searched = selection.filterset.queryset
     if chosen is not None and one_valued:
-        computed(selection.filterset.queryset.single_valued_facet_counts_among(one_valued, matched, chosen))
+        computed(searched.single_valued_facet_counts_among(one_valued, matched, chosen))
+    # ...and its link facets (and families) among the matches those filters keep, from the link tables.
+    linked = [name for name in names if name not in counts and name in LINKED_FACETS]
+    if chosen is not None and linked:
+        kept = searched.having_among(matched, chosen) if chosen else matched
+        for name in linked:
+            computed({name: searched.link_facet_counts_among(name, kept)})
     together = [name for name in names if name not in counts and name in FACET_FIELDS and name not in selection.params]
     if len(together) > 1:
         computed(selection.queryset.single_valued_facet_counts(together))
-    # A many-valued facet under the search alone: its links among the matches the FilterSet read.
-    matches = selection.search_matches()
     for name in names:
-        if name in counts:
-            continue
-        if matches is not None and name in LINKED_FACETS and not selection.filters_besides(name, "q"):
-            computed({name: selection.filterset.queryset.link_facet_counts_among(name, matches)})
-        else:
+        if name not in counts:
             computed({name: queryset_without(selection.filterset, name).facet_counts(name)})
     if "_region_names" not in counts:
         codes = set(counts.get("region", {})) | set(selection.params.getlist("region"))

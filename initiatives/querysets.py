@@ -231,6 +231,11 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
             return self._spelt(facet, search_facets.family_counts(ids, self.db))
         return self._spelt(facet, self._link_counts(facet, among=ids))
 
+    def having_among(self, ids: list[int], chosen: dict[str, set]) -> list[int]:
+        """Those of the initiatives `ids` (rows of this queryset already) having one of the `chosen`
+        values of each one-value facet (see single_valued_facet_counts_among)."""
+        return search_facets.having(ids, chosen, self.db) if ids else []
+
     def single_valued_facet_counts_among(
         self, facets: list[str], ids: list[int], chosen: dict[str, set] | None = None
     ) -> dict[str, dict[str, int]]:

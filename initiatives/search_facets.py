@@ -34,15 +34,15 @@ def among(column: str, ids: list[int], vendor: str) -> tuple[str, list]:
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
 
 
+def _by_id(vendor: str) -> str:
+    return f"{INITIATIVE} INDEXED BY {BY_ID_INDEX}" if vendor == "sqlite" else INITIATIVE
+
+
 def value_combinations_query(ids: list[int], vendor: str) -> tuple[str, list]:
     """The SQL and parameters of value_combinations()."""
     condition, params = among("id", ids, vendor)
-    indexed_by = f" INDEXED BY {BY_ID_INDEX}" if vendor == "sqlite" else ""
     columns = ", ".join(COLUMNS.values())
-    sql = (
-        f"SELECT {columns}, COUNT(*) FROM {INITIATIVE}{indexed_by} "
-        f"WHERE is_published AND {condition} GROUP BY {columns}"
-    )
+    sql = f"SELECT {columns}, COUNT(*) FROM {_by_id(vendor)} WHERE is_published AND {condition} GROUP BY {columns}"
     return sql, params
 
 
@@ -70,6 +70,22 @@ def single_valued_counts(
                 value = row[positions[facet]]
                 counts[facet][value] = counts[facet].get(value, 0) + n
     return counts
+
+
+def having(ids: list[int], chosen: dict[str, set], using: str = "default") -> list[int]:
+    """Those of the published initiatives `ids` having one of the `chosen` values of each facet
+    (as in single_valued_counts), read from the same narrow index."""
+    connection = connections[using]
+    condition, params = among("id", ids, connection.vendor)
+    for facet, values in chosen.items():
+        values = [value for value in values if value is not None]
+        if not values:
+            return []
+        condition += f" AND {COLUMNS[facet]} IN ({', '.join(['%s'] * len(values))})"
+        params += values
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {_by_id(connection.vendor)} WHERE is_published AND {condition}", params)
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def family_counts(ids: list[int], using: str = "default") -> dict[int, int]:

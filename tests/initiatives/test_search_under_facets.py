@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from initiatives import search_facets, search_fts
-from initiatives.facets import facet_counts
+from initiatives.facets import FACETS, facet_counts
 from initiatives.models import Initiative, Program
 from initiatives.querysets import FACET_FIELDS, FACET_RELATIONS, TERM_KEYS
 from initiatives.selection import select
@@ -291,11 +291,28 @@ def recount_under(query: str, facet: str, params: dict) -> dict[str, int]:
         {"country": "MX"},  # no match in Mexico: the other facets count nothing
     ],
 )
-def test_the_one_value_facets_under_a_search_and_its_filters_leave_out_only_their_own(cocoa_catalogue, params):
+def test_the_facets_under_a_search_and_one_value_filters_leave_out_only_their_own(cocoa_catalogue, params):
     counts = facet_counts(selected(q="cacau", **params))
-    for facet in FACET_FIELDS:
+    for facet in FACETS:
         assert counts[facet] == recount_under("cacau", facet, params), (facet, params, connection.vendor)
     assert any(counts[facet] for facet in FACET_FIELDS), "nothing counted: the test would prove nothing"
+
+
+def test_a_search_and_one_value_filters_count_the_links_without_reading_the_initiatives(cocoa_catalogue):
+    """Those filters are applied once, on the narrow index; each link facet then reads its link
+    table alone instead of checking every match in the initiatives' table again."""
+    params = {"country": ["BR", "CO"], "status": "active"}
+    with CaptureQueriesContext(connection) as queries:
+        counts = facet_counts(selected(q="cacau", **params))
+    assert counts["theme"] == recount_under("cacau", "theme", params) == {"sustainability": 2, "market-access": 1}
+    assert counts["family"] == recount_under("cacau", "family", params) == {"agri-food": 2}
+    link_queries = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "GROUP BY" in q["sql"] and re.search(r'FROM "?initiatives_initiative_(regions|sectors|themes)"?\s', q["sql"])
+    ]
+    assert len(link_queries) == 4, link_queries  # region, family, sector, theme
+    assert not any(re.search(r'initiatives_initiative"?(?!_)', sql) for sql in link_queries), link_queries
 
 
 def counts_the_initiatives(sql: str) -> bool:
