@@ -358,3 +358,15 @@ def test_a_search_alone_counts_its_families_without_reading_the_initiatives(coco
     family_queries = [q["sql"] for q in queries.captured_queries if "family_id" in q["sql"] and "GROUP BY" in q["sql"]]
     assert len(family_queries) == 1, family_queries
     assert not re.search(r'initiatives_initiative"?(?!_)', family_queries[0]), family_queries
+
+
+@pytest.mark.parametrize("preset", [{"country": "BR"}, {"route": "rota-do-mel"}, {"theme": "sustainability"}])
+def test_a_country_rota_or_theme_page_counts_its_search_within_its_own_initiatives(cocoa_catalogue, preset):
+    counts = facet_counts(select(QueryDict(urlencode({"q": "cacau"})), preset))
+    lookups = {"country": "country", "route": "route__slug", "theme": "themes__slug"}
+    [(name, value)] = preset.items()
+    assert name not in counts  # a page computes no facet for its preset
+    for facet in FACETS:
+        if facet != name:
+            assert counts[facet] == recount("cacau", facet, **{lookups[name]: value}), (facet, preset)
+    assert counts["status"], "nothing counted: the test would prove nothing"
