@@ -10,6 +10,8 @@ without reading the initiatives' wide rows or matching the text again.
 - The sector families: counted on the sectors' link table joined to the small sector table. Through
   the initiatives' table it cost twice as much; SQLite, left to choose, started from the sectors and
   looked every match up once per sector (CROSS JOIN keeps its order).
+- With one-value filters besides the search, the matches they keep (having()), read from the same
+  index once, so that each link facet counts its link table alone among them.
 
 Raw SQL over the tables the migrations create (see facet_table for the same names).
 """
