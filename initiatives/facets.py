@@ -7,10 +7,11 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from .cache import versioned_key
+from .filters import nothing_chosen
 from .labels import value_label, vocabulary_labels
 from .models import Initiative, Region
 from .querysets import FACET_FIELDS, FACET_RELATIONS
-from .selection import Selection
+from .selection import PRESENTATION, Selection
 from .text import fold
 
 FACETS = ["country", "region", "kind", "family", "sector", "theme", "program", "route", "status"]
@@ -18,6 +19,8 @@ CACHE_SECONDS = 60 * 60
 # Without a chosen country, the region facet shows only the regions with most initiatives:
 # hundreds of checkboxes help nobody and make every list page heavy.
 TOP_REGIONS = 12
+# Counted on their link tables among a search's matches (InitiativeQuerySet.link_facet_counts_among).
+LINKED_FACETS = {*FACET_RELATIONS, "family"}
 
 
 @dataclass
@@ -57,6 +60,33 @@ def queryset_without(filterset, name: str):
     return queryset
 
 
+def search_matches(selection: Selection) -> list[int] | None:
+    """The ids of the search's matches as the FilterSet read them once, whatever else is chosen;
+    None without a search or when it matched too many to read (InitiativeQuerySet.search_ids)."""
+    if "q" not in selection.params or not selection.filterset.is_valid():
+        return None
+    query = selection.filterset.form.cleaned_data.get("q")
+    return selection.filterset.search_matches(query) if query else None
+
+
+def chosen_values(selection: Selection) -> dict[str, set] | None:
+    """The values chosen for each one-value facet, as stored (a term's id), besides the search;
+    None when another filter (a term, a box) narrows the initiatives too."""
+    cleaned = selection.filterset.form.cleaned_data
+    chosen = {}
+    for name in set(selection.params) - PRESENTATION - {"q"}:
+        if name not in FACET_FIELDS:
+            return None
+        value = cleaned.get(name)
+        if nothing_chosen(value):
+            continue  # a filter left without a valid value narrows nothing
+        if name in ("program", "route"):
+            chosen[name] = {term.pk for term in value}
+        else:
+            chosen[name] = {value} if isinstance(value, str) else set(value)
+    return chosen
+
+
 def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     """For each facet, how many initiatives each value gives with the other active filters.
 
@@ -64,9 +94,11 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     own: ?country=BR and ?country=MX share their country counts (those of every initiative), so
     the counts over the whole catalogue are made once per change, not once per selection. After a
     change, the facets with no other filter are counted together by the cheap path for the whole
-    catalogue; the one-value facets not filtered on, together in one query over the selection; the
-    rest one grouped query each. The names of the regions counted (or chosen) come along under
-    "_region_names"."""
+    catalogue. Under a search with at most one-value filters (country, kind…), every one-value
+    facet from one read of its matches (initiatives.search_facets), and the link facets and the
+    families from their link tables among the matches those filters keep. Otherwise the one-value
+    facets not filtered on, together in one query over the selection; the rest one grouped query
+    each. The names of the regions counted (or chosen) come along under "_region_names"."""
     names = [name for name in FACETS if name not in selection.preset]
     keys = {name: versioned_key("facet", name, selection.cache_key(without=name)) for name in names}
     keys["_region_names"] = versioned_key("region-names", selection.cache_key())
@@ -81,17 +113,24 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     whole_catalogue = [name for name in names if name not in counts and not selection.filters_besides(name)]
     if whole_catalogue:
         computed(Initiative.objects.catalogue_facet_counts(whole_catalogue))
+    # Under a search and one-value filters at most: every one-value facet from the matches' ids.
+    matched = search_matches(selection)
+    chosen = chosen_values(selection) if matched is not None else None
+    one_valued = [name for name in names if name not in counts and name in FACET_FIELDS]
+    searched = selection.filterset.queryset
+    if chosen is not None and one_valued:
+        computed(searched.single_valued_facet_counts_among(one_valued, matched, chosen))
+    # ...and its link facets (and families) among the matches those filters keep, from the link tables.
+    linked = [name for name in names if name not in counts and name in LINKED_FACETS]
+    if chosen is not None and linked:
+        kept = searched.having_among(matched, chosen) if chosen else matched
+        for name in linked:
+            computed({name: searched.link_facet_counts_among(name, kept)})
     together = [name for name in names if name not in counts and name in FACET_FIELDS and name not in selection.params]
     if len(together) > 1:
         computed(selection.queryset.single_valued_facet_counts(together))
-    # A many-valued facet under the search alone: its links among the matches the FilterSet read.
-    matches = selection.search_matches()
     for name in names:
-        if name in counts:
-            continue
-        if matches is not None and name in FACET_RELATIONS and not selection.filters_besides(name, "q"):
-            computed({name: selection.filterset.queryset.link_facet_counts_among(name, matches)})
-        else:
+        if name not in counts:
             computed({name: queryset_without(selection.filterset, name).facet_counts(name)})
     if "_region_names" not in counts:
         codes = set(counts.get("region", {})) | set(selection.params.getlist("region"))

@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 
-from . import facet_table, search_fts, search_index
+from . import facet_table, search_facets, search_fts, search_index
 from .text import fold, search_terms
 from .translation import active_language, suffix
 
@@ -219,13 +219,32 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         """facet_counts() of a relation's facet (region, sector, theme) over the initiatives
         `ids`, which must be rows of this queryset already (e.g. its search_ids()): read from the
         link table alone. Checking each id against the initiatives' table again cost twice the
-        count itself (about 20 ms a facet at 13,000 matches). Not the families: joined from the
-        links to the sectors, SQLite planned 55 × 13,000 lookups (200 ms instead of 40)."""
-        if facet not in FACET_RELATIONS:
+        count itself (about 20 ms a facet at 13,000 matches). The families: from the sectors'
+        links joined to the sectors (search_facets.family_counts)."""
+        if facet not in FACET_RELATIONS and facet != "family":
             raise ValueError(f"{facet} is not counted on a link table alone")
         if not ids:
             return {}
+        if facet == "family":
+            return self._spelt(facet, search_facets.family_counts(ids, self.db))
         return self._spelt(facet, self._link_counts(facet, among=ids))
+
+    def having_among(self, ids: list[int], chosen: dict[str, set]) -> list[int]:
+        """Those of the initiatives `ids` (rows of this queryset already) having one of the `chosen`
+        values of each one-value facet (see single_valued_facet_counts_among)."""
+        return search_facets.having(ids, chosen, self.db) if ids else []
+
+    def single_valued_facet_counts_among(
+        self, facets: list[str], ids: list[int], chosen: dict[str, set] | None = None
+    ) -> dict[str, dict[str, int]]:
+        """single_valued_facet_counts() over the initiatives `ids`, which must be rows of this
+        queryset already (e.g. its search_ids()), each facet under the `chosen` values of the
+        other one-value facets ({"country": {"BR"}, "program": {3}}: the values as stored, a
+        term's id): one read of a narrow index by id for all of them (search_facets)."""
+        if not ids:
+            return {facet: {} for facet in facets}
+        counts = search_facets.single_valued_counts(ids, facets, chosen or {}, self.db)
+        return {facet: self._spelt(facet, values) for facet, values in counts.items()}
 
     def single_valued_facet_counts(self, facets: list[str]) -> dict[str, dict[str, int]]:
         """facet_counts() of several one-value facets (country, kind, status, program, route) at
