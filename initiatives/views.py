@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from .cache import versioned_key
+from .cards import preload_card_terms
 from .facets import active_filters, build_facets
 from .figures import home_figures
 from .labels import vocabulary_labels
@@ -62,7 +63,8 @@ def initiative_list(request, preset=None, heading=None, intro=None, subject=None
         total = Initiative.objects.catalogue_total()
     else:
         total = None if matches is None else len(matches)
-    page, page_notice = paginate(selection.queryset.with_vocabularies(), request.GET.get("page"), total)
+    page, page_notice = paginate(selection.queryset.select_related("route"), request.GET.get("page"), total)
+    preload_card_terms(page.object_list)
     notices = selection.notices + ([page_notice] if page_notice else [])
     chips = active_filters(selection)
     context = {
