@@ -5,7 +5,9 @@ instance per link, and the template then built a related manager per access. Her
 table is read as (initiative, term) pairs in the vocabulary's own order (the database sorts,
 so its collation decides as the prefetch's did), the terms come from the vocabulary labels
 already read for the facets, and each initiative gets plain lists: `card_sectors`,
-`card_themes` (terms) and `card_regions` (names).
+`card_themes` (terms) and `card_regions` (names). Also `card_kind`, `card_status` and
+`card_country`, each label looked up once a page: get_kind_display() hashes every choice's
+lazy label (a gettext each) on each call.
 """
 
 from .labels import vocabulary_labels
@@ -18,6 +20,7 @@ def preload_card_terms(initiatives: list) -> None:
     ids = [initiative.pk for initiative in initiatives]
     if not ids:
         return
+    _label_choices(initiatives)
     labels = vocabulary_labels()
     for relation, (vocabulary, model, attribute) in CARD_TERMS.items():
         descriptor = getattr(Initiative, relation)
@@ -38,6 +41,19 @@ def preload_card_terms(initiatives: list) -> None:
         .values_list("initiative_id", "region__name")
     )
     _attach(initiatives, "card_regions", regions)
+
+
+def _label_choices(initiatives: list) -> None:
+    kinds = {value: str(label) for value, label in Initiative.Kind.choices}
+    statuses = {value: str(label) for value, label in Initiative.Status.choices}
+    countries = {}
+    for initiative in initiatives:
+        initiative.card_kind = kinds.get(initiative.kind, initiative.kind)
+        initiative.card_status = statuses.get(initiative.status, initiative.status)
+        code = initiative.country.code
+        if code not in countries:
+            countries[code] = initiative.country.name
+        initiative.card_country = countries[code]
 
 
 def _through(relation: str, ordering: list[str]) -> list[str]:
