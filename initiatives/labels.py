@@ -46,6 +46,11 @@ def vocabulary_labels() -> dict[str, dict[str, object]]:
     return labels
 
 
+def forget_vocabulary_labels() -> None:
+    """Make the next vocabulary_labels() read the cache (tests, after emptying it)."""
+    _last_read.clear()
+
+
 def value_label(name: str, value: str, labels: dict, region_names: dict | None = None) -> str:
     if name == "country":
         return countries.name(value) or value
