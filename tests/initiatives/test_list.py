@@ -422,3 +422,17 @@ def test_it_sorts_by_the_name_each_language_shows(client, make_initiative):
 
     assert shown("/pt-br/initiatives/") == ["Mel do Piauí", "Nogal de Jalisco", "Ostras de Santa Catarina"]
     assert shown("/en/initiatives/") == ["Nogal de Jalisco", "Ostras de Santa Catarina", "Piauí Honey"]
+
+
+def test_it_names_a_cards_sector_added_since_the_labels_were_read(client, make_initiative):
+    """Another process may add a term between this one's reading of the labels and of the cards'
+    links (bulk writes send no signal): the card reads the terms again rather than failing."""
+    from initiatives.models import Initiative, Sector
+
+    initiative = make_initiative(name="Polo novo", sectors=["coffee"])
+    assert client.get("/en/initiatives/").status_code == 200  # the labels read for this version
+    family = Sector.objects.get(slug="coffee").family
+    [added] = Sector.objects.bulk_create([Sector(name="Yerba mate", slug="yerba", family=family)])
+    Initiative.sectors.through.objects.bulk_create([Initiative.sectors.through(initiative=initiative, sector=added)])
+    html = client.get("/en/initiatives/?page=1&ordering=name").content.decode()
+    assert "<li>Coffee</li><li>Yerba mate</li>" in html
