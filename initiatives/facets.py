@@ -98,10 +98,9 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     facet from one read of its matches (initiatives.search_facets), and the link facets and the
     families from their link tables among the matches those filters keep. Otherwise the one-value
     facets not filtered on, together in one query over the selection; the rest one grouped query
-    each. The names of the regions counted (or chosen) come along under "_region_names"."""
+    each."""
     names = [name for name in FACETS if name not in selection.preset]
     keys = {name: versioned_key("facet", name, selection.cache_key(without=name)) for name in names}
-    keys["_region_names"] = versioned_key("region-names", selection.cache_key())
     found = cache.get_many(keys.values())
     counts = {name: found[key] for name, key in keys.items() if key in found}
     missing = {}
@@ -132,9 +131,6 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     for name in names:
         if name not in counts:
             computed({name: queryset_without(selection.filterset, name).facet_counts(name)})
-    if "_region_names" not in counts:
-        codes = set(counts.get("region", {})) | set(selection.params.getlist("region"))
-        computed({"_region_names": dict(Region.objects.filter(code__in=codes).values_list("code", "name"))})
     if missing:
         cache.set_many(missing, CACHE_SECONDS)
     return counts
@@ -143,7 +139,6 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
 def build_facets(selection: Selection) -> list[Facet]:
     counts = facet_counts(selection)
     labels = vocabulary_labels()
-    region_names = counts["_region_names"]
     facets = []
     for name in FACETS:
         if name in selection.preset:
@@ -156,6 +151,8 @@ def build_facets(selection: Selection) -> list[Facet]:
             # hundreds of regions to drop them cost more than counting them.
             least = sorted((counts[name].get(v, 0) for v in values), reverse=True)[TOP_REGIONS - 1]
             values = {v for v in values if counts[name].get(v, 0) >= least or v in chosen}
+        # Only the regions shown are named: all of them (about 560) cost two IN lists of that size.
+        region_names = region_names_of(values) if name == "region" else None
         options = [
             FacetOption(
                 value=value,
@@ -212,10 +209,15 @@ def nest_sectors(facets: list[Facet], labels: dict) -> list[Facet]:
     return [facet for facet in facets if facet is not sectors]
 
 
+def region_names_of(codes) -> dict[str, str]:
+    codes = [code for code in codes if code.strip()]
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+
+
 def active_filters(selection: Selection):
     """(parameter label, value label, query string without that value) for each chosen value."""
     labels = vocabulary_labels()
-    region_names = facet_counts(selection)["_region_names"] if "region" in selection.params else None
+    region_names = region_names_of(selection.params.getlist("region")) if "region" in selection.params else None
     chips = []
     for name in ["q", *FACETS, "bbox"]:
         if name in selection.preset:

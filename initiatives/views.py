@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from .cache import versioned_key
+from .cards import preload_card_terms
 from .facets import active_filters, build_facets
 from .figures import home_figures
 from .labels import vocabulary_labels
@@ -63,10 +64,11 @@ def initiative_list(request, preset=None, heading=None, intro=None, subject=None
     else:
         total = None if matches is None else len(matches)
     if matches is None:
-        page, page_notice = paginate(selection.queryset.with_vocabularies(), request.GET.get("page"), total)
+        page, page_notice = paginate(selection.queryset.select_related("route"), request.GET.get("page"), total)
     else:  # thousands of matches to order: their ids alone, then the page's rows
-        rows = Initiative.objects.published().with_vocabularies()
+        rows = Initiative.objects.published().select_related("route")
         page, page_notice = paginate(selection.queryset, request.GET.get("page"), total, rows=rows)
+    preload_card_terms(page.object_list)
     notices = selection.notices + ([page_notice] if page_notice else [])
     chips = active_filters(selection)
     context = {

@@ -319,3 +319,14 @@ def test_migrate_puts_back_the_triggers_a_remade_table_lost(make_initiative):
     assert Initiative.objects.catalogue_total() == 2
     make_initiative(name="Written after the repair", sectors=["coffee"])
     assert Initiative.objects.catalogue_total() == 3
+
+
+def test_it_keeps_the_labels_read_in_the_process_until_a_vocabulary_changes(make_initiative):
+    first = vocabulary_labels()
+    make_initiative(name="Café", sectors=["coffee"])  # an edit: a new catalogue version, same vocabularies
+    assert vocabulary_labels() is first  # not unpickled again from the cache
+    Sector.objects.filter(slug="coffee").update(name="Café renamed")
+    bump_catalogue_version()
+    renamed = vocabulary_labels()
+    assert renamed is not first
+    assert renamed["sector"]["coffee"].name == "Café renamed"

@@ -343,6 +343,26 @@ def test_it_shows_only_the_busiest_regions_until_a_country_is_chosen(client, mak
     assert len([o for f in with_country if f.name == "region" for o in f.options]) == TOP_REGIONS + 3
 
 
+def test_it_reads_the_names_of_the_regions_it_shows_only(client, make_initiative):
+    """Naming every region counted (hundreds) cost two IN lists of that size on each first render."""
+    from initiatives.facets import TOP_REGIONS
+    from initiatives.models import Region
+
+    codes = list(Region.objects.filter(country="BR").order_by("code").values_list("code", flat=True))[: TOP_REGIONS + 5]
+    for n, code in enumerate(codes):  # the first TOP_REGIONS regions count two, the others one
+        for copy in range(2 if n < TOP_REGIONS else 1):
+            make_initiative(country="BR", regions=[code], name=f"I {n} {copy}", sectors=["coffee"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/initiatives/?sector=coffee")
+    shown = [o for f in response.context["facets"] if f.name == "region" for o in f.options]
+    assert len(shown) == TOP_REGIONS
+    assert {o.label for o in shown} == set(
+        Region.objects.filter(code__in=[o.value for o in shown]).values_list("name", flat=True)
+    )
+    named = [q["sql"] for q in queries if q["sql"].startswith('SELECT "initiatives_region"."code" AS "code", "initi')]
+    assert named and all(sql.count("%s") + sql.count("'BR-") <= TOP_REGIONS for sql in named), named
+
+
 def test_it_keeps_preset_pages_and_the_same_filters_on_the_list_apart_in_the_cache(client, catalogue):
     assert client.get("/en/countries/BR/").status_code == 200
     response = client.get("/en/initiatives/?country=BR")
@@ -402,3 +422,17 @@ def test_it_sorts_by_the_name_each_language_shows(client, make_initiative):
 
     assert shown("/pt-br/initiatives/") == ["Mel do Piauí", "Nogal de Jalisco", "Ostras de Santa Catarina"]
     assert shown("/en/initiatives/") == ["Nogal de Jalisco", "Ostras de Santa Catarina", "Piauí Honey"]
+
+
+def test_it_names_a_cards_sector_added_since_the_labels_were_read(client, make_initiative):
+    """Another process may add a term between this one's reading of the labels and of the cards'
+    links (bulk writes send no signal): the card reads the terms again rather than failing."""
+    from initiatives.models import Initiative, Sector
+
+    initiative = make_initiative(name="Polo novo", sectors=["coffee"])
+    assert client.get("/en/initiatives/").status_code == 200  # the labels read for this version
+    family = Sector.objects.get(slug="coffee").family
+    [added] = Sector.objects.bulk_create([Sector(name="Yerba mate", slug="yerba", family=family)])
+    Initiative.sectors.through.objects.bulk_create([Initiative.sectors.through(initiative=initiative, sector=added)])
+    html = client.get("/en/initiatives/?page=1&ordering=name").content.decode()
+    assert "<li>Coffee</li><li>Yerba mate</li>" in html
