@@ -366,6 +366,15 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
             links = links.values("initiative_id").annotate(n=Count("*")).filter(n__gte=at_least)
         return matches.filter(pk__in=links.values("initiative_id"))
 
+    def sectors_shared_with(self, initiative, at_least: int = 2) -> dict[int, int]:
+        """How many sectors of `initiative` each initiative shares, for those sharing at least
+        `at_least`: one grouped pass over the sector links, by any initiative (unpublished, at
+        home and `initiative` itself included: the caller filters the few hundred it ranks)."""
+        sector_ids = [s.pk for s in initiative.sectors.all()]
+        links = self.model.sectors.through.objects.filter(sector_id__in=sector_ids).order_by()
+        counts = links.values_list("initiative_id").annotate(n=Count("*")).filter(n__gte=at_least)
+        return dict(counts)
+
     def similar_to(self, initiative):
         """Initiatives sharing a sector, a sector family or a theme with `initiative`, ranked by
         ranked_by_similarity_to()."""

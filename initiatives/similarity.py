@@ -51,12 +51,15 @@ def rank_similar(initiative, queryset, wanted: int) -> list[int]:
     countries (see InitiativeQuerySet.similar_to for the order)."""
     if not initiative.sectors.all() and not initiative.themes.all():
         return []  # nothing to share
-    # Enough initiatives abroad sharing every sector and theme are the ranking's first places:
-    # found by indexed semi-joins, without ranking every candidate.
-    first = list(queryset.sharing_everything_abroad(initiative).values_list("pk", "country")[:RANKED_CANDIDATES])
-    if len(first) >= wanted:
-        return spread_over_countries(first)[:wanted]
-    for candidates in _narrowing(initiative, queryset):
+    enough = min(wanted, RANKED_CANDIDATES)
+    if len(initiative.sectors.all()) < 2:
+        # Enough initiatives abroad sharing the sector and every theme are the ranking's first
+        # places: found by indexed semi-joins, without ranking every candidate. (With more
+        # sectors, the grouped pass of _narrowing finds them among its few hundred.)
+        first = list(queryset.sharing_everything_abroad(initiative).values_list("pk", "country")[:RANKED_CANDIDATES])
+        if len(first) >= wanted:
+            return spread_over_countries(first)[:wanted]
+    for candidates in _narrowing(initiative, queryset, enough):
         ranked = list(
             candidates.values_list(
                 "pk", "country", "other_country", "shared_sectors", "shared_families", "shared_themes"
@@ -65,19 +68,28 @@ def rank_similar(initiative, queryset, wanted: int) -> list[int]:
         # Each set ranks above everyone outside it, so its first RANKED_CANDIDATES are the
         # ranking's; and a set ranked whole holds whole groups of equal score, the first ones,
         # which the spread over countries takes in the same order.
-        if len(ranked) >= min(wanted, RANKED_CANDIDATES):
+        if len(ranked) >= enough:
             break
     return spread_over_countries(ranked)[:wanted]
 
 
-def _narrowing(initiative, queryset):
+def _narrowing(initiative, queryset, enough: int):
     """Ever larger sets of ranked candidates, each ranking above everything outside it, ending
     with all: the first that holds the places wanted gives the same first places as ranking
     every candidate, for a fraction of the counting (at 100,000 initiatives tens of thousands
-    share a sector family or a theme, a few thousand abroad share a sector, a few hundred abroad
-    share two of three, a few dozen abroad share all of two)."""
-    for at_least in range(len(initiative.sectors.all()), 0, -1):
-        yield queryset.abroad_sharing_sectors(initiative, at_least=at_least).ranked_by_similarity_to(initiative)
+    share a sector family or a theme, a few thousand abroad share a sector, a few hundred
+    share two of three, a few share all three)."""
+    sectors = len(initiative.sectors.all())
+    if sectors > 1:
+        # One grouped pass counts who shares two sectors or more; a set smaller than the places
+        # wanted, even with those at home or unpublished, is not ranked at all.
+        shared = queryset.sectors_shared_with(initiative, at_least=2)
+        abroad = queryset.exclude(pk=initiative.pk).exclude(country=initiative.country)
+        for at_least in range(sectors, 1, -1):
+            ids = [pk for pk, n in shared.items() if n >= at_least]
+            if len(ids) >= enough:
+                yield abroad.filter(pk__in=ids).ranked_by_similarity_to(initiative)
+    yield queryset.abroad_sharing_sectors(initiative, at_least=1).ranked_by_similarity_to(initiative)
     yield queryset.exclude(country=initiative.country).similar_to(initiative)
     yield queryset.similar_to(initiative)
 
