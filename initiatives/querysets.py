@@ -337,16 +337,23 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         )
         return figures
 
-    def sharing_everything_abroad(self, initiative):
+    def sharing_everything_abroad(self, initiative, sharing_every_sector=None):
         """The first tier of similar_to()'s ranking: initiatives in other countries that share every
         sector and theme of `initiative`, by name. Each term is an indexed semi-join, so the first
-        few come without ranking every candidate (tens of thousands at 100,000 initiatives)."""
-        terms = [(self.model.sectors.through, "sector_id", s.pk) for s in initiative.sectors.all()]
-        terms += [(self.model.themes.through, "theme_id", t.pk) for t in initiative.themes.all()]
-        if not terms:
+        few come without ranking every candidate (tens of thousands at 100,000 initiatives).
+        `sharing_every_sector`: the few ids known to share every sector (see
+        sectors_shared_with()); they stand for the sectors, and each is looked up for the themes."""
+        sectors = [(self.model.sectors.through, "sector_id", s.pk) for s in initiative.sectors.all()]
+        themes = [(self.model.themes.through, "theme_id", t.pk) for t in initiative.themes.all()]
+        if not sectors and not themes:
             return self.none()
         matches = self.exclude(pk=initiative.pk).exclude(country=initiative.country)
-        for through, column, pk in terms:
+        if sharing_every_sector is not None:
+            matches = matches.filter(pk__in=sharing_every_sector)
+            for through, column, pk in themes:
+                matches = matches.filter(Exists(through.objects.filter(initiative_id=OuterRef("pk"), **{column: pk})))
+            return matches.by_name()
+        for through, column, pk in sectors + themes:
             matches = matches.filter(pk__in=through.objects.filter(**{column: pk}).values("initiative_id"))
         return matches.by_name()
 

@@ -192,3 +192,24 @@ def test_it_ranks_from_the_grouped_counts_only_published_initiatives_abroad(make
         assert ranked == _ranked_over_everyone(polo, similarity.RANKED_CANDIDATES)[:wanted]
     names = Initiative.objects.in_bulk(similarity.rank_similar(polo, Initiative.objects.published(), 2))
     assert {i.name for i in names.values()} == {"C Perú", "D Chile"}
+
+
+@pytest.mark.parametrize("sectors", [["cocoa", "software"], ["cocoa", "software", "coffee"]])
+def test_those_sharing_everything_come_first_by_their_shown_name_from_the_grouped_counts(make_initiative, sectors):
+    polo = make_initiative(name="Polo", slug="polo", country="BR", sectors=sectors, themes=["market-access"])
+    # Shown in English as "Alpha…", "Beta…": not the order of their original names.
+    make_initiative(name="Zeta Ecuador", name_en="Alpha Ecuador", language="es", country="EC", sectors=sectors,
+                    themes=["market-access"])  # fmt: skip
+    make_initiative(name="Yota Perú", name_en="Beta Perú", language="es", country="PE", sectors=sectors,
+                    themes=["market-access"])  # fmt: skip
+    make_initiative(name="Aaa Chile", country="CL", sectors=sectors)  # no theme: not in the first tier
+    make_initiative(name="Casa Bahia", country="BR", sectors=sectors, themes=["market-access"])  # at home
+
+    published = Initiative.objects.published()
+    every = [pk for pk, n in published.sectors_shared_with(polo).items() if n == len(sectors)]
+    with override("en"):
+        by_semi_joins = list(published.sharing_everything_abroad(polo).values_list("name", flat=True))
+        from_counts = list(published.sharing_everything_abroad(polo, every).values_list("name", flat=True))
+        ranked = similarity.rank_similar(polo, published, 2)
+    assert from_counts == by_semi_joins == ["Zeta Ecuador", "Yota Perú"]
+    assert [Initiative.objects.get(pk=pk).name for pk in ranked] == from_counts
