@@ -349,7 +349,7 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
             return self.none()
         matches = self.exclude(pk=initiative.pk).exclude(country=initiative.country)
         if sharing_every_sector is not None:
-            matches = matches.filter(pk__in=sharing_every_sector)
+            matches = matches.among(sharing_every_sector)
             for through, column, pk in themes:
                 matches = matches.filter(Exists(through.objects.filter(initiative_id=OuterRef("pk"), **{column: pk})))
             return matches.by_name()

@@ -90,7 +90,7 @@ def _narrowing(initiative, queryset, shared, enough: int):
         for at_least in range(len(initiative.sectors.all()), 1, -1):
             ids = [pk for pk, n in shared.items() if n >= at_least]
             if len(ids) >= enough:  # fewer, even with those at home, cannot hold the places
-                yield abroad.filter(pk__in=ids).ranked_by_similarity_to(initiative)
+                yield abroad.among(ids).ranked_by_similarity_to(initiative)
     yield queryset.abroad_sharing_sectors(initiative, at_least=1).ranked_by_similarity_to(initiative)
     yield queryset.exclude(country=initiative.country).similar_to(initiative)
     yield queryset.similar_to(initiative)
