@@ -356,16 +356,23 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         )
         return figures
 
-    def sharing_everything_abroad(self, initiative):
+    def sharing_everything_abroad(self, initiative, sharing_every_sector=None):
         """The first tier of similar_to()'s ranking: initiatives in other countries that share every
         sector and theme of `initiative`, by name. Each term is an indexed semi-join, so the first
-        few come without ranking every candidate (tens of thousands at 100,000 initiatives)."""
-        terms = [(self.model.sectors.through, "sector_id", s.pk) for s in initiative.sectors.all()]
-        terms += [(self.model.themes.through, "theme_id", t.pk) for t in initiative.themes.all()]
-        if not terms:
+        few come without ranking every candidate (tens of thousands at 100,000 initiatives).
+        `sharing_every_sector`: the few ids known to share every sector (see
+        sectors_shared_with()); they stand for the sectors, and each is looked up for the themes."""
+        sectors = [(self.model.sectors.through, "sector_id", s.pk) for s in initiative.sectors.all()]
+        themes = [(self.model.themes.through, "theme_id", t.pk) for t in initiative.themes.all()]
+        if not sectors and not themes:
             return self.none()
         matches = self.exclude(pk=initiative.pk).exclude(country=initiative.country)
-        for through, column, pk in terms:
+        if sharing_every_sector is not None:
+            matches = matches.among(sharing_every_sector)
+            for through, column, pk in themes:
+                matches = matches.filter(Exists(through.objects.filter(initiative_id=OuterRef("pk"), **{column: pk})))
+            return matches.by_name()
+        for through, column, pk in sectors + themes:
             matches = matches.filter(pk__in=through.objects.filter(**{column: pk}).values("initiative_id"))
         return matches.by_name()
 
@@ -384,6 +391,15 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         if at_least > 1:  # a link per sector shared, so the links per initiative count them
             links = links.values("initiative_id").annotate(n=Count("*")).filter(n__gte=at_least)
         return matches.filter(pk__in=links.values("initiative_id"))
+
+    def sectors_shared_with(self, initiative, at_least: int = 2) -> dict[int, int]:
+        """How many sectors of `initiative` each initiative shares, for those sharing at least
+        `at_least`: one grouped pass over the sector links, by any initiative (unpublished, at
+        home and `initiative` itself included: the caller filters the few hundred it ranks)."""
+        sector_ids = [s.pk for s in initiative.sectors.all()]
+        links = self.model.sectors.through.objects.filter(sector_id__in=sector_ids).order_by()
+        counts = links.values_list("initiative_id").annotate(n=Count("*")).filter(n__gte=at_least)
+        return dict(counts)
 
     def similar_to(self, initiative):
         """Initiatives sharing a sector, a sector family or a theme with `initiative`, ranked by

@@ -49,14 +49,23 @@ def _round_robin(group) -> list[int]:
 def rank_similar(initiative, queryset, wanted: int) -> list[int]:
     """The ids of the `wanted` initiatives of `queryset` most similar to `initiative`, spread over
     countries (see InitiativeQuerySet.similar_to for the order)."""
-    if not initiative.sectors.all() and not initiative.themes.all():
+    sectors = len(initiative.sectors.all())
+    if not sectors and not initiative.themes.all():
         return []  # nothing to share
-    # Enough initiatives abroad sharing every sector and theme are the ranking's first places:
-    # found by indexed semi-joins, without ranking every candidate.
-    first = list(queryset.sharing_everything_abroad(initiative).values_list("pk", "country")[:RANKED_CANDIDATES])
-    if len(first) >= wanted:
-        return spread_over_countries(first)[:wanted]
-    for candidates in _narrowing(initiative, queryset):
+    # With two sectors or more, one grouped pass over the sector links counts who shares two or
+    # more (a few hundred at 100,000 initiatives, counted at home and unpublished too): the sets
+    # below come from it, and one too small to hold the places wanted is not even queried.
+    shared = queryset.sectors_shared_with(initiative, at_least=2) if sectors > 1 else None
+    every = None if shared is None else [pk for pk, n in shared.items() if n == sectors]
+    if every is None or len(every) >= wanted:
+        # Enough initiatives abroad sharing every sector and theme are the ranking's first places:
+        # found without ranking every candidate.
+        first = queryset.sharing_everything_abroad(initiative, every).values_list("pk", "country")
+        first = list(first[:RANKED_CANDIDATES])
+        if len(first) >= wanted:
+            return spread_over_countries(first)[:wanted]
+    enough = min(wanted, RANKED_CANDIDATES)
+    for candidates in _narrowing(initiative, queryset, shared, enough):
         ranked = list(
             candidates.values_list(
                 "pk", "country", "other_country", "shared_sectors", "shared_families", "shared_themes"
@@ -65,19 +74,24 @@ def rank_similar(initiative, queryset, wanted: int) -> list[int]:
         # Each set ranks above everyone outside it, so its first RANKED_CANDIDATES are the
         # ranking's; and a set ranked whole holds whole groups of equal score, the first ones,
         # which the spread over countries takes in the same order.
-        if len(ranked) >= min(wanted, RANKED_CANDIDATES):
+        if len(ranked) >= enough:
             break
     return spread_over_countries(ranked)[:wanted]
 
 
-def _narrowing(initiative, queryset):
+def _narrowing(initiative, queryset, shared, enough: int):
     """Ever larger sets of ranked candidates, each ranking above everything outside it, ending
     with all: the first that holds the places wanted gives the same first places as ranking
     every candidate, for a fraction of the counting (at 100,000 initiatives tens of thousands
-    share a sector family or a theme, a few thousand abroad share a sector, a few hundred abroad
-    share two of three, a few dozen abroad share all of two)."""
-    for at_least in range(len(initiative.sectors.all()), 0, -1):
-        yield queryset.abroad_sharing_sectors(initiative, at_least=at_least).ranked_by_similarity_to(initiative)
+    share a sector family or a theme, a few thousand abroad share a sector, a few hundred
+    share two of three, a few share all three). `shared`: sectors_shared_with(), or None."""
+    if shared:
+        abroad = queryset.exclude(pk=initiative.pk).exclude(country=initiative.country)
+        for at_least in range(len(initiative.sectors.all()), 1, -1):
+            ids = [pk for pk, n in shared.items() if n >= at_least]
+            if len(ids) >= enough:  # fewer, even with those at home, cannot hold the places
+                yield abroad.among(ids).ranked_by_similarity_to(initiative)
+    yield queryset.abroad_sharing_sectors(initiative, at_least=1).ranked_by_similarity_to(initiative)
     yield queryset.exclude(country=initiative.country).similar_to(initiative)
     yield queryset.similar_to(initiative)
 

@@ -1,5 +1,6 @@
 """What every map on the site needs from settings and the model, for `includes/map_preview.html`."""
 
+import functools
 import json
 
 from django import template
@@ -35,8 +36,15 @@ BASEMAP_ATTRIBUTION = "Natural Earth, IBGE"
 
 def country_names_json() -> str:
     """The named countries in the page's language, as map.js reads them (code → name)."""
+    return _country_names_json(translation.get_language())
+
+
+# The names depend on the language only: translating ~35 of them took about 0.6 ms a map.
+@functools.lru_cache(maxsize=16)
+def _country_names_json(language: str) -> str:
     codes = [*lac_country_codes(), *NAMED_COUNTRIES]
-    return json.dumps({code: countries.name(code) for code in codes}, ensure_ascii=False, sort_keys=True)
+    with translation.override(language):
+        return json.dumps({code: countries.name(code) for code in codes}, ensure_ascii=False, sort_keys=True)
 
 
 def shape_svg(kind: str) -> str:

@@ -4,6 +4,8 @@ with its facets, detail pages, feeds, and the panels on the catalogue's pages.""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -268,6 +270,17 @@ def test_it_shows_open_opportunities_on_the_initiative_page(client, coffee_clust
     html = client.get(coffee_cluster.get_absolute_url()).content.decode()
     assert "Open one" in html
     assert "Old one" not in html and "Pending one" not in html
+
+
+def test_the_initiative_page_reads_its_opportunities_without_reading_the_initiative_again(
+    client, coffee_cluster, cluster_manager
+):
+    make_opportunity(coffee_cluster, cluster_manager, title="Open one")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(coffee_cluster.get_absolute_url()).content.decode()
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "collaboration_opportunity"')]
+    assert "Open one" in html
+    assert len(reads) == 1 and "initiatives_initiative" not in reads[0]
 
 
 def test_it_shows_the_latest_open_opportunities_on_the_home_page(client, coffee_cluster, cluster_manager):

@@ -1,5 +1,7 @@
 """The /map/ page as served, before any JavaScript runs."""
 
+import html
+import json
 import re
 
 import pytest
@@ -140,3 +142,13 @@ def test_the_vendored_cluster_library_keeps_its_licence():
     assert "Copyright 2012 David Leaver" in (vendor / "LICENSE").read_text()
     assert (vendor / "leaflet.markercluster.js").read_text().rstrip().endswith("leaflet.markercluster.js.map")
     assert (vendor / "leaflet.markercluster.js.map").exists()  # collectstatic's manifest follows the reference
+
+
+def test_each_language_hands_the_map_its_own_country_names(client, reference_data):
+    names = {}
+    for language in ("en", "es", "pt-br", "en"):
+        attribute = re.search(r'data-country-names="([^"]*)"', page(client, f"/{language}/map/")).group(1)
+        names[language] = json.loads(html.unescape(attribute))
+    assert (names["en"]["BR"], names["en"]["US"]) == ("Brazil", "United States of America")
+    assert (names["es"]["BR"], names["es"]["MX"]) == ("Brasil", "México")
+    assert (names["pt-br"]["MX"], names["pt-br"]["US"]) == ("México", "Estados Unidos")

@@ -90,10 +90,22 @@ def _ranked_over_everyone(polo, size):
 
 
 # Initiatives abroad sharing every sector: 1; a sector: 4; something: 6; in all: 7. The narrowest
-# set holding the places wanted (or the candidates ranked) is the one ranked last.
+# set holding the places wanted (or the candidates ranked) is the one ranked last. Sharing every
+# sector, counted anywhere: 3 (the polo and one at home too), so it is not ranked for more places.
 @pytest.mark.parametrize(
     ("ranked_candidates", "wanted", "rankings_run"),
-    [(20, 1, 1), (20, 2, 2), (20, 4, 2), (20, 5, 3), (20, 6, 3), (20, 7, 4), (2, 5, 2), (5, 5, 3), (3, 7, 2)],
+    [
+        (20, 1, 1),
+        (20, 2, 2),
+        (20, 3, 2),
+        (20, 4, 1),
+        (20, 5, 2),
+        (20, 6, 2),
+        (20, 7, 3),
+        (2, 5, 2),
+        (5, 5, 2),
+        (3, 7, 2),
+    ],
 )
 def test_it_ranks_the_narrowest_set_that_ranks_first_and_holds_the_places_wanted(
     make_initiative, monkeypatch, ranked_candidates, wanted, rankings_run
@@ -135,10 +147,12 @@ def test_abroad_sharing_sectors_takes_those_sharing_at_least_so_many_of_them(mak
 
 
 # Abroad, sharing all three sectors: 1; two or more: 3; one or more: 5; something: 6; in all: 7.
-# Each ranking run ranks one of those sets, the narrowest first, until one holds the places wanted.
+# Each ranking run ranks one of those sets, the narrowest first, until one holds the places wanted;
+# a set whose grouped count (3 and 5, with the polo and the one at home) is below the places wanted
+# cannot hold them and is not ranked.
 @pytest.mark.parametrize(
     ("wanted", "sets_ranked"),
-    [(1, [1]), (3, [1, 3]), (4, [1, 3, 5]), (5, [1, 3, 5]), (6, [1, 3, 5, 6]), (7, [1, 3, 5, 6, 7])],
+    [(1, [1]), (3, [1, 3]), (4, [3, 5]), (5, [3, 5]), (6, [5, 6]), (7, [5, 6, 7])],
 )
 def test_it_ranks_those_sharing_most_sectors_abroad_before_those_sharing_one(make_initiative, wanted, sets_ranked):
     polo = make_initiative(
@@ -160,3 +174,42 @@ def test_it_ranks_those_sharing_most_sectors_abroad_before_those_sharing_one(mak
     with connection.cursor() as cursor:
         sizes = [len(cursor.execute(sql).fetchall()) for sql in rankings]
     assert sizes == sets_ranked
+
+
+def test_it_ranks_from_the_grouped_counts_only_published_initiatives_abroad(make_initiative):
+    polo = make_initiative(name="Polo", slug="polo", country="BR", sectors=["cocoa", "software", "coffee"])
+    make_initiative(name="A Draft Ecuador", country="EC", sectors=["cocoa", "software"], is_published=False)
+    make_initiative(name="B Bahia", country="BR", sectors=["cocoa", "software", "coffee"])
+    make_initiative(name="C Perú", country="PE", sectors=["cocoa", "coffee"])
+    make_initiative(name="D Chile", country="CL", sectors=["coffee", "software"])
+    make_initiative(name="E México", country="MX", sectors=["cocoa"])
+
+    # Counted anywhere: the polo itself, a draft and one at home too; E shares only one.
+    shared = {Initiative.objects.get(pk=pk).name: n for pk, n in Initiative.objects.sectors_shared_with(polo).items()}
+    assert shared == {"Polo": 3, "A Draft Ecuador": 2, "B Bahia": 3, "C Perú": 2, "D Chile": 2}
+    for wanted in (1, 2, 3, 4):
+        ranked = similarity.rank_similar(polo, Initiative.objects.published(), wanted)
+        assert ranked == _ranked_over_everyone(polo, similarity.RANKED_CANDIDATES)[:wanted]
+    names = Initiative.objects.in_bulk(similarity.rank_similar(polo, Initiative.objects.published(), 2))
+    assert {i.name for i in names.values()} == {"C Perú", "D Chile"}
+
+
+@pytest.mark.parametrize("sectors", [["cocoa", "software"], ["cocoa", "software", "coffee"]])
+def test_those_sharing_everything_come_first_by_their_shown_name_from_the_grouped_counts(make_initiative, sectors):
+    polo = make_initiative(name="Polo", slug="polo", country="BR", sectors=sectors, themes=["market-access"])
+    # Shown in English as "Alpha…", "Beta…": not the order of their original names.
+    make_initiative(name="Zeta Ecuador", name_en="Alpha Ecuador", language="es", country="EC", sectors=sectors,
+                    themes=["market-access"])  # fmt: skip
+    make_initiative(name="Yota Perú", name_en="Beta Perú", language="es", country="PE", sectors=sectors,
+                    themes=["market-access"])  # fmt: skip
+    make_initiative(name="Aaa Chile", country="CL", sectors=sectors)  # no theme: not in the first tier
+    make_initiative(name="Casa Bahia", country="BR", sectors=sectors, themes=["market-access"])  # at home
+
+    published = Initiative.objects.published()
+    every = [pk for pk, n in published.sectors_shared_with(polo).items() if n == len(sectors)]
+    with override("en"):
+        by_semi_joins = list(published.sharing_everything_abroad(polo).values_list("name", flat=True))
+        from_counts = list(published.sharing_everything_abroad(polo, every).values_list("name", flat=True))
+        ranked = similarity.rank_similar(polo, published, 2)
+    assert from_counts == by_semi_joins == ["Zeta Ecuador", "Yota Perú"]
+    assert [Initiative.objects.get(pk=pk).name for pk in ranked] == from_counts
