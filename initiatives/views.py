@@ -55,14 +55,9 @@ def _terms_with_counts(terms: dict, counts: dict):
 
 def initiative_list(request, preset=None, heading=None, intro=None, subject=None, template="initiatives/list.html"):
     selection = select(request.GET, preset)
-    # Every published initiative: the database keeps their number; a search alone: the FilterSet
-    # read its matches. No need to count them.
-    matches = selection.search_matches()
-    if not selection.filters_besides():
-        total = Initiative.objects.catalogue_total()
-    else:
-        total = None if matches is None else len(matches)
-    page, page_notice = paginate(selection.queryset.with_vocabularies(), request.GET.get("page"), total)
+    page, page_notice = paginate(
+        selection.queryset.with_vocabularies(), request.GET.get("page"), selection.known_count()
+    )
     notices = selection.notices + ([page_notice] if page_notice else [])
     chips = active_filters(selection)
     context = {
