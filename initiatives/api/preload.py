@@ -15,6 +15,7 @@ have no such token: the page's own are loaded each time.
 
 from ..facet_table import VOCABULARY_TOKEN
 from ..models import FacetCount, Initiative, Region, Sector, Theme, families_of
+from ..querysets import IdAmong
 
 PRELOADED = "_api_vocabularies"
 # Token -> {relation: (terms in the vocabulary's order, term id -> its place)}; the latest only.
@@ -49,7 +50,8 @@ def preload_vocabularies(initiatives: list) -> None:
     ):
         descriptor = getattr(Initiative, relation)
         term_id = f"{descriptor.field.m2m_reverse_field_name()}_id"
-        links = list(descriptor.through.objects.filter(initiative_id__in=ids).values_list("initiative_id", term_id))
+        through = descriptor.through.objects.filter(IdAmong(ids, "initiative_id"))  # ids as one parameter
+        links = list(through.values_list("initiative_id", term_id))
         if relation in kept and all(term in kept[relation][1] for _initiative, term in links):
             ordered, place = kept[relation]
         else:  # regions; or a term added since the token was read
