@@ -6,7 +6,8 @@ to_representation, which was half the page's time. Here each field becomes a (na
 converter) step, built once per serializer (so once per request for a list). Plain fields
 (text, numbers) read their attribute and convert it inline; nested serializers are planned the
 same way; other fields read their attribute inline too unless they look it up their own way
-(hyperlinks, custom fields), and keep their own to_representation (dates, choices, URLs). The
+(hyperlinks, custom fields), and keep their own to_representation (dates, choices, URLs). A
+field may plan its own lookup (planned_attribute) or conversion (planned_representation). The
 output is DRF's own, key for key (pinned by the tests of the API's representation).
 """
 
@@ -74,6 +75,8 @@ def _getter(field):
 
 
 def _attribute_getter(field):
+    if hasattr(field, "planned_attribute"):
+        return field.planned_attribute()
     attrs = field.source_attrs
     if type(field).get_attribute is not serializers.Field.get_attribute or not attrs:
         return field.get_attribute  # its own lookup (relations, the whole object)

@@ -38,6 +38,26 @@ class PageUrlField(serializers.Field):
         return convert
 
 
+class CountryCharField(serializers.CharField):
+    """A CharField whose source is "country.code" or "country.name": on an API page's rows (see
+    .representation) each stored code's value is worked out once per request, since it depends
+    only on the code and the request's language, instead of building a Country per row."""
+
+    def planned_attribute(self):
+        country = self.source_attrs[0]
+        found = {}
+
+        def get(instance):
+            code = instance.__dict__.get(country)
+            if not isinstance(code, str):  # deferred or NULL: as DRF does it
+                return self.get_attribute(instance)
+            if code not in found:
+                found[code] = self.get_attribute(instance)
+            return found[code]
+
+        return get
+
+
 class BlankAsNull:
     """An empty address is no address: null, so that a client never gets "" where a URI is promised."""
 
@@ -58,7 +78,7 @@ class TermSerializer(serializers.Serializer):
 
 
 class RegionRefSerializer(serializers.ModelSerializer):
-    country = serializers.CharField(source="country.code", read_only=True)
+    country = CountryCharField(source="country.code", read_only=True)
 
     class Meta:
         model = Region
@@ -106,8 +126,8 @@ class InitiativeListSerializer(PlannedRepresentation, serializers.ModelSerialize
     url = serializers.HyperlinkedIdentityField(view_name="api:initiative-detail", lookup_field="slug")
     page_url = PageUrlField(help_text=_("The initiative's page in the catalogue."))
     display_name = serializers.CharField(read_only=True, help_text=_("The name in the requested language."))
-    country = serializers.CharField(source="country.code", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
-    country_name = serializers.CharField(source="country.name", read_only=True)
+    country = CountryCharField(source="country.code", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    country_name = CountryCharField(source="country.name", read_only=True)
     regions = RegionRefSerializer(many=True, read_only=True)
     sectors = SectorRefSerializer(many=True, read_only=True)
     families = FamilyRefSerializer(many=True, read_only=True, help_text=_("The families of its sectors."))
