@@ -99,6 +99,8 @@ def _attribute_getter(field):
 def _converter(field):
     if type(field) in INLINE:
         return INLINE[type(field)]
+    if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+        field.timezone = field.default_timezone()  # DRF's own attribute: read once, not per row
     if type(field) is serializers.HyperlinkedIdentityField:
         return _hyperlink(field)
     if hasattr(field, "planned_representation"):

@@ -81,6 +81,18 @@ def test_it_answers_the_list_page_exactly_as_drf_serializes_it(client, varied, l
     assert [row["slug"] for row in response.json()["results"]] == [row.slug for row in rows]
 
 
+@pytest.mark.parametrize("language", ["es", "pt-br"])
+def test_it_answers_in_the_accepted_language_exactly_as_drf_serializes_it(client, varied, language):
+    response = client.get("/api/initiatives/?page_size=100&format=json", headers={"accept-language": language})
+    assert response.status_code == 200
+    rows = Initiative.objects.published().with_vocabularies().by_name()
+    with translation.override(language):
+        results = [drf_representation(InitiativeListSerializer, row, response.wsgi_request) for row in rows]
+        expected_country = str(rows[0].country.name)
+    assert response.json()["results"][0]["country_name"] == expected_country
+    assert response.content == JSONRenderer().render({"count": 3, "next": None, "previous": None, "results": results})
+
+
 def test_it_keeps_the_format_asked_for_in_each_link_as_drf_does(client, varied):
     response = client.get("/api/initiatives/?format=json&lang=es")
     assert response.status_code == 200
