@@ -32,11 +32,12 @@ def kept_vocabularies() -> dict[str, tuple[list, dict[int, int]]]:
     token = FacetCount.objects.filter(facet=VOCABULARY_TOKEN).values_list("n", flat=True).first()
     if token is None:  # no token yet: nothing tells when the terms change, so load them now
         return {}
-    if token not in _kept:
+    terms = _kept.get(token)
+    if terms is None:  # (another thread may clear _kept meanwhile: these terms are returned)
         terms = {"sectors": _ordered(Sector.objects.select_related("family")), "themes": _ordered(Theme.objects.all())}
         _kept.clear()
         _kept[token] = terms
-    return _kept[token]
+    return terms
 
 
 def preload_vocabularies(initiatives: list) -> None:
