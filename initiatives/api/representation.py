@@ -11,6 +11,7 @@ field may plan its own lookup (planned_attribute) or conversion (planned_represe
 output is DRF's own, key for key (pinned by the tests of the API's representation).
 """
 
+import copy
 import functools
 import re
 import types
@@ -36,6 +37,15 @@ PLAIN_SEGMENT = re.compile(r"[-\w]+", re.ASCII)
 
 class PlannedRepresentation:
     """Mixin for a (model) serializer: the same to_representation, planned once."""
+
+    def get_fields(self):
+        # What ModelSerializer builds from the model and Meta depends on the class alone: built
+        # once per process, then copied for each request as DRF copies the declared fields.
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            type(self)._built_fields = built
+        return copy.deepcopy(built)
 
     def to_representation(self, instance):
         plan = self.__dict__.get("_representation_plan")
