@@ -289,7 +289,8 @@ LEAFLET_CONFIG = {
 
 # --- Open data API ----------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's JSONRenderer, encoded by orjson where that gives the same JSON.
+    "DEFAULT_RENDERER_CLASSES": ["initiatives.api.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],  # read-only: no request bodies
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],  # anonymous open data; staff work in the admin

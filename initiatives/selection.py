@@ -22,6 +22,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from .filters import SEARCH_MAX_LENGTH, InitiativeFilterSet
+from .models import Initiative
 from .text import fold
 from .translation import LANGUAGE_CODES, active_language
 
@@ -98,6 +99,15 @@ class Selection:
     def filters_besides(self, *names: str) -> bool:
         """Whether anything but `names` narrows the initiatives (a preset does; the order does not)."""
         return bool(set(self.params) - PRESENTATION - set(names))
+
+    def known_count(self) -> int | None:
+        """How many published initiatives are selected, when that is known without counting them:
+        all of them (the database keeps their number), or a search alone (the FilterSet read its
+        matches). None otherwise."""
+        if not self.filters_besides():
+            return Initiative.objects.catalogue_total()
+        matches = self.search_matches()
+        return None if matches is None else len(matches)
 
     def search_matches(self) -> list[int] | None:
         """The ids of the initiatives selected when a search is the only filter, as the FilterSet

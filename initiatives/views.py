@@ -56,14 +56,8 @@ def _terms_with_counts(terms: dict, counts: dict):
 
 def initiative_list(request, preset=None, heading=None, intro=None, subject=None, template="initiatives/list.html"):
     selection = select(request.GET, preset)
-    # Every published initiative: the database keeps their number; a search alone: the FilterSet
-    # read its matches. No need to count them.
-    matches = selection.search_matches()
-    if not selection.filters_besides():
-        total = Initiative.objects.catalogue_total()
-    else:
-        total = None if matches is None else len(matches)
-    if matches is None:
+    total = selection.known_count()
+    if selection.search_matches() is None:
         page, page_notice = paginate(selection.queryset.select_related("route"), request.GET.get("page"), total)
     else:  # thousands of matches to order: their ids alone, then the page's rows
         rows = Initiative.objects.published().select_related("route")

@@ -6,16 +6,44 @@ page's database work in Python (about 20 ms, the queries themselves about 2 ms).
 table is read as (initiative, term) id pairs, each term is loaded once, and every initiative
 gets plain lists, in the order a prefetch gives (the vocabulary's own ordering). The API's
 representation (see .representation) reads them; nothing else does.
+
+Sectors (with their families) and themes change far less often than initiatives: this process
+keeps them, whole, under the token the database renews at each change of a vocabulary
+(facet_table), so that the first page after an initiative's edit builds none of them. Regions
+have no such token: the page's own are loaded each time.
 """
 
-from ..models import Initiative, Region, Sector, Theme, families_of
+from ..facet_table import VOCABULARY_TOKEN
+from ..models import FacetCount, Initiative, Region, Sector, Theme, families_of
+from ..querysets import IdAmong
 
 PRELOADED = "_api_vocabularies"
+# Token -> {relation: (terms in the vocabulary's order, term id -> its place)}; the latest only.
+_kept: dict[int, dict[str, tuple[list, dict[int, int]]]] = {}
+
+
+def _ordered(terms) -> tuple[list, dict[int, int]]:
+    ordered = list(terms)
+    return ordered, {term.pk: n for n, term in enumerate(ordered)}
+
+
+def kept_vocabularies() -> dict[str, tuple[list, dict[int, int]]]:
+    """Every sector and theme, as of the database's vocabulary token (read on each call)."""
+    token = FacetCount.objects.filter(facet=VOCABULARY_TOKEN).values_list("n", flat=True).first()
+    if token is None:  # no token yet: nothing tells when the terms change, so load them now
+        return {}
+    terms = _kept.get(token)
+    if terms is None:  # (another thread may clear _kept meanwhile: these terms are returned)
+        terms = {"sectors": _ordered(Sector.objects.select_related("family")), "themes": _ordered(Theme.objects.all())}
+        _kept.clear()
+        _kept[token] = terms
+    return terms
 
 
 def preload_vocabularies(initiatives: list) -> None:
     ids = [initiative.pk for initiative in initiatives]
     loaded: dict[int, dict[str, list]] = {pk: {} for pk in ids}
+    kept = kept_vocabularies()
     for relation, terms in (
         ("sectors", Sector.objects.select_related("family")),
         ("themes", Theme.objects.all()),
@@ -23,9 +51,12 @@ def preload_vocabularies(initiatives: list) -> None:
     ):
         descriptor = getattr(Initiative, relation)
         term_id = f"{descriptor.field.m2m_reverse_field_name()}_id"
-        links = list(descriptor.through.objects.filter(initiative_id__in=ids).values_list("initiative_id", term_id))
-        ordered = list(terms.filter(pk__in={term for _initiative, term in links}))
-        place = {term.pk: n for n, term in enumerate(ordered)}
+        through = descriptor.through.objects.filter(IdAmong(ids, "initiative_id"))  # ids as one parameter
+        links = list(through.values_list("initiative_id", term_id))
+        if relation in kept and all(term in kept[relation][1] for _initiative, term in links):
+            ordered, place = kept[relation]
+        else:  # regions; or a term added since the token was read
+            ordered, place = _ordered(terms.filter(pk__in={term for _initiative, term in links}))
         by_initiative: dict[int, list] = {pk: [] for pk in ids}
         for initiative, term in links:
             by_initiative[initiative].append(term)

@@ -6,10 +6,12 @@ to_representation, which was half the page's time. Here each field becomes a (na
 converter) step, built once per serializer (so once per request for a list). Plain fields
 (text, numbers) read their attribute and convert it inline; nested serializers are planned the
 same way; other fields read their attribute inline too unless they look it up their own way
-(hyperlinks, custom fields), and keep their own to_representation (dates, choices, URLs). The
+(hyperlinks, custom fields), and keep their own to_representation (dates, choices, URLs). A
+field may plan its own lookup (planned_attribute) or conversion (planned_representation). The
 output is DRF's own, key for key (pinned by the tests of the API's representation).
 """
 
+import copy
 import functools
 import re
 import types
@@ -35,6 +37,15 @@ PLAIN_SEGMENT = re.compile(r"[-\w]+", re.ASCII)
 
 class PlannedRepresentation:
     """Mixin for a (model) serializer: the same to_representation, planned once."""
+
+    def get_fields(self):
+        # What ModelSerializer builds from the model and Meta depends on the class alone: built
+        # once per process, then copied for each request as DRF copies the declared fields.
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            type(self)._built_fields = built
+        return copy.deepcopy(built)
 
     def to_representation(self, instance):
         plan = self.__dict__.get("_representation_plan")
@@ -74,6 +85,8 @@ def _getter(field):
 
 
 def _attribute_getter(field):
+    if hasattr(field, "planned_attribute"):
+        return field.planned_attribute()
     attrs = field.source_attrs
     if type(field).get_attribute is not serializers.Field.get_attribute or not attrs:
         return field.get_attribute  # its own lookup (relations, the whole object)
@@ -96,6 +109,8 @@ def _attribute_getter(field):
 def _converter(field):
     if type(field) in INLINE:
         return INLINE[type(field)]
+    if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+        field.timezone = field.default_timezone()  # DRF's own attribute: read once, not per row
     if type(field) is serializers.HyperlinkedIdentityField:
         return _hyperlink(field)
     if hasattr(field, "planned_representation"):

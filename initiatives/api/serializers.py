@@ -7,7 +7,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Initiative, Municipality, Region
+from ..models import Initiative, Municipality, Region, Vocabulary
+from ..translation import active_language, localized
 from .representation import PLAIN_SEGMENT, PlannedRepresentation
 
 
@@ -38,6 +39,45 @@ class PageUrlField(serializers.Field):
         return convert
 
 
+# The display_name properties that are localized(obj, "name") in the active language.
+NAMES_IN_LANGUAGE = (Vocabulary.display_name, Initiative.display_name)
+
+
+class CountryCharField(serializers.CharField):
+    """A CharField whose source is "country.code" or "country.name": on an API page's rows (see
+    .representation) each stored code's value is worked out once per request, since it depends
+    only on the code and the request's language, instead of building a Country per row."""
+
+    def planned_attribute(self):
+        country = self.source_attrs[0]
+        found = {}
+
+        def get(instance):
+            code = instance.__dict__.get(country)
+            if not isinstance(code, str):  # deferred or NULL: as DRF does it
+                return self.get_attribute(instance)
+            if code not in found:
+                found[code] = self.get_attribute(instance)
+            return found[code]
+
+        return get
+
+
+class DisplayNameField(serializers.CharField):
+    """The object's display_name (its name in the request's language): on an API page's rows
+    (see .representation) the language is read once per request instead of once per row."""
+
+    def planned_attribute(self):
+        language = active_language()
+
+        def get(instance):
+            if getattr(type(instance), self.source, None) not in NAMES_IN_LANGUAGE:
+                return self.get_attribute(instance)
+            return localized(instance, "name", language)
+
+        return get
+
+
 class BlankAsNull:
     """An empty address is no address: null, so that a client never gets "" where a URI is promised."""
 
@@ -54,11 +94,11 @@ class OptionalURLField(BlankAsNull, serializers.URLField):
 
 class TermSerializer(serializers.Serializer):
     slug = serializers.SlugField(read_only=True)
-    name = serializers.CharField(source="display_name", read_only=True, help_text=_("In the requested language."))
+    name = DisplayNameField(source="display_name", read_only=True, help_text=_("In the requested language."))
 
 
 class RegionRefSerializer(serializers.ModelSerializer):
-    country = serializers.CharField(source="country.code", read_only=True)
+    country = CountryCharField(source="country.code", read_only=True)
 
     class Meta:
         model = Region
@@ -105,9 +145,9 @@ class InitiativeListSerializer(PlannedRepresentation, serializers.ModelSerialize
     # Planned once per request (see .representation): a page has thousands of values.
     url = serializers.HyperlinkedIdentityField(view_name="api:initiative-detail", lookup_field="slug")
     page_url = PageUrlField(help_text=_("The initiative's page in the catalogue."))
-    display_name = serializers.CharField(read_only=True, help_text=_("The name in the requested language."))
-    country = serializers.CharField(source="country.code", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
-    country_name = serializers.CharField(source="country.name", read_only=True)
+    display_name = DisplayNameField(read_only=True, help_text=_("The name in the requested language."))
+    country = CountryCharField(source="country.code", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    country_name = CountryCharField(source="country.name", read_only=True)
     regions = RegionRefSerializer(many=True, read_only=True)
     sectors = SectorRefSerializer(many=True, read_only=True)
     families = FamilyRefSerializer(many=True, read_only=True, help_text=_("The families of its sectors."))

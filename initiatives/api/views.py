@@ -74,16 +74,23 @@ class SelectionFilter(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         try:
-            return select(request.query_params, strict=True, queryset=queryset).queryset
+            view.selection = select(request.query_params, strict=True, queryset=queryset)
         except InvalidSelection as invalid:
             raise ValidationError(invalid.errors) from None
+        return view.selection.queryset
 
 
 class InitiativePagination(PageNumberPagination):
-    django_paginator_class = CachedCountPaginator  # the total is counted once per catalogue version
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    known_count = None  # the total when the view knows it without counting
+
+    def django_paginator_class(self, queryset, page_size):
+        paginator = CachedCountPaginator(queryset, page_size)  # else counted once per catalogue version
+        if self.known_count is not None:
+            paginator.count = self.known_count
+        return paginator
 
 
 @extend_schema(
@@ -106,6 +113,7 @@ class InitiativeList(LanguageMixin, generics.ListAPIView):
     pagination_class = InitiativePagination
 
     def paginate_queryset(self, queryset):
+        self.paginator.known_count = self.selection.known_count()
         page = super().paginate_queryset(queryset)
         if page is not None:
             preload_vocabularies(page)

@@ -1,5 +1,8 @@
 """The file cache the project uses without REDIS_URL, on real files in a folder of the test's own."""
 
+import pickle
+import zlib
+
 import pytest
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -39,3 +42,17 @@ def test_it_still_evicts_entries_beyond_its_limit(tmp_path):
     assert len(cache._list_cache_files()) <= 30
     assert cache.get("last") == 1
     assert cache.get_many([f"more-{n}" for n in range(5)]) == {f"more-{n}": n for n in range(5)}
+
+
+@file_cache
+def test_it_writes_a_page_with_zlibs_fastest_compression_and_reads_it_back(tmp_path):
+    cache = project_file_cache(tmp_path)
+    page = ("version", "page_size=100", b'{"results":[' + b",".join(b'{"n":%d}' % n for n in range(5000)) + b"]}", {})
+    cache.set("page", page, 60)
+
+    [entry] = cache._list_cache_files()
+    with open(entry, "rb") as file:
+        pickle.load(file)  # the expiry
+        stored = file.read()
+    assert stored == zlib.compress(pickle.dumps(page, cache.pickle_protocol), 1)
+    assert cache.get("page") == page

@@ -8,7 +8,8 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from initiatives.api.serializers import InitiativeDetailSerializer, InitiativeListSerializer
-from initiatives.models import Initiative, Municipality
+from initiatives.cache import bump_catalogue_version
+from initiatives.models import Initiative, Municipality, Sector, Theme
 
 from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
 
@@ -80,6 +81,18 @@ def test_it_answers_the_list_page_exactly_as_drf_serializes_it(client, varied, l
     assert [row["slug"] for row in response.json()["results"]] == [row.slug for row in rows]
 
 
+@pytest.mark.parametrize("language", ["es", "pt-br"])
+def test_it_answers_in_the_accepted_language_exactly_as_drf_serializes_it(client, varied, language):
+    response = client.get("/api/initiatives/?page_size=100&format=json", headers={"accept-language": language})
+    assert response.status_code == 200
+    rows = Initiative.objects.published().with_vocabularies().by_name()
+    with translation.override(language):
+        results = [drf_representation(InitiativeListSerializer, row, response.wsgi_request) for row in rows]
+        expected_country = str(rows[0].country.name)
+    assert response.json()["results"][0]["country_name"] == expected_country
+    assert response.content == JSONRenderer().render({"count": 3, "next": None, "previous": None, "results": results})
+
+
 def test_it_keeps_the_format_asked_for_in_each_link_as_drf_does(client, varied):
     response = client.get("/api/initiatives/?format=json&lang=es")
     assert response.status_code == 200
@@ -120,12 +133,8 @@ def test_it_answers_one_initiative_exactly_as_drf_serializes_it(client, varied, 
     assert response.content == JSONRenderer().render(expected)
 
 
-def test_it_builds_each_term_of_a_list_page_once(client, make_initiative):
-    # Ten initiatives share one sector, theme and region: the page needs one object of each.
-    for n in range(10):
-        make_initiative(
-            name=f"Mel {n}", country="BR", sectors=["beekeeping"], themes=["sustainability"], regions=["BR-CE"]
-        )
+def built_terms(client, url: str) -> dict[str, int]:
+    """How many objects of each vocabulary one request builds."""
     built = []
 
     def count(sender, instance, **kwargs):
@@ -133,10 +142,44 @@ def test_it_builds_each_term_of_a_list_page_once(client, make_initiative):
 
     post_init.connect(count)
     try:
-        response = client.get("/api/initiatives/?page_size=100")
+        response = client.get(url)
     finally:
         post_init.disconnect(count)
     assert response.status_code == 200 and len(response.json()["results"]) == 10
-    assert {name: built.count(name) for name in ("Sector", "SectorFamily", "Theme", "Region")} == {
-        "Sector": 1, "SectorFamily": 1, "Theme": 1, "Region": 1,
-    }  # fmt: skip
+    return {name: built.count(name) for name in ("Sector", "SectorFamily", "Theme", "Region")}
+
+
+def test_it_builds_the_terms_once_per_change_of_a_vocabulary(client, make_initiative):
+    # Ten initiatives share one sector, theme and region: the page needs one region object, and
+    # sectors and themes are kept from one page to the next while no vocabulary changes.
+    for n in range(10):
+        make_initiative(
+            name=f"Mel {n}", country="BR", sectors=["beekeeping"], themes=["sustainability"], regions=["BR-CE"]
+        )
+    assert built_terms(client, "/api/initiatives/?page_size=100")["Region"] == 1
+    Initiative.objects.get(name="Mel 3").save()  # an edit: a new catalogue version, no cached page
+    after_edit = built_terms(client, "/api/initiatives/?page_size=100")
+    assert after_edit == {"Sector": 0, "SectorFamily": 0, "Theme": 0, "Region": 1}
+
+    Theme.objects.filter(slug="market-access").update(name_en="Markets")  # any vocabulary's change
+    bump_catalogue_version()
+    after_vocabulary_change = built_terms(client, "/api/initiatives/?page_size=100")
+    assert after_vocabulary_change["Sector"] == Sector.objects.count()
+    assert after_vocabulary_change["Theme"] == Theme.objects.count()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_it_shows_a_renamed_term_on_the_next_page(client, make_initiative, language):
+    make_initiative(name="Mel", country="BR", sectors=["beekeeping"], themes=["sustainability"])
+    assert client.get(f"/api/initiatives/?lang={language}").status_code == 200
+    sector = Sector.objects.select_related("family").get(slug="beekeeping")
+    for term, name in ((sector, "Apicultura renovada"), (sector.family, "Familia renovada")):
+        term.name = term.name_en = term.name_es = term.name_pt_br = name
+        term.save()
+    theme = Theme.objects.get(slug="sustainability")
+    theme.name = theme.name_en = theme.name_es = theme.name_pt_br = "Sostenibilidad renovada"
+    theme.save()
+    row = client.get(f"/api/initiatives/?lang={language}").json()["results"][0]
+    assert [s["name"] for s in row["sectors"]] == ["Apicultura renovada"]
+    assert [f["name"] for f in row["families"]] == ["Familia renovada"]
+    assert [t["name"] for t in row["themes"]] == ["Sostenibilidad renovada"]
