@@ -1,17 +1,19 @@
-"""A country's list in name order: its page read in order from an index, the same rows as a sort
-(run the suite with DATABASE_URL=postgres://… for PostgreSQL)."""
+"""A filtered list in its order: a country's page read in order from an index, any filtered page's
+ids read alone before its rows, the same rows as sorting them all (run the suite with
+DATABASE_URL=postgres://… for PostgreSQL)."""
 
 from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from initiatives.filters import InitiativeFilterSet
-from initiatives.models import Initiative
-from initiatives.pagination import PAGE_SIZE
+from initiatives.models import Initiative, Sector, Theme
+from initiatives.pagination import PAGE_SIZE, CachedCountPaginator
 from initiatives.translation import suffix
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +38,8 @@ def bulk_initiatives(count: int) -> None:
             slug=f"bulk-{n}",
             country=countries[n % len(countries)],
             is_published=n % 10 != 0,
+            kind=["cluster", "apl", "network"][n % 3],
+            status="active" if n % 4 else "inactive",
             **{f"sort_key_{suffix(code)}": f"iniciativa {n:05d}" for code in LANGUAGES},
         )
         for n in range(count)
@@ -104,3 +108,70 @@ def test_it_shows_a_countrys_pages_in_name_order(client, tied_countries, languag
         assert response.context["count"] == 60
         shown += [row.pk for row in response.context["page"].object_list]
     assert shown == expected
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+@pytest.mark.parametrize("params", [{"status": "active"}, {"kind": "cluster"}, {"country": "BR"}])
+def test_it_reads_a_filtered_pages_rows_without_sorting_them_all(client, reference_data, params):
+    bulk_initiatives(6000)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("initiatives:list"), {**params, "page": 2})
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == PAGE_SIZE
+    ordered = [query["sql"] for query in queries if 'ORDER BY "initiatives_initiative"."sort_key_' in query["sql"]]
+    assert len(ordered) == 1, ordered
+    for sql in ordered:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            text = "\n".join(row[3] for row in cursor.fetchall())
+        assert "TEMP B-TREE FOR ORDER BY" not in text, (sql, text)
+
+
+@pytest.fixture
+def varied_catalogue(tied_countries, make_initiative):
+    """tied_countries, with kinds, statuses, sectors and themes spread over the same tied names."""
+    for n, initiative in enumerate(Initiative.objects.order_by("pk")):
+        initiative.kind = ["cluster", "apl", "network"][n % 3]
+        initiative.status = "active" if n % 4 else "inactive"
+        initiative.save()
+        if n % 2:
+            initiative.sectors.set(Sector.objects.filter(slug="acai"))
+        if n % 5:
+            initiative.themes.set(Theme.objects.filter(slug="circular-economy"))
+
+
+def page_as_before(language: str, params: dict, number: int) -> list[int]:
+    """The page as the list read it before: its whole rows sorted, then sliced."""
+    with translation.override(language):
+        filterset = InitiativeFilterSet(QueryDict(urlencode(params)))
+        paginator = CachedCountPaginator(filterset.qs.with_vocabularies(), PAGE_SIZE)
+        return [row.pk for row in paginator.page(number).object_list]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "active"},
+        {"kind": "cluster", "ordering": "-name"},
+        {"sector": "acai"},
+        {"theme": "circular-economy", "ordering": "country"},
+        {"country": "BR", "kind": "apl"},
+        {"country": "BR", "q": "polo"},
+        {"status": "active", "ordering": "-created"},
+        {"kind": "network", "ordering": "created"},
+    ],
+)
+def test_it_shows_a_filtered_lists_pages_in_the_same_order_as_before(client, varied_catalogue, language, params):
+    with translation.override(language):
+        url = reverse("initiatives:list")
+    shown = 0
+    for number in (1, 2, 3):
+        response = client.get(url, {**params, "page": number})
+        assert response.status_code == 200
+        page = response.context["page"]
+        assert [row.pk for row in page.object_list] == page_as_before(language, params, number), number
+        shown += len(page.object_list)
+        if not page.has_next():
+            break
+    assert shown > PAGE_SIZE, "one page only: nothing paged to compare"
