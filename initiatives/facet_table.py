@@ -7,9 +7,10 @@ raw SQL) goes through them. One row per (facet, value): a column's value (countr
 a term's id (program, route, region, sector, theme, family) or "" for the total and the home
 page's sums of members. Drafts never
 count; a family counts an initiative once however many of its sectors it has. One more row, not
-a count, holds a token renewed at every change of a vocabulary (initiatives.labels caches by it).
+a count, holds a token renewed at every change of a vocabulary (initiatives.labels caches by it),
+and another one at every change of a region (the search's index of region names).
 
-`rebuild_facet_counts()` recounts the table from scratch and renews the token (the migration
+`rebuild_facet_counts()` recounts the table from scratch and renews the tokens (the migration
 fills the table with it; an operator runs `manage.py rebuild_facet_counts` after writing to the
 database with the triggers off, say). Changing a
 trigger here takes a new migration that drops and recreates them (`drop_triggers`, `create_triggers`).
@@ -48,6 +49,10 @@ VOCABULARY_TABLES = [
     "initiatives_program",
     "initiatives_route",
 ]
+# Another token, renewed whenever a region changes: what is derived from the regions alone (the
+# search's index of their names) outlives the initiatives' edits and the other vocabularies'.
+REGION_TOKEN = "regions"
+TOKEN_TABLES = {VOCABULARY_TOKEN: VOCABULARY_TABLES, REGION_TOKEN: ["initiatives_region"]}
 
 
 def _add(facet: str, value: str, where: str, source: str = "", count: str = "1", distinct: bool = False) -> str:
@@ -279,25 +284,25 @@ def family_triggers() -> list[tuple[str, str, str, str, str]]:
     ]
 
 
-def _renew_vocabulary_token(vendor: str) -> str:
+def _renew_token(vendor: str, facet: str = VOCABULARY_TOKEN) -> str:
     token = "ABS(RANDOM()) % 2147483647" if vendor == "sqlite" else "FLOOR(RANDOM() * 2147483647)::integer"
     return (
-        f"INSERT INTO {TABLE} (facet, value, n) SELECT '{VOCABULARY_TOKEN}', '', {token} WHERE TRUE "
+        f"INSERT INTO {TABLE} (facet, value, n) SELECT '{facet}', '', {token} WHERE TRUE "
         f"ON CONFLICT (facet, value) DO UPDATE SET n = excluded.n"
     )
 
 
 def vocabulary_triggers(vendor: str) -> list[tuple[str, str, str, str, str]]:
     """(name, events, table, FOR EACH, statement): SQLite has only row triggers, one per event."""
-    statement = _renew_vocabulary_token(vendor)
+    tables = [(table, _renew_token(vendor, facet)) for facet, names in TOKEN_TABLES.items() for table in names]
     if vendor == "postgresql":
         return [
             (f"facetcount_vocabulary_{table}", "INSERT OR UPDATE OR DELETE", table, "STATEMENT", statement)
-            for table in VOCABULARY_TABLES
+            for table, statement in tables
         ]
     return [
         (f"facetcount_vocabulary_{table}_{event.lower()}", event, table, "ROW", statement)
-        for table in VOCABULARY_TABLES
+        for table, statement in tables
         for event in ("INSERT", "UPDATE", "DELETE")
     ]
 
@@ -391,7 +396,7 @@ def _recount_statements(vendor: str) -> list[str]:
     published = f"JOIN {INITIATIVE} i ON i.id = l.initiative_id WHERE i.is_published"
     statements = [
         f"DELETE FROM {TABLE}",
-        _renew_vocabulary_token(vendor),
+        *(_renew_token(vendor, facet) for facet in TOKEN_TABLES),
         f"{insert} SELECT '{TOTAL}', '', COUNT(*) FROM {INITIATIVE} WHERE is_published",
         f"{insert} SELECT '{MEMBERS}', '', COALESCE(SUM(member_count), 0) FROM {INITIATIVE} WHERE is_published",
         f"{insert} SELECT '{MEMBERS_STATED}', '', COUNT(member_count) FROM {INITIATIVE} WHERE is_published",

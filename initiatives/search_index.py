@@ -13,6 +13,7 @@ from functools import cache
 from django.utils.translation import override
 from django_countries import countries
 
+from .facet_table import REGION_TOKEN
 from .text import fold
 
 # The initiative's own searchable fields; a new text field is searched once listed here.
@@ -92,7 +93,9 @@ def reindex(queryset) -> int:
 
 # -- places a query names exactly, so their initiatives rank first ------------------------------
 
-PLACES_CACHE_SECONDS = 60 * 60
+# Region token (facet_table) -> folded name -> region ids; the latest only. Kept in the process:
+# regions change rarely, so an initiative's edit must not rebuild it (6,000 fold() calls).
+_regions_kept: dict[int, dict[str, list[int]]] = {}
 
 
 @cache
@@ -105,12 +108,9 @@ def _countries_by_folded_name() -> dict[str, str]:
 
 
 def _regions_by_folded_name(region_model) -> dict[str, list[int]]:
-    from django.core.cache import cache as shared_cache
-
-    from .cache import versioned_key
-
-    key = versioned_key("regions-by-folded-name")
-    index = shared_cache.get(key)
+    facet_count = region_model._meta.apps.get_model("initiatives", "FacetCount")
+    token = facet_count.objects.filter(facet=REGION_TOKEN).values_list("n", flat=True).first()
+    index = _regions_kept.get(token)
     if index is None:
         index = {}
         for pk, name in region_model.objects.values_list("pk", "name"):
@@ -118,7 +118,9 @@ def _regions_by_folded_name(region_model) -> dict[str, list[int]]:
             for spelling in {name, name.split("(")[0], name.split(",")[0]}:
                 if fold(spelling):
                     index.setdefault(fold(spelling), []).append(pk)
-        shared_cache.set(key, index, PLACES_CACHE_SECONDS)
+        if token is not None:  # without a token nothing tells when the regions change
+            _regions_kept.clear()
+            _regions_kept[token] = index
     return index
 
 

@@ -7,19 +7,20 @@ table is read as (initiative, term) id pairs, each term is loaded once, and ever
 gets plain lists, in the order a prefetch gives (the vocabulary's own ordering). The API's
 representation (see .representation) reads them; nothing else does.
 
-Sectors (with their families) and themes change far less often than initiatives: this process
-keeps them, whole, under the token the database renews at each change of a vocabulary
-(facet_table), so that the first page after an initiative's edit builds none of them. Regions
-have no such token: the page's own are loaded each time.
+Sectors (with their families), themes and regions change far less often than initiatives: this
+process keeps them, whole, under the tokens the database renews at each change of a vocabulary
+and of a region (facet_table), so that the first page after an initiative's edit builds none of
+them.
 """
 
-from ..facet_table import VOCABULARY_TOKEN
+from ..facet_table import REGION_TOKEN, VOCABULARY_TOKEN
 from ..models import FacetCount, Initiative, Region, Sector, Theme, families_of
 from ..querysets import IdAmong
 
 PRELOADED = "_api_vocabularies"
-# Token -> {relation: (terms in the vocabulary's order, term id -> its place)}; the latest only.
-_kept: dict[int, dict[str, tuple[list, dict[int, int]]]] = {}
+# Token -> {relation: (terms in the vocabulary's order, term id -> its place)}; the latest only,
+# per token: sectors and themes under the vocabulary token, regions under the region token.
+_kept: dict[str, dict[int, dict[str, tuple[list, dict[int, int]]]]] = {VOCABULARY_TOKEN: {}, REGION_TOKEN: {}}
 
 
 def _ordered(terms) -> tuple[list, dict[int, int]]:
@@ -28,16 +29,26 @@ def _ordered(terms) -> tuple[list, dict[int, int]]:
 
 
 def kept_vocabularies() -> dict[str, tuple[list, dict[int, int]]]:
-    """Every sector and theme, as of the database's vocabulary token (read on each call)."""
-    token = FacetCount.objects.filter(facet=VOCABULARY_TOKEN).values_list("n", flat=True).first()
-    if token is None:  # no token yet: nothing tells when the terms change, so load them now
-        return {}
-    terms = _kept.get(token)
-    if terms is None:  # (another thread may clear _kept meanwhile: these terms are returned)
-        terms = {"sectors": _ordered(Sector.objects.select_related("family")), "themes": _ordered(Theme.objects.all())}
-        _kept.clear()
-        _kept[token] = terms
+    """Every sector and theme, and every region, as of the database's tokens (read on each call)."""
+    tokens = dict(FacetCount.objects.filter(facet__in=list(_kept)).values_list("facet", "n"))
+    terms = {}
+    for facet, kept in _kept.items():
+        token = tokens.get(facet)
+        if token is None:  # no token yet: nothing tells when these terms change, so load them now
+            continue
+        loaded = kept.get(token)
+        if loaded is None:  # (another thread may clear `kept` meanwhile: these terms are used)
+            loaded = _load(facet)
+            kept.clear()
+            kept[token] = loaded
+        terms.update(loaded)
     return terms
+
+
+def _load(facet: str) -> dict[str, tuple[list, dict[int, int]]]:
+    if facet == REGION_TOKEN:
+        return {"regions": _ordered(Region.objects.all())}
+    return {"sectors": _ordered(Sector.objects.select_related("family")), "themes": _ordered(Theme.objects.all())}
 
 
 def preload_vocabularies(initiatives: list) -> None:
@@ -55,7 +66,7 @@ def preload_vocabularies(initiatives: list) -> None:
         links = list(through.values_list("initiative_id", term_id))
         if relation in kept and all(term in kept[relation][1] for _initiative, term in links):
             ordered, place = kept[relation]
-        else:  # regions; or a term added since the token was read
+        else:  # no token; or a term added since the token was read
             ordered, place = _ordered(terms.filter(pk__in={term for _initiative, term in links}))
         by_initiative: dict[int, list] = {pk: [] for pk in ids}
         for initiative, term in links:

@@ -56,3 +56,35 @@ def test_it_writes_a_page_with_zlibs_fastest_compression_and_reads_it_back(tmp_p
         stored = file.read()
     assert stored == zlib.compress(pickle.dumps(page, cache.pickle_protocol), 1)
     assert cache.get("page") == page
+
+
+@file_cache
+def test_it_lists_its_folder_once_every_fifty_writes_not_before_each(tmp_path):
+    """A first render after an edit writes three or more times; each listing of a 1,000-entry
+    folder cost 1–3 ms."""
+    cache = project_file_cache(tmp_path, max_entries=1000)
+    listings = []
+    list_files = cache._list_cache_files
+    cache._list_cache_files = lambda: listings.append(1) or list_files()
+
+    for n in range(100):
+        cache.set(f"page-{n}", n)
+
+    assert len(listings) == 2  # before the 1st and the 51st write
+    assert cache.get_many([f"page-{n}" for n in range(100)]) == {f"page-{n}": n for n in range(100)}
+
+
+@file_cache
+def test_it_keeps_its_entries_within_a_few_of_its_limit_over_many_writes(tmp_path):
+    cache = project_file_cache(tmp_path, max_entries=100)
+    assert cache.cull_every == 5
+    most = 0
+    for n in range(600):
+        if n % 7 == 0:
+            cache.set_many({f"facet-{n}-{m}": m for m in range(3)})
+        else:
+            cache.set(f"page-{n}", n)
+        most = max(most, len(cache._list_cache_files()))
+
+    assert 100 <= most <= 100 + cache.cull_every + 3
+    assert cache.get("page-599") == 599

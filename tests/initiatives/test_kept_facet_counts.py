@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from initiatives.cache import bump_catalogue_version
-from initiatives.facet_table import TABLE, VOCABULARY_TOKEN, rebuild_facet_counts
+from initiatives.facet_table import REGION_TOKEN, TABLE, VOCABULARY_TOKEN, rebuild_facet_counts
 from initiatives.facets import FACETS
 from initiatives.labels import vocabulary_labels
 from initiatives.models import FacetCount, Initiative, Program, Region, Route, Sector, SectorFamily, Theme
@@ -259,6 +259,7 @@ def test_the_rebuild_recounts_a_damaged_table(make_initiative):
     call_command("rebuild_facet_counts", verbosity=0)
     assert Initiative.objects.catalogue_facet_counts(FACETS) == expected
     assert FacetCount.objects.filter(facet=VOCABULARY_TOKEN).exists()  # the labels' cache key
+    assert FacetCount.objects.filter(facet=REGION_TOKEN).exists()  # the region names' index's
 
 
 def test_the_unfiltered_list_after_an_edit_reads_the_kept_counts_and_counts_no_initiative(client, make_initiative):
