@@ -10,6 +10,8 @@ without reading the initiatives' wide rows or matching the text again.
 - The sector families: counted on the sectors' link table joined to the small sector table. Through
   the initiatives' table it cost twice as much; SQLite, left to choose, started from the sectors and
   looked every match up once per sector (CROSS JOIN keeps its order).
+- On PostgreSQL the sectors and their families together from one read of the sectors' links
+  (GROUPING SETS): the two reads cost about 50 ms at 12,000 matches, the one about 30.
 - With one-value filters besides the search, the matches they keep (having()), read from the same
   index once, so that each link facet counts its link table alone among them.
 
@@ -103,3 +105,24 @@ def family_counts(ids: list[int], using: str = "default") -> dict[int, int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())
+
+
+def sector_and_family_counts(ids: list[int], using: str = "default") -> tuple[dict[int, int], dict[int, int]]:
+    """({sector id: how many of the initiatives `ids` have it}, family_counts(ids)) from one read of
+    the sectors' links, on PostgreSQL. Each link is unique, so a sector counts its links."""
+    connection = connections[using]
+    condition, params = among("l.initiative_id", ids, connection.vendor)
+    sql = (
+        "SELECT GROUPING(l.sector_id), l.sector_id, s.family_id, COUNT(*), COUNT(DISTINCT l.initiative_id) "
+        f"FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id "
+        f"WHERE {condition} GROUP BY GROUPING SETS ((l.sector_id), (s.family_id))"
+    )
+    sectors, families = {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for by_family, sector, family, links, initiatives in cursor.fetchall():
+            if not by_family:
+                sectors[sector] = links
+            elif family is not None:  # sectors of no family: no family facet
+                families[family] = initiatives
+    return sectors, families
