@@ -91,7 +91,7 @@ class IdAmong(models.Func):
     def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
-            return f"{column} = ANY(%s::bigint[])", [*params, self.ids]
+            return f"{column} = ANY(%s::bigint[])", [*params, search_facets.array_literal(self.ids)]
         return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
 
 

@@ -386,3 +386,24 @@ def test_a_search_counts_its_sectors_and_families_in_one_read_of_the_sectors_lin
     sector_reads = [q["sql"] for q in queries.captured_queries if "initiatives_initiative_sectors" in q["sql"]]
     sector_reads = [sql for sql in sector_reads if "GROUP BY" in sql]
     assert len(sector_reads) == 1, sector_reads
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's arrays")
+def test_it_hands_the_matches_to_postgresql_as_the_text_of_one_array(cocoa_catalogue):
+    """A list of thousands of ids was quoted element by element by psycopg, in Python."""
+    arrays = []
+
+    def record(execute, sql, params, many, context):
+        ids = [param for param in params or () if isinstance(param, list | tuple) or str(param).startswith("{")]
+        arrays.extend(ids)
+        return execute(sql, params, many, context)
+
+    matched = Initiative.objects.published().search_ids("cacau")
+    with connection.execute_wrapper(record):
+        counts = facet_counts(selected(q="cacau"))
+        page = Initiative.objects.published().search("cacau", matches=matched).page_ids(0, 24)
+    assert counts["theme"] == recount("cacau", "theme")
+    assert sorted(page) == sorted(matched)
+    assert arrays, "no ids handed over: the test would prove nothing"
+    assert set(map(str, arrays)) == {"{" + ",".join(map(str, matched)) + "}"}, arrays
+    assert all(isinstance(param, str) for param in arrays), arrays
