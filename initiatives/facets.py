@@ -123,8 +123,7 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     linked = [name for name in names if name not in counts and name in LINKED_FACETS]
     if chosen is not None and linked:
         kept = searched.having_among(matched, chosen) if chosen else matched
-        for name in linked:
-            computed({name: searched.link_facet_counts_among(name, kept)})
+        computed(searched.link_facets_counts_among(linked, kept))
     together = [name for name in names if name not in counts and name in FACET_FIELDS and name not in selection.params]
     if len(together) > 1:
         computed(selection.queryset.single_valued_facet_counts(together))

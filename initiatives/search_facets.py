@@ -10,6 +10,8 @@ without reading the initiatives' wide rows or matching the text again.
 - The sector families: counted on the sectors' link table joined to the small sector table. Through
   the initiatives' table it cost twice as much; SQLite, left to choose, started from the sectors and
   looked every match up once per sector (CROSS JOIN keeps its order).
+- On PostgreSQL the sectors and their families together from one read of the sectors' links
+  (GROUPING SETS): the two reads cost about 50 ms at 12,000 matches, the one about 30.
 - With one-value filters besides the search, the matches they keep (having()), read from the same
   index once, so that each link facet counts its link table alone among them.
 
@@ -32,8 +34,15 @@ def among(column: str, ids: list[int], vendor: str) -> tuple[str, list]:
     """`column` is one of `ids`, passed as one parameter (as querysets.IdAmong does)."""
     ids = [int(pk) for pk in ids]
     if vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])", [ids]
+        return f"{column} = ANY(%s::bigint[])", [array_literal(ids)]
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+
+
+def array_literal(ids: list[int]) -> str:
+    """PostgreSQL's text of an array of the integers `ids`, for one string parameter. Handed the
+    list itself, psycopg's client-side binding quoted each element in Python (about 10 ms for
+    12,000 ids) and the server took longer to read it: about 35 ms a facet query against 14."""
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
 
 def _by_id(vendor: str) -> str:
@@ -103,3 +112,24 @@ def family_counts(ids: list[int], using: str = "default") -> dict[int, int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())
+
+
+def sector_and_family_counts(ids: list[int], using: str = "default") -> tuple[dict[int, int], dict[int, int]]:
+    """({sector id: how many of the initiatives `ids` have it}, family_counts(ids)) from one read of
+    the sectors' links, on PostgreSQL. Each link is unique, so a sector counts its links."""
+    connection = connections[using]
+    condition, params = among("l.initiative_id", ids, connection.vendor)
+    sql = (
+        "SELECT GROUPING(l.sector_id), l.sector_id, s.family_id, COUNT(*), COUNT(DISTINCT l.initiative_id) "
+        f"FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id "
+        f"WHERE {condition} GROUP BY GROUPING SETS ((l.sector_id), (s.family_id))"
+    )
+    sectors, families = {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for by_family, sector, family, links, initiatives in cursor.fetchall():
+            if not by_family:
+                sectors[sector] = links
+            elif family is not None:  # sectors of no family: no family facet
+                families[family] = initiatives
+    return sectors, families

@@ -8,6 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
+from initiatives import querysets
 from initiatives.filters import InitiativeFilterSet
 from initiatives.models import Initiative
 from initiatives.pagination import PAGE_SIZE, CachedCountPaginator
@@ -109,3 +110,60 @@ def test_it_moves_a_page_beyond_a_searchs_last_to_its_last(client, tied_catalogu
     page = response.context["page"]
     assert page.number == page.paginator.num_pages > 1
     assert [row.pk for row in page.object_list] == page_rows_as_before("en", {"q": "sao"}, page.number)
+
+
+@pytest.fixture
+def names_near_and_whole(reference_data):
+    """80 published initiatives matching "sao": half hold it as a whole word ("polo sao 001", a word
+    similarity of 1), half inside a longer word ("aldeia saoz 000", less) and sort first by name."""
+    rows = []
+    for n in range(80):
+        name = f"polo sao {n:03d}" if n % 2 else f"aldeia saoz {n:03d}"
+        rows.append(
+            Initiative(name=name, slug=f"near-{n}", country="BR", is_published=True, name_key=name, search_text=name)
+        )
+    Initiative.objects.bulk_create(rows)
+
+
+def similarities_computed(queryset, bottom: int, top: int) -> int:
+    """How many times PostgreSQL computed word_similarity() for queryset.page_ids(bottom, top), from
+    its own count of this transaction's function calls."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL track_functions = 'all'")
+        # The plan of a large catalogue (the name's index read in order); eighty rows are sorted.
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        count = "SELECT coalesce(pg_stat_get_xact_function_calls('word_similarity(text,text)'::regprocedure), 0)"
+        cursor.execute(count)
+        before = cursor.fetchone()[0]
+        queryset.page_ids(bottom, top)
+        cursor.execute(count)
+        return cursor.fetchone()[0] - before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="word similarity is PostgreSQL's ranking")
+def test_it_reads_a_searchs_first_page_without_ranking_every_match(names_near_and_whole):
+    queryset = InitiativeFilterSet({"q": "sao"}).qs
+    ids = queryset.page_ids(0, PAGE_SIZE)
+    assert len(ids) == PAGE_SIZE
+    assert ids == list(queryset.values_list("pk", flat=True)[:PAGE_SIZE])
+    computed = similarities_computed(queryset, 0, PAGE_SIZE)
+    assert 0 < computed < 80, computed
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="word similarity is PostgreSQL's ranking")
+@pytest.mark.parametrize("probe", [1000, 30, 10])
+def test_it_orders_a_searchs_pages_by_similarity_then_name_whichever_way_it_reads_them(
+    names_near_and_whole, monkeypatch, probe
+):
+    monkeypatch.setattr(querysets, "SIMILARITY_PROBE", probe)
+    queryset = InitiativeFilterSet({"q": "sao"}).qs
+    for bottom, top in [(0, 24), (24, 48), (48, 72), (72, 80), (0, 40), (0, 41)]:
+        expected = list(queryset.values_list("pk", flat=True)[bottom:top])
+        assert queryset.page_ids(bottom, top) == expected, (bottom, top)
+    # The whole-word names first, by name; the others after them.
+    names = list(Initiative.objects.filter(pk__in=queryset.page_ids(0, 41)).values_list("pk", "name"))
+    by_pk = dict(names)
+    shown = [by_pk[pk] for pk in queryset.page_ids(0, 41)]
+    assert shown[:40] == sorted(f"polo sao {n:03d}" for n in range(1, 80, 2))
+    assert shown[40].startswith("aldeia saoz")
