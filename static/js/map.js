@@ -382,8 +382,11 @@
     this.drawBasemap().then(function () {
       if (generation !== self.generation) return;
       performance.mark("catalogue-map:basemap");
-      if (markers.length) cluster.addLayers(markers);
-      else finish();
+      if (!markers.length) return finish();
+      cluster.addLayers(markers);
+      // Off the map (the choropleth mode took it off while the base layer was drawn), markercluster
+      // only keeps the markers for later and reports no progress: the load is done all the same.
+      if (!self.map.hasLayer(cluster)) finish();
     });
   };
 

@@ -3,6 +3,7 @@ embeddable map framed by another origin (and no other page), and axe-core in eac
 
 import re
 import threading
+import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -114,6 +115,31 @@ def test_the_choropleth_counts_what_the_list_counts_and_filters_on_click(page, p
     wait_ready(page, 1)
     assert page.get_by_label("Shaded by number of initiatives").is_checked()
     assert page.locator("[data-choropleth-tables] tr[data-code='CO'] td").inner_text() == "1"
+    assert page.console_errors == []
+
+
+# Held back until after the markers' group exists: what a loaded machine or a slow network may do.
+LATE_BASEMAP = """(() => {
+    const fetchNow = window.fetch;
+    window.fetch = (url, options) => String(url).includes("basemap")
+        ? new Promise((resolve) => setTimeout(resolve, 2500)).then(() => fetchNow(url, options))
+        : fetchNow(url, options);
+})()"""
+
+
+def test_the_choropleth_mode_finishes_loading_when_its_script_runs_before_the_base_layer_is_drawn(page, places):
+    # The deferred choropleth script runs after the map drew its markers' group but before the base
+    # layer is done: it takes the group off the map, and markercluster reports no progress off it.
+    def late(route):
+        time.sleep(1)
+        route.continue_()
+
+    page.add_init_script(LATE_BASEMAP)
+    page.route("**/map-choropleth*.js", late)
+    page.goto("/en/map/#choropleth")
+    wait_ready(page, 1)
+    assert page.locator("[data-choropleth-tables] tr[data-code='BR'] td").inner_text() == "3"
+    assert page.locator(".map-marker").count() == 0
     assert page.console_errors == []
 
 
