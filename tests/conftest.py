@@ -37,6 +37,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def _django_db_helper(_django_db_helper):
+    """pytest-django's own fixture, which gives each test its database, wrapped: once a test ends
+    and before a transactional test's flush, the page rebuilds it queued stop. A rebuild thread
+    still reading would make the flush fail on SQLite ("database table is locked") and, on either
+    database, render and cache pages from the next test's data."""
+    yield _django_db_helper
+    from catalogue import page_rebuild
+
+    page_rebuild.stop()
+
+
+@pytest.fixture
 def reference_data(db):
     """States, municipalities, regions, Rotas, sectors, themes. Reloaded after a transactional
     test (live server) flushed the database."""

@@ -36,6 +36,47 @@ def test_a_rebuild_still_running_when_the_session_ends(rf, make_initiative):
     assert page_rebuild.rebuild(request, addresses)
 """
 
+# Each rebuild reads the kept counts and holds its read for a while, as a long page render does,
+# so that one is still under way when the first test ends and its database is flushed.
+SLOW_REBUILD_CONFTEST = """
+import time
+
+from django.db import connection, transaction
+
+from catalogue import page_rebuild
+
+_render = page_rebuild._render
+
+
+def slow_render(environ):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM initiatives_facetcount")
+        time.sleep(0.5)
+    _render(environ)
+
+
+page_rebuild._render = slow_render
+"""
+
+TWO_TESTS_SESSION = """
+import pytest
+
+from catalogue import page_rebuild
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_test_queues_rebuilds(rf, make_initiative):
+    make_initiative(name="Cluster do Café")
+    request = rf.get("/en/", HTTP_HOST="localhost")
+    addresses = [("/en/initiatives/", f"n={n}") for n in range(10)]
+    assert page_rebuild.rebuild(request, addresses)
+
+
+def test_the_next_test_finds_no_rebuild_left():
+    assert not page_rebuild._queue
+    assert page_rebuild._worker is None or not page_rebuild._worker.is_alive()
+"""
+
 LIVE_SERVER_SESSION = """
 import urllib.request
 
@@ -61,8 +102,12 @@ def django_db_setup(django_db_setup):
 """
 
 
-def run_session(tmp_path: Path, session: str, conftest: str = "") -> str:
-    (tmp_path / "conftest.py").write_text("from tests.conftest import *  # noqa: F403\n" + conftest)
+def run_session(tmp_path: Path, session: str, conftest: str = "", passed: int = 1) -> str:
+    # `import *` leaves out the fixtures named with an underscore.
+    fixtures = (
+        "from tests.conftest import *  # noqa: F403\nfrom tests.conftest import _django_db_helper  # noqa: F401\n"
+    )
+    (tmp_path / "conftest.py").write_text(fixtures + conftest)
     (tmp_path / "test_session.py").write_text(session)
     db = connection.settings_dict
     if connection.vendor == "postgresql":
@@ -83,7 +128,7 @@ def run_session(tmp_path: Path, session: str, conftest: str = "") -> str:
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     output = run.stdout + run.stderr
-    assert "1 passed" in output, output
+    assert f"{passed} passed" in output, output
     assert "Error when trying to teardown test databases" not in output, output
     assert run.returncode == 0, output
     return output
@@ -94,6 +139,11 @@ def test_it_lets_no_page_rebuild_reach_the_test_database_once_the_session_ends(t
     assert "Database access not allowed" not in output, output  # a render after the test's end
     assert "Database unavailable" not in output, output  # one during or after the drop
     assert "Rebuilding /en/initiatives/ failed" not in output, output
+
+
+def test_it_stops_a_transactional_tests_rebuilds_before_its_database_is_flushed(tmp_path):
+    output = run_session(tmp_path, TWO_TESTS_SESSION, SLOW_REBUILD_CONFTEST, passed=2)
+    assert "database table is locked" not in output, output
 
 
 def test_it_stops_the_live_server_before_the_test_database_is_dropped(tmp_path):
