@@ -34,6 +34,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         page_rebuild.stop()
+        warn_of_other_sessions()
+
+
+def warn_of_other_sessions():
+    """On PostgreSQL, name what is still connected to the test database just before it is dropped:
+    the drop then fails with only "being accessed by other users" and no clue whose session it is."""
+    import threading
+    import warnings
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT application_name, client_port, backend_start, state, left(query, 300) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        sessions = cursor.fetchall()
+    if sessions:
+        threads = [thread.name for thread in threading.enumerate()]
+        warnings.warn(
+            f"Still connected to the test database before its drop: {sessions}; threads: {threads}", stacklevel=1
+        )
 
 
 @pytest.fixture
