@@ -49,7 +49,7 @@ def warn_of_other_sessions():
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT application_name, client_port, backend_start, state, left(query, 300) FROM pg_stat_activity "
+            "SELECT pid, application_name, client_port, backend_start, state, left(query, 300) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         sessions = cursor.fetchall()

@@ -117,7 +117,9 @@ def project_sqlite_file(path: Path, django_db_blocker) -> dict[str, int]:
         return cursor.lastrowid
 
     with django_db_blocker.unblock():
-        with database.schema_editor() as editor:
+        # Not atomic: the schema editor's atomic block names its alias, "default", and so opened a
+        # connection to the test database through the project's own handler, left open at its drop.
+        with database.schema_editor(atomic=False) as editor:
             editor.create_model(Initiative)
         with database.cursor() as cursor:
             cursor.execute("PRAGMA foreign_keys = OFF")  # only this table: no programme or Rota to point to
