@@ -67,6 +67,13 @@ def install(connection, *, only_if_present: bool = False, detail: str = DETAIL) 
     return True
 
 
+def rebuild(connection) -> None:
+    """Read every initiative's text into the index again (manage.py rebuild_search_index)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
+
+
 def uninstall(connection) -> None:
     if connection.vendor != "sqlite":
         return
