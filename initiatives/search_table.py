@@ -112,4 +112,4 @@ def published_matches(terms: list[str]) -> tuple[str, list[str]]:
     """SQL selecting the ids of the published initiatives whose text holds every one of `terms`
     (folded words: letters and digits only, so no LIKE wildcard), and its parameters."""
     conditions = " AND ".join(["search_text LIKE %s"] * len(terms))
-    return f"SELECT id FROM {TABLE} WHERE is_published AND {conditions}", [f"%{term}%" for term in terms]
+    return f"SELECT id AS pk FROM {TABLE} WHERE is_published AND {conditions}", [f"%{term}%" for term in terms]
