@@ -134,3 +134,13 @@ def test_the_published_matches_are_read_from_the_copy_alone(make_initiative):
     # Any other selection keeps matching over the initiatives themselves.
     assert sorted(Initiative.objects.search_ids("consorcio")) == [kept.pk, draft.pk]
     assert Initiative.objects.published().filter(country="BR").search_ids("mel") == []
+
+
+@postgresql_only
+def test_a_migration_may_still_alter_the_columns_the_copy_follows():
+    """A trigger naming its columns (UPDATE OF) makes PostgreSQL refuse to alter their type."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE initiatives_initiative ALTER COLUMN search_text TYPE varchar(20000)")
+        cursor.execute("ALTER TABLE initiatives_initiative ALTER COLUMN is_published TYPE boolean USING is_published")
+        cursor.execute(f"SELECT COUNT(*) FROM {search_table.TABLE}")  # noqa: S608
+        assert cursor.fetchone() == (0,)
