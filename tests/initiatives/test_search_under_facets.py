@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -71,6 +72,17 @@ def test_it_puts_back_the_triggers_a_remade_table_lost(make_initiative):
 
     assert indexed("cagaita") == {added.pk}
     assert not search_fts.install(connection, only_if_present=True)  # nothing left to repair
+
+
+@sqlite_only
+def test_the_rebuild_command_reads_every_text_into_the_index_again(make_initiative):
+    added = make_initiative(name="Polo Cagaita")
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {search_fts.TABLE}({search_fts.TABLE}) VALUES ('delete-all')")
+    assert indexed("cagaita") == set()
+
+    call_command("rebuild_search_index", verbosity=0)
+    assert indexed("cagaita") == {added.pk}
 
 
 @pytest.mark.parametrize(
