@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 
-from . import facet_table, search_facets, search_fts, search_index
+from . import facet_table, search_facets, search_fts, search_index, search_table
 from .text import fold, search_terms
 from .translation import active_language, suffix
 
@@ -116,6 +116,10 @@ class FoldedSearchQuerySet(models.QuerySet):
         return connections[self.db].vendor
 
 
+def _comma_separated(text: str) -> list[int]:
+    return [int(pk) for pk in text.split(",")] if text else []
+
+
 def name_sort_key(language: str | None = None) -> F:
     """The column holding the name a page in `language` shows, folded (Initiative.sort_key)."""
     return F(f"sort_key_{suffix(language or active_language())}")
@@ -190,8 +194,33 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         terms = search_terms(query)
         if not terms:
             return None
-        ids = list(self.order_by().filter(self.text_condition(terms)).values_list("pk", flat=True)[: limit + 1])
+        if self.db_vendor() == "postgresql" and self._is_every_published():
+            # From the narrow copy of the text alone (initiatives.search_table): the initiatives'
+            # wide rows each match read again cost twice as much.
+            sql, params = search_table.published_matches(terms)
+        else:
+            sql, params = self.order_by().filter(self.text_condition(terms)).values_list("pk").query.sql_with_params()
+        ids = self._ids_in_one_value(f"{sql} LIMIT %s", [*params, limit + 1])
         return ids if len(ids) <= limit else None
+
+    def _ids_in_one_value(self, sql: str, params: list) -> list[int]:
+        """The ids `sql` selects (a column named pk), fetched as one text value and split here:
+        12,000 ids cost 2–3 ms less than as rows (SQLite), about 1 ms (PostgreSQL)."""
+        if self.db_vendor() == "postgresql":
+            aggregated, parse = f"SELECT string_agg(pk::text, ',') FROM ({sql}) ids", _comma_separated
+        else:
+            aggregated, parse = f"SELECT json_group_array(pk) FROM ({sql})", json.loads
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(aggregated, params)
+            return parse(cursor.fetchone()[0] or "")
+
+    def _is_every_published(self) -> bool:
+        """Whether this queryset selects every published initiative and nothing else."""
+        every = self.model._default_manager.published()
+        return (
+            self.order_by().values("pk").query.sql_with_params()
+            == every.order_by().values("pk").query.sql_with_params()
+        )
 
     def page_ids(self, bottom: int, top: int) -> list[int]:
         """The ids of rows bottom..top of this queryset, in its order. Under a search ranked by word
