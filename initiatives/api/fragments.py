@@ -3,8 +3,8 @@
 An edit moves the catalogue's version, and every page is rendered again though one initiative
 changed at most: loading the page's rows as objects and serializing them was most of the page's
 time. Here each row's JSON (orjson's bytes, put in the page as they are) is kept under a key that
-is the content it is made of: every column of the row as the database holds it (so a save(), an
-update() or an import all make a new key, whatever they change), the ids of its sectors, themes
+is the content it is made of: every column of the row that it can show, as the database holds
+it (so a save(), an update() or an import all make a new key, whatever they change), the ids of its sectors, themes
 and regions, the tokens the database renews at every change of a sector, family, theme,
 programme, Rota or region (see facet_table), and what the request adds (language, address,
 format). No edit path can leave a stale entry behind: a changed initiative has another key. Only
@@ -25,8 +25,26 @@ from .renderers import OPTIONS
 
 KEPT = 2000  # rows; an entry holds a row's columns and its JSON, a few kB
 _kept: dict[tuple, bytes] = {}
+# Columns no row of the list shows, whatever the language: the long texts and the creation date.
+# Left out of the key, which would read and hash them for every row of every page (a third of
+# its cost); the tests check that changing any of them changes no row's JSON.
+NOT_SHOWN = frozenset(
+    {
+        "description",
+        "description_pt_br",
+        "description_es",
+        "description_en",
+        "source_text",
+        "internal_notes",
+        "search_text",
+        "created",
+    }
+)
 _PK = Initiative._meta.pk.attname
-COLUMNS = (_PK, *(field.attname for field in Initiative._meta.concrete_fields if field.attname != _PK))
+COLUMNS = (
+    _PK,
+    *(field.attname for field in Initiative._meta.concrete_fields if field.attname not in {_PK, *NOT_SHOWN}),
+)
 
 
 def rows(queryset):

@@ -13,9 +13,11 @@ and of a region (facet_table), so that the first page after an initiative's edit
 them.
 """
 
+from django.db import connections
+
 from ..facet_table import REGION_TOKEN, VOCABULARY_TOKEN
 from ..models import FacetCount, Initiative, Region, Sector, Theme, families_of
-from ..querysets import IdAmong
+from ..querysets import id_among_sql
 
 PRELOADED = "_api_vocabularies"
 # Token -> {relation: (terms in the vocabulary's order, term id -> its place)}; the latest only,
@@ -61,13 +63,22 @@ RELATIONS = ("sectors", "themes", "regions")
 
 
 def page_links(ids: list[int]) -> dict[str, list[tuple[int, int]]]:
-    """Each relation's (initiative id, term id) links of these initiatives."""
-    links = {}
-    for relation in RELATIONS:
+    """Each relation's (initiative id, term id) links of these initiatives, in one query."""
+    connection = connections[Initiative.objects.db]
+    quote = connection.ops.quote_name
+    selects, params = [], []
+    for n, relation in enumerate(RELATIONS):
         descriptor = getattr(Initiative, relation)
-        term_id = f"{descriptor.field.m2m_reverse_field_name()}_id"
-        through = descriptor.through.objects.filter(IdAmong(ids, "initiative_id"))  # ids as one parameter
-        links[relation] = list(through.values_list("initiative_id", term_id))
+        table = quote(descriptor.through._meta.db_table)
+        initiative, term = quote(descriptor.field.m2m_column_name()), quote(descriptor.field.m2m_reverse_name())
+        condition, param = id_among_sql(initiative, ids, connection.vendor)
+        selects.append(f"SELECT {n}, {initiative}, {term} FROM {table} WHERE {condition}")
+        params.append(param)
+    links: dict[str, list[tuple[int, int]]] = {relation: [] for relation in RELATIONS}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        for n, initiative, term in cursor.fetchall():
+            links[RELATIONS[n]].append((initiative, term))
     return links
 
 

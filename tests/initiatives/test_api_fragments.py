@@ -1,10 +1,12 @@
 """The API's list pages answered from the JSON kept per row (initiatives/api/fragments.py): the
 same bytes as DRF's own serialization, before and after every kind of edit."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.renderers import JSONRenderer
 
 from initiatives.api import fragments
@@ -61,6 +63,18 @@ def test_it_serializes_again_only_the_edited_row(client):
     assert len(loaded) == 2 and f"IN ({mel.pk})" in loaded[1]
     assert response.content == expected_page(response, "en")
     assert {row["slug"]: row["territory"] for row in response.json()["results"]}["mel"] == "Sertão"
+
+
+def test_it_leaves_out_of_the_key_only_columns_that_no_row_shows(client):
+    for language in ("en", "es", "pt-br"):
+        before = page(client, language)
+        for column in fragments.NOT_SHOWN:
+            field = Initiative._meta.get_field(column)
+            value = (
+                timezone.now() - datetime.timedelta(days=400) if field.get_internal_type() == "DateTimeField" else "x"
+            )
+            Initiative.objects.update(**{column: value})
+        assert expected_page(before, language) == before.content
 
 
 def sector(slug: str) -> Sector:
