@@ -20,7 +20,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from ..facet_table import REGION_TOKEN, VOCABULARY_TOKEN
 from ..models import Initiative
-from .preload import RELATIONS, page_links, preload_vocabularies, vocabulary_tokens
+from .preload import RELATIONS, page_links, preload_vocabularies
 from .renderers import OPTIONS
 
 KEPT = 2000  # rows; an entry holds a row's columns and its JSON, a few kB
@@ -63,11 +63,11 @@ def _stored_row(instance) -> tuple:
     return tuple(getattr(raw[column], "name", raw[column]) if column == "logo" else raw[column] for column in COLUMNS)
 
 
-def page_results(rows: list[tuple], queryset, serialize, scope: tuple) -> list[orjson.Fragment] | None:
-    """The JSON of each row, in order, reusing those kept; the others from `queryset` (which
-    selected `rows`) through `serialize(instances)`. None when it cannot be done this way (no
-    tokens yet, a row gone meanwhile, a value orjson refuses): the caller serializes as usual."""
-    tokens = vocabulary_tokens()
+def page_results(rows: list[tuple], queryset, serialize, scope: tuple, tokens: dict[str, int]):
+    """The JSON of each row (orjson.Fragment), in order, reusing those kept; the others from
+    `queryset` (which selected `rows`) through `serialize(instances)`; `tokens` as
+    vocabulary_tokens() read them. None when it cannot be done this way (no tokens yet, a row
+    gone meanwhile, a value orjson refuses): the caller serializes as usual."""
     if VOCABULARY_TOKEN not in tokens or REGION_TOKEN not in tokens:
         return None  # nothing would tell when a name changes
     scope = (*scope, tokens[VOCABULARY_TOKEN], tokens[REGION_TOKEN])

@@ -30,9 +30,10 @@ def _ordered(terms) -> tuple[list, dict[int, int]]:
     return ordered, {term.pk: n for n, term in enumerate(ordered)}
 
 
-def vocabulary_tokens() -> dict[str, int]:
-    """The database's tokens of the vocabularies and of the regions (see facet_table)."""
-    return dict(FacetCount.objects.filter(facet__in=list(_kept)).values_list("facet", "n"))
+def vocabulary_tokens(*facets: str) -> dict[str, int]:
+    """The database's tokens of the vocabularies and of the regions (see facet_table), and the
+    kept counts of `facets` in the same read."""
+    return dict(FacetCount.objects.filter(facet__in=[*_kept, *facets]).values_list("facet", "n"))
 
 
 def kept_vocabularies(tokens: dict[str, int] | None = None) -> dict[str, tuple[list, dict[int, int]]]:

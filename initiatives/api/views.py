@@ -21,6 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..facet_table import TOTAL
 from ..filters import InitiativeFilterSet
 from ..models import Initiative, Municipality, Program, Region, Route, Sector, SectorFamily, Theme
 from ..pagination import CachedCountPaginator
@@ -30,7 +31,7 @@ from ..text import fold
 from ..translation import LANGUAGE_CODES
 from . import exports, fragments
 from .geojson import initiatives_geojson, site_root
-from .preload import preload_vocabularies
+from .preload import preload_vocabularies, vocabulary_tokens
 from .renderers import FastJSONRenderer
 from .schema import (
     DESCRIPTIONS,
@@ -128,7 +129,8 @@ class InitiativeList(LanguageMixin, generics.ListAPIView):
         ):
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        count = self.selection.known_count()
+        tokens = vocabulary_tokens(TOTAL)  # and the catalogue's total, in the same read
+        count = self.selection.known_count(tokens.get(TOTAL, 0))
         # Else counted as the selection's own queryset, under the key the list page shares.
         self.paginator.known_count = count if count is not None else CachedCountPaginator(queryset, 1).count
         rows = self.paginator.paginate_queryset(fragments.rows(queryset), request, view=self)
@@ -137,6 +139,7 @@ class InitiativeList(LanguageMixin, generics.ListAPIView):
             queryset,
             lambda instances: self.get_serializer(instances, many=True).data,
             fragments.request_scope(request, self),
+            tokens,
         )
         if results is None:
             return super().list(request, *args, **kwargs)
