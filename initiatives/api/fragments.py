@@ -16,6 +16,8 @@ reads; a worker's first page pays for its rows once.
 """
 
 import orjson
+from django.utils import timezone
+from rest_framework.reverse import reverse
 from rest_framework.utils.encoders import JSONEncoder
 
 from ..facet_table import REGION_TOKEN, VOCABULARY_TOKEN
@@ -53,8 +55,11 @@ def rows(queryset):
 
 
 def request_scope(request, view) -> tuple:
-    """What the request adds to a row's JSON: its language, the site's address, a format suffix."""
-    return (type(view).__name__, view.language, request.build_absolute_uri("/"), view.format_kwarg)
+    """What the request adds to a row's JSON: its language and time zone, the site's address, and
+    the links as DRF writes them (a format suffix, the request's ?format= carried over)."""
+    link = reverse("api:initiative-detail", kwargs={"slug": "-"}, request=request, format=view.format_kwarg)
+    zone = timezone.get_current_timezone_name()
+    return (type(view).__name__, view.language, zone, request.build_absolute_uri("/"), link)
 
 
 def _stored_row(instance) -> tuple:

@@ -52,6 +52,21 @@ def test_it_answers_a_page_of_kept_rows_exactly_as_drf_serializes_it(client, lan
     assert again.content == first.content
 
 
+@pytest.mark.parametrize("second", ["format=json", "format=json&lang=en", "lang=en&page_size=2"])
+def test_it_keeps_rows_apart_for_requests_whose_links_differ(client, second):
+    assert page(client).status_code == 200
+    response = client.get(f"/api/initiatives/?{second}", headers={"accept-language": "en"})
+    rows = Initiative.objects.published().with_vocabularies().by_name()
+    with translation.override("en"):
+        results = [drf_representation(InitiativeListSerializer, row, response.wsgi_request) for row in rows]
+    if "page_size=2" in second:
+        next_page = "http://testserver/api/initiatives/?lang=en&page=2&page_size=2"
+        expected = {"count": 3, "next": next_page, "previous": None, "results": results[:2]}
+    else:
+        expected = {"count": 3, "next": None, "previous": None, "results": results}
+    assert response.content == JSONRenderer().render(expected)
+
+
 def test_it_serializes_again_only_the_edited_row(client):
     page(client)
     mel = Initiative.objects.get(slug="mel")
