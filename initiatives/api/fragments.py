@@ -3,13 +3,13 @@
 An edit moves the catalogue's version, and every page is rendered again though one initiative
 changed at most: loading the page's rows as objects and serializing them was most of the page's
 time. Here each row's JSON (orjson's bytes, put in the page as they are) is kept under a key that
-is the content it is made of: every column of the row that it can show, as the database holds
-it (so a save(), an update() or an import all make a new key, whatever they change), the ids of its sectors, themes
-and regions, the tokens the database renews at every change of a sector, family, theme,
-programme, Rota or region (see facet_table), and what the request adds (language, address,
-format). No edit path can leave a stale entry behind: a changed initiative has another key. Only
-the rows whose key is new are loaded as objects and serialized; a page is otherwise its rows'
-columns and links read, and joined bytes.
+is the content it is made of: every column of the row that it can show, as the database holds it
+(so a save(), an update() or an import all make a new key, whatever they change), the ids of its
+sectors, themes and regions, the tokens the database renews at every change of a sector, family,
+theme, programme, Rota or region (see facet_table), and what the request adds (language, time
+zone, address, the links as DRF writes them). No edit path can leave a stale entry behind: a
+changed initiative has another key. Only the rows whose key is new are loaded as objects and
+serialized; a page is otherwise its rows' columns and links read, and joined bytes.
 
 The entries live in a bounded dict per process: reading the shared cache would cost a page's 100
 reads; a worker's first page pays for its rows once.
@@ -50,7 +50,7 @@ COLUMNS = (
 
 
 def rows(queryset):
-    """The queryset's rows as tuples of every column, the id first, in its order."""
+    """The queryset's rows as tuples of the key's columns, the id first, in its order."""
     return queryset.values_list(*COLUMNS)
 
 
