@@ -90,9 +90,15 @@ class IdAmong(models.Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.source_expressions[0])
-        if connection.vendor == "postgresql":
-            return f"{column} = ANY(%s::bigint[])", [*params, search_facets.array_literal(self.ids)]
-        return f"{column} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.ids)]
+        condition, ids = id_among_sql(column, self.ids, connection.vendor)
+        return condition, [*params, ids]
+
+
+def id_among_sql(column: str, ids: list[int], vendor: str) -> tuple[str, str]:
+    """IdAmong's SQL for a column already quoted, and its one parameter, for raw queries."""
+    if vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", search_facets.array_literal(ids)
+    return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(ids)
 
 
 class FoldedSearchQuerySet(models.QuerySet):

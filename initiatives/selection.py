@@ -100,12 +100,12 @@ class Selection:
         """Whether anything but `names` narrows the initiatives (a preset does; the order does not)."""
         return bool(set(self.params) - PRESENTATION - set(names))
 
-    def known_count(self) -> int | None:
+    def known_count(self, total: int | None = None) -> int | None:
         """How many published initiatives are selected, when that is known without counting them:
-        all of them (the database keeps their number), or a search alone (the FilterSet read its
-        matches). None otherwise."""
+        all of them (the database keeps their number; `total` when the caller read it), or a
+        search alone (the FilterSet read its matches). None otherwise."""
         if not self.filters_besides():
-            return Initiative.objects.catalogue_total()
+            return Initiative.objects.catalogue_total() if total is None else total
         matches = self.search_matches()
         return None if matches is None else len(matches)
 

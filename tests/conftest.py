@@ -153,13 +153,15 @@ def no_stale_pages(settings):
 def empty_cache():
     """Each test starts with an empty cache: the database is rolled back after every test, so a
     catalogue version, a count or a rendered page left by an earlier test would describe rows
-    that no longer exist. The labels a process keeps read from it go too."""
+    that no longer exist. The labels and the API's rows a process keeps go too."""
     from django.core.cache import cache
 
+    from initiatives.api import fragments
     from initiatives.labels import forget_vocabulary_labels
 
     cache.clear()
     forget_vocabulary_labels()
+    fragments.forget()
 
 
 @pytest.fixture

@@ -13,9 +13,11 @@ and of a region (facet_table), so that the first page after an initiative's edit
 them.
 """
 
+from django.db import connections
+
 from ..facet_table import REGION_TOKEN, VOCABULARY_TOKEN
 from ..models import FacetCount, Initiative, Region, Sector, Theme, families_of
-from ..querysets import IdAmong
+from ..querysets import id_among_sql
 
 PRELOADED = "_api_vocabularies"
 # Token -> {relation: (terms in the vocabulary's order, term id -> its place)}; the latest only,
@@ -28,9 +30,16 @@ def _ordered(terms) -> tuple[list, dict[int, int]]:
     return ordered, {term.pk: n for n, term in enumerate(ordered)}
 
 
-def kept_vocabularies() -> dict[str, tuple[list, dict[int, int]]]:
-    """Every sector and theme, and every region, as of the database's tokens (read on each call)."""
-    tokens = dict(FacetCount.objects.filter(facet__in=list(_kept)).values_list("facet", "n"))
+def vocabulary_tokens(*facets: str) -> dict[str, int]:
+    """The database's tokens of the vocabularies and of the regions (see facet_table), and the
+    kept counts of `facets` in the same read."""
+    return dict(FacetCount.objects.filter(facet__in=[*_kept, *facets]).values_list("facet", "n"))
+
+
+def kept_vocabularies(tokens: dict[str, int] | None = None) -> dict[str, tuple[list, dict[int, int]]]:
+    """Every sector and theme, and every region, as of the database's tokens (read unless given)."""
+    if tokens is None:
+        tokens = vocabulary_tokens()
     terms = {}
     for facet, kept in _kept.items():
         token = tokens.get(facet)
@@ -51,25 +60,48 @@ def _load(facet: str) -> dict[str, tuple[list, dict[int, int]]]:
     return {"sectors": _ordered(Sector.objects.select_related("family")), "themes": _ordered(Theme.objects.all())}
 
 
-def preload_vocabularies(initiatives: list) -> None:
+RELATIONS = ("sectors", "themes", "regions")
+
+
+def page_links(ids: list[int]) -> dict[str, list[tuple[int, int]]]:
+    """Each relation's (initiative id, term id) links of these initiatives, in one query."""
+    connection = connections[Initiative.objects.db]
+    quote = connection.ops.quote_name
+    selects, params = [], []
+    for n, relation in enumerate(RELATIONS):
+        descriptor = getattr(Initiative, relation)
+        table = quote(descriptor.through._meta.db_table)
+        initiative, term = quote(descriptor.field.m2m_column_name()), quote(descriptor.field.m2m_reverse_name())
+        condition, param = id_among_sql(initiative, ids, connection.vendor)
+        selects.append(f"SELECT {n}, {initiative}, {term} FROM {table} WHERE {condition}")
+        params.append(param)
+    links: dict[str, list[tuple[int, int]]] = {relation: [] for relation in RELATIONS}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        for n, initiative, term in cursor.fetchall():
+            links[RELATIONS[n]].append((initiative, term))
+    return links
+
+
+def preload_vocabularies(initiatives: list, links=None, tokens: dict[str, int] | None = None) -> None:
+    """Sets each initiative's vocabularies, from `links` (page_links) and `tokens` when given."""
     ids = [initiative.pk for initiative in initiatives]
     loaded: dict[int, dict[str, list]] = {pk: {} for pk in ids}
-    kept = kept_vocabularies()
+    kept = kept_vocabularies(tokens)
+    if links is None:
+        links = page_links(ids)
     for relation, terms in (
         ("sectors", Sector.objects.select_related("family")),
         ("themes", Theme.objects.all()),
         ("regions", Region.objects.all()),
     ):
-        descriptor = getattr(Initiative, relation)
-        term_id = f"{descriptor.field.m2m_reverse_field_name()}_id"
-        through = descriptor.through.objects.filter(IdAmong(ids, "initiative_id"))  # ids as one parameter
-        links = list(through.values_list("initiative_id", term_id))
-        if relation in kept and all(term in kept[relation][1] for _initiative, term in links):
+        pairs = [link for link in links[relation] if link[0] in loaded]  # links may hold other rows
+        if relation in kept and all(term in kept[relation][1] for _initiative, term in pairs):
             ordered, place = kept[relation]
         else:  # no token; or a term added since the token was read
-            ordered, place = _ordered(terms.filter(pk__in={term for _initiative, term in links}))
+            ordered, place = _ordered(terms.filter(pk__in={term for _initiative, term in pairs}))
         by_initiative: dict[int, list] = {pk: [] for pk in ids}
-        for initiative, term in links:
+        for initiative, term in pairs:
             by_initiative[initiative].append(term)
         for pk, term_ids in by_initiative.items():
             loaded[pk][relation] = [ordered[place[term]] for term in sorted(term_ids, key=place.__getitem__)]

@@ -17,9 +17,13 @@ OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 class FastJSONRenderer(JSONRenderer):
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def renders_plainly(self, accepted_media_type=None, renderer_context=None) -> bool:
+        """True when orjson writes the response: it then takes JSON already written (orjson.Fragment)."""
         plain = self.compact and not self.ensure_ascii and self.strict
-        if data is None or not plain or self.get_indent(accepted_media_type, renderer_context or {}) is not None:
+        return plain and self.get_indent(accepted_media_type, renderer_context or {}) is None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None or not self.renders_plainly(accepted_media_type, renderer_context):
             return super().render(data, accepted_media_type, renderer_context)
         try:
             content = orjson.dumps(data, default=self.encoder_class().default, option=OPTIONS)

@@ -21,6 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..facet_table import TOTAL
 from ..filters import InitiativeFilterSet
 from ..models import Initiative, Municipality, Program, Region, Route, Sector, SectorFamily, Theme
 from ..pagination import CachedCountPaginator
@@ -28,9 +29,10 @@ from ..reference import lac_country_codes
 from ..selection import PRESENTATION, InvalidSelection, normalise, requested_language, select
 from ..text import fold
 from ..translation import LANGUAGE_CODES
-from . import exports
+from . import exports, fragments
 from .geojson import initiatives_geojson, site_root
-from .preload import preload_vocabularies
+from .preload import preload_vocabularies, vocabulary_tokens
+from .renderers import FastJSONRenderer
 from .schema import (
     DESCRIPTIONS,
     FILTER_PARAMETERS,
@@ -118,6 +120,30 @@ class InitiativeList(LanguageMixin, generics.ListAPIView):
         if page is not None:
             preload_vocabularies(page)
         return page
+
+    def list(self, request, *args, **kwargs):
+        # The page's rows as their kept JSON where orjson writes the response (see .fragments).
+        renderer = request.accepted_renderer
+        if not isinstance(renderer, FastJSONRenderer) or not renderer.renders_plainly(
+            request.accepted_media_type, self.get_renderer_context()
+        ):
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        tokens = vocabulary_tokens(TOTAL)  # and the catalogue's total, in the same read
+        count = self.selection.known_count(tokens.get(TOTAL, 0))
+        # Else counted as the selection's own queryset, under the key the list page shares.
+        self.paginator.known_count = count if count is not None else CachedCountPaginator(queryset, 1).count
+        rows = self.paginator.paginate_queryset(fragments.rows(queryset), request, view=self)
+        results = fragments.page_results(
+            rows,
+            queryset,
+            lambda instances: self.get_serializer(instances, many=True).data,
+            fragments.request_scope(request, self),
+            tokens,
+        )
+        if results is None:
+            return super().list(request, *args, **kwargs)
+        return self.get_paginated_response(results)
 
 
 @extend_schema(
