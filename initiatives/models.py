@@ -573,3 +573,21 @@ class FacetCount(models.Model):
 
     def __str__(self):
         return f"{self.facet}={self.value}: {self.n}"
+
+
+class FacetRow(models.Model):
+    """A published initiative's facet values in one narrow row, kept by database triggers
+    (initiatives.facet_rows): the facets under a search read each match once. The term ids are
+    packed as text ("3,17"); no foreign keys, the triggers follow the terms."""
+
+    # The initiative's id; an auto field only so that SQLite keeps it as the rowid (a lookup by
+    # id reads no other index).
+    id = models.BigAutoField(primary_key=True)
+    one_valued = models.TextField()  # "BR|cluster|active|3|": country, kind, status, programme, Rota
+    sectors = models.TextField(blank=True)
+    families = models.TextField(blank=True)
+    themes = models.TextField(blank=True)
+    regions = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"facets of initiative {self.id}"
