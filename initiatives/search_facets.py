@@ -113,7 +113,7 @@ def _tally(found: list[tuple], facets: list[str]) -> dict[str, dict]:
     one_valued = [facet for facet in facets if facet in ONE_VALUED]
     if one_valued:
         counts = {facet: {} for facet in one_valued}
-        for text, n in Counter(row[0] for row in found).items():
+        for text, n in Counter([row[0] for row in found]).items():
             parts = text.split(SEPARATOR)
             for facet in one_valued:
                 value = _value(facet, parts[ONE_VALUED[facet]])
