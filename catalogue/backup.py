@@ -35,6 +35,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from initiatives.cache import bump_catalogue_version
+from initiatives.facet_rows import rebuild_facet_rows
 from initiatives.facet_table import rebuild_facet_counts
 
 from .health import unapplied_migrations
@@ -48,6 +49,7 @@ EXCLUDED_MODELS = {
     "axes.accessattemptexpiration",
     "initiatives.catalogueversion",  # derived: a restore starts a new one
     "initiatives.facetcount",  # derived: recounted after a restore
+    "initiatives.facetrow",  # derived: rebuilt after a restore
 }
 
 
@@ -227,6 +229,7 @@ def restore(archive_path: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
             # The triggers counted the rows as they came, but loaddata may link a sector before
             # loading it (its family then unknown): recount once everything is in.
             rebuild_facet_counts(connection)
+            rebuild_facet_rows(connection)
 
         for member, target in planned:
             target.parent.mkdir(parents=True, exist_ok=True)

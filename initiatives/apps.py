@@ -10,8 +10,9 @@ class InitiativesConfig(AppConfig):
 
     def ready(self):
         # Admin autodiscovery is off (see settings: django-leaflet's admin needs GDAL).
-        from . import admin, checks, facet_table, search_fts, search_table, signals  # noqa: F401
+        from . import admin, checks, facet_rows, facet_table, search_fts, search_table, signals  # noqa: F401
 
         post_migrate.connect(search_fts.ensure, sender=self, dispatch_uid="initiatives-search-fts")
         post_migrate.connect(search_table.ensure, sender=self, dispatch_uid="initiatives-search-table")
         post_migrate.connect(facet_table.ensure, sender=self, dispatch_uid="initiatives-facet-count-triggers")
+        post_migrate.connect(facet_rows.ensure, sender=self, dispatch_uid="initiatives-facet-row-triggers")

@@ -10,7 +10,7 @@ from .cache import versioned_key
 from .filters import nothing_chosen
 from .labels import value_label, vocabulary_labels
 from .models import Initiative, Region
-from .querysets import FACET_FIELDS, FACET_RELATIONS
+from .querysets import FACET_FIELDS
 from .selection import PRESENTATION, Selection
 from .text import fold
 
@@ -19,8 +19,6 @@ CACHE_SECONDS = 60 * 60
 # Without a chosen country, the region facet shows only the regions with most initiatives:
 # hundreds of checkboxes help nobody and make every list page heavy.
 TOP_REGIONS = 12
-# Counted on their link tables among a search's matches (InitiativeQuerySet.link_facet_counts_among).
-LINKED_FACETS = {*FACET_RELATIONS, "family"}
 
 
 @dataclass
@@ -70,20 +68,20 @@ def search_matches(selection: Selection) -> list[int] | None:
 
 
 def chosen_values(selection: Selection) -> dict[str, set] | None:
-    """The values chosen for each one-value facet, as stored (a term's id), besides the search;
-    None when another filter (a term, a box) narrows the initiatives too."""
+    """The values chosen for each facet besides the search, as stored (a term's id); None when
+    another filter (a box) narrows the initiatives too."""
     cleaned = selection.filterset.form.cleaned_data
     chosen = {}
     for name in set(selection.params) - PRESENTATION - {"q"}:
-        if name not in FACET_FIELDS:
+        if name not in FACETS:
             return None
         value = cleaned.get(name)
         if nothing_chosen(value):
             continue  # a filter left without a valid value narrows nothing
-        if name in ("program", "route"):
-            chosen[name] = {term.pk for term in value}
-        else:
+        if name in FACET_FIELDS and name not in ("program", "route"):
             chosen[name] = {value} if isinstance(value, str) else set(value)
+        else:
+            chosen[name] = {term.pk for term in value}
     return chosen
 
 
@@ -94,11 +92,9 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     own: ?country=BR and ?country=MX share their country counts (those of every initiative), so
     the counts over the whole catalogue are made once per change, not once per selection. After a
     change, the facets with no other filter are counted together by the cheap path for the whole
-    catalogue. Under a search with at most one-value filters (country, kind…), every one-value
-    facet from one read of its matches (initiatives.search_facets), and the link facets and the
-    families from their link tables among the matches those filters keep. Otherwise the one-value
-    facets not filtered on, together in one query over the selection; the rest one grouped query
-    each."""
+    catalogue. Under a search (with any filters but a box), every facet from one read of its
+    matches' facet rows (initiatives.search_facets). Otherwise the one-value facets not filtered
+    on, together in one query over the selection; the rest one grouped query each."""
     names = [name for name in FACETS if name not in selection.preset]
     keys = {name: versioned_key("facet", name, selection.cache_key(without=name)) for name in names}
     found = cache.get_many(keys.values())
@@ -112,18 +108,11 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     whole_catalogue = [name for name in names if name not in counts and not selection.filters_besides(name)]
     if whole_catalogue:
         computed(Initiative.objects.catalogue_facet_counts(whole_catalogue))
-    # Under a search and one-value filters at most: every one-value facet from the matches' ids.
     matched = search_matches(selection)
     chosen = chosen_values(selection) if matched is not None else None
-    one_valued = [name for name in names if name not in counts and name in FACET_FIELDS]
-    searched = selection.filterset.queryset
-    if chosen is not None and one_valued:
-        computed(searched.single_valued_facet_counts_among(one_valued, matched, chosen))
-    # ...and its link facets (and families) among the matches those filters keep, from the link tables.
-    linked = [name for name in names if name not in counts and name in LINKED_FACETS]
-    if chosen is not None and linked:
-        kept = searched.having_among(matched, chosen) if chosen else matched
-        computed(searched.link_facets_counts_among(linked, kept))
+    searched = [name for name in names if name not in counts]
+    if chosen is not None and searched:
+        computed(selection.filterset.queryset.facet_counts_among(searched, matched, chosen))
     together = [name for name in names if name not in counts and name in FACET_FIELDS and name not in selection.params]
     if len(together) > 1:
         computed(selection.queryset.single_valued_facet_counts(together))

@@ -411,8 +411,9 @@ class Initiative(models.Model):
             # index 22. Not partial: SQLite then chose it for every `WHERE is_published` and
             # sorted the whole list instead of reading its first page from initiative_pub_key_*.
             models.Index(fields=["id", "is_published", *SORT_KEYS], name="initiative_published_ids"),
-            # The one-value facets of a search's matches, looked up by id in this narrow index
-            # instead of the wide rows (initiatives.search_facets, which names it on SQLite).
+            # Made for the one-value facets of a search's matches, which now read the facet rows
+            # (initiatives.facet_rows); SQLite may still keep a search's matches to the published
+            # from it (test_search_matches): measure before dropping it.
             models.Index(
                 fields=["id", "country", "kind", "status", "program", "route", "is_published"],
                 condition=Q(is_published=True),
@@ -573,3 +574,21 @@ class FacetCount(models.Model):
 
     def __str__(self):
         return f"{self.facet}={self.value}: {self.n}"
+
+
+class FacetRow(models.Model):
+    """A published initiative's facet values in one narrow row, kept by database triggers
+    (initiatives.facet_rows): the facets under a search read each match once. The term ids are
+    packed as text ("3,17"); no foreign keys, the triggers follow the terms."""
+
+    # The initiative's id; an auto field only so that SQLite keeps it as the rowid (a lookup by
+    # id reads no other index).
+    id = models.BigAutoField(primary_key=True)
+    one_valued = models.TextField()  # "BR|cluster|active|3|": country, kind, status, programme, Rota
+    sectors = models.TextField(blank=True)
+    families = models.TextField(blank=True)
+    themes = models.TextField(blank=True)
+    regions = models.TextField(blank=True)
+
+    def __str__(self):
+        return f"facets of initiative {self.id}"

@@ -53,10 +53,7 @@ class IdsFirstPaginator(CachedCountPaginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if hasattr(self.object_list, "page_ids"):
-            ids = self.object_list.page_ids(bottom, top)
-        else:
-            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = self.object_list.page_ids(bottom, top)  # an InitiativeQuerySet's
         by_id = {row.pk: row for row in self.rows.filter(pk__in=ids)}
         return self._get_page([by_id[pk] for pk in ids], number, self)
 

@@ -90,15 +90,8 @@ class IdAmong(models.Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.source_expressions[0])
-        condition, ids = id_among_sql(column, self.ids, connection.vendor)
-        return condition, [*params, ids]
-
-
-def id_among_sql(column: str, ids: list[int], vendor: str) -> tuple[str, str]:
-    """IdAmong's SQL for a column already quoted, and its one parameter, for raw queries."""
-    if vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])", search_facets.array_literal(ids)
-    return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(ids)
+        condition, ids = search_facets.among(column, self.ids, connection.vendor)
+        return condition, [*params, *ids]
 
 
 class FoldedSearchQuerySet(models.QuerySet):
@@ -294,47 +287,16 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
             return self.single_valued_facet_counts([facet])[facet]
         return self._spelt(facet, self._link_counts(facet))
 
-    def link_facet_counts_among(self, facet: str, ids: list[int]) -> dict[str, int]:
-        """facet_counts() of a relation's facet (region, sector, theme) over the initiatives
-        `ids`, which must be rows of this queryset already (e.g. its search_ids()): read from the
-        link table alone. Checking each id against the initiatives' table again cost twice the
-        count itself (about 20 ms a facet at 13,000 matches). The families: from the sectors'
-        links joined to the sectors (search_facets.family_counts)."""
-        if facet not in FACET_RELATIONS and facet != "family":
-            raise ValueError(f"{facet} is not counted on a link table alone")
-        if not ids:
-            return {}
-        if facet == "family":
-            return self._spelt(facet, search_facets.family_counts(ids, self.db))
-        return self._spelt(facet, self._link_counts(facet, among=ids))
-
-    def link_facets_counts_among(self, facets: list[str], ids: list[int]) -> dict[str, dict[str, int]]:
-        """link_facet_counts_among() of several facets: {facet: counts}. On PostgreSQL the sectors
-        and the families from one read of the sectors' links (search_facets)."""
-        counts = {}
-        if ids and {"sector", "family"} <= set(facets) and self.db_vendor() == "postgresql":
-            sectors, families = search_facets.sector_and_family_counts(ids, self.db)
-            counts = {"sector": self._spelt("sector", sectors), "family": self._spelt("family", families)}
-        for facet in facets:
-            if facet not in counts:
-                counts[facet] = self.link_facet_counts_among(facet, ids)
-        return {facet: counts[facet] for facet in facets}
-
-    def having_among(self, ids: list[int], chosen: dict[str, set]) -> list[int]:
-        """Those of the initiatives `ids` (rows of this queryset already) having one of the `chosen`
-        values of each one-value facet (see single_valued_facet_counts_among)."""
-        return search_facets.having(ids, chosen, self.db) if ids else []
-
-    def single_valued_facet_counts_among(
+    def facet_counts_among(
         self, facets: list[str], ids: list[int], chosen: dict[str, set] | None = None
     ) -> dict[str, dict[str, int]]:
-        """single_valued_facet_counts() over the initiatives `ids`, which must be rows of this
+        """facet_counts() of `facets` over the initiatives `ids`, which must be rows of this
         queryset already (e.g. its search_ids()), each facet under the `chosen` values of the
-        other one-value facets ({"country": {"BR"}, "program": {3}}: the values as stored, a
-        term's id): one read of a narrow index by id for all of them (search_facets)."""
+        other facets ({"country": {"BR"}, "sector": {3}}: the values as stored, a term's id): one
+        read of the matches' facet rows for all of them (search_facets)."""
         if not ids:
             return {facet: {} for facet in facets}
-        counts = search_facets.single_valued_counts(ids, facets, chosen or {}, self.db)
+        counts = search_facets.facet_counts(ids, facets, chosen or {}, self.db)
         return {facet: self._spelt(facet, values) for facet, values in counts.items()}
 
     def single_valued_facet_counts(self, facets: list[str]) -> dict[str, dict[str, int]]:
@@ -381,14 +343,11 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
                 counts[facet] = self._spelt(facet, {term: n for term, n in every.items() if n})
         return counts
 
-    def _link_counts(self, facet: str, every_link: bool = False, among: list[int] | None = None) -> dict[int, int]:
+    def _link_counts(self, facet: str, every_link: bool = False) -> dict[int, int]:
         """{term id: how many of these initiatives have it} for a many-valued facet, in one grouped
-        query; with `every_link`, of every initiative, read from the link table's own index; with
-        `among`, of the initiatives of those ids (see link_facet_counts_among)."""
+        query; with `every_link`, of every initiative, read from the link table's own index."""
         relation = "sectors" if facet == "family" else FACET_RELATIONS[facet]
         links = getattr(self.model, relation).through.objects.order_by()
-        if among is not None:
-            return dict(links.filter(IdAmong(among, "initiative_id")).values_list(f"{facet}_id").annotate(n=Count("*")))
         if facet == "family":
             # An initiative with two sectors of one family counts once for it.
             if every_link:

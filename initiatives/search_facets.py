@@ -1,33 +1,33 @@
 """Facet counts under a search, from the ids of its matches read once (InitiativeQuerySet.search_ids),
 without reading the initiatives' wide rows or matching the text again.
 
-- The one-value facets (country, kind, status, programme, Rota) of every match come from one read
-  of a narrow index by id (initiative_published_by_id): how many matches have each combination of
-  values. Each facet is then summed here under the values chosen for the others, so a search with
-  ?country=BR&kind=cluster costs the same single read. Looking each match up in the table read a
-  page of wide rows per match (about 30 ms at 13,000 matches on SQLite, whose planner prefers the
-  table to the index and is told otherwise with INDEXED BY).
-- The sector families: counted on the sectors' link table joined to the small sector table. Through
-  the initiatives' table it cost twice as much; SQLite, left to choose, started from the sectors and
-  looked every match up once per sector (CROSS JOIN keeps its order).
-- On PostgreSQL the sectors and their families together from one read of the sectors' links
-  (GROUPING SETS): the two reads cost about 50 ms at 12,000 matches, the one about 30.
-- With one-value filters besides the search, the matches they keep (having()), read from the same
-  index once, so that each link facet counts its link table alone among them.
+Every facet of every match comes from one read of its row in the table of facet rows
+(initiatives.facet_rows: country, kind, status, programme and Rota in one text, and the packed
+ids of its sectors, families, themes and regions), looked up by id. The nine facets are then
+counted here, each among the matches having one of the values chosen for every *other* facet,
+so a search with ?country=BR&sector=coffee costs the same single read as a search alone. One
+query per facet over the link tables and a narrow index cost 55–65 ms at 12,000 matches on
+SQLite, ~100 ms on PostgreSQL.
 
-Raw SQL over the tables the migrations create (see facet_table for the same names).
+Counting is left to C where it can be: the combinations of one-value facets are few (a few
+hundred among 12,000 matches), counted once each, then split; the ids of a relation are
+counted by joining every match's packed text and splitting it again, in one pass.
 """
 
 import json
+from collections import Counter
 
 from django.db import connections
 
-INITIATIVE = "initiatives_initiative"
-SECTOR_LINKS = "initiatives_initiative_sectors"
-SECTOR = "initiatives_sector"
-BY_ID_INDEX = "initiative_published_by_id"
-# Facet -> the initiative's column, in the order of the index (after the id).
-COLUMNS = {"country": "country", "kind": "kind", "status": "status", "program": "program_id", "route": "route_id"}
+from .facet_rows import PACKED, SEPARATOR, TABLE
+
+# One-value facet -> its place in a row's one_valued text (facet_rows.COLUMNS).
+ONE_VALUED = {"country": 0, "kind": 1, "status": 2, "program": 3, "route": 4}
+# Facets of several term ids -> their column in a row (after one_valued).
+MANY_VALUED = {"sector": 1, "family": 2, "theme": 3, "region": 4}
+# Stored as a term's id.
+ID_FACETS = {"program", "route", *MANY_VALUED}
+ROW_COLUMNS = ["one_valued", *PACKED]
 
 
 def among(column: str, ids: list[int], vendor: str) -> tuple[str, list]:
@@ -45,91 +45,89 @@ def array_literal(ids: list[int]) -> str:
     return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
 
-def _by_id(vendor: str) -> str:
-    return f"{INITIATIVE} INDEXED BY {BY_ID_INDEX}" if vendor == "sqlite" else INITIATIVE
-
-
-def value_combinations_query(ids: list[int], vendor: str) -> tuple[str, list]:
-    """The SQL and parameters of value_combinations()."""
+def rows_query(ids: list[int], vendor: str) -> tuple[str, list]:
+    """The SQL and parameters of rows()."""
     condition, params = among("id", ids, vendor)
-    columns = ", ".join(COLUMNS.values())
-    sql = f"SELECT {columns}, COUNT(*) FROM {_by_id(vendor)} WHERE is_published AND {condition} GROUP BY {columns}"
-    return sql, params
+    return f"SELECT {', '.join(ROW_COLUMNS)} FROM {TABLE} WHERE {condition}", params
 
 
-def value_combinations(ids: list[int], using: str = "default") -> list[tuple]:
-    """(country, kind, status, program_id, route_id, how many) of the published initiatives `ids`."""
+def rows(ids: list[int], using: str = "default") -> list[tuple]:
+    """The facet rows of the published initiatives `ids`, in ROW_COLUMNS' order."""
     connection = connections[using]
     with connection.cursor() as cursor:
-        cursor.execute(*value_combinations_query(ids, connection.vendor))
+        cursor.execute(*rows_query(ids, connection.vendor))
         return cursor.fetchall()
 
 
-def single_valued_counts(
-    ids: list[int], facets: list[str], chosen: dict[str, set], using: str = "default"
-) -> dict[str, dict]:
+def facet_counts(ids: list[int], facets: list[str], chosen: dict[str, set], using: str = "default") -> dict[str, dict]:
     """{facet: {value: n}} over the published initiatives `ids`, each facet counted among those
-    having one of the `chosen` values of every other facet ({"country": {"BR"}, "program": {3}})."""
-    counts = {facet: {} for facet in facets}
-    positions = {facet: position for position, facet in enumerate(COLUMNS)}
-    for row in value_combinations(ids, using):
-        n = row[-1]
-        failed = [facet for facet, values in chosen.items() if row[positions[facet]] not in values]
-        for facet in facets:
-            # A row counts for a facet when it passes every other facet's choice.
-            if not failed or failed == [facet]:
-                value = row[positions[facet]]
-                counts[facet][value] = counts[facet].get(value, 0) + n
+    having one of the `chosen` values of every other facet ({"country": {"BR"}, "sector": {3}}:
+    the values as stored, a term's id). A term's id is an int; no value (no programme) is None."""
+    found = rows(ids, using)
+    passing = {facet: _passing(found, facet, values) for facet, values in chosen.items()}
+    # Every facet not chosen counts the matches passing every choice...
+    counts = _tally(_kept(found, passing.values()), [facet for facet in facets if facet not in passing])
+    # ...and each chosen one those passing every other choice: its own column only.
+    for facet in facets:
+        if facet in passing:
+            others = [verdicts for other, verdicts in passing.items() if other != facet]
+            counts |= _tally(_kept(found, others), [facet])
     return counts
 
 
-def having(ids: list[int], chosen: dict[str, set], using: str = "default") -> list[int]:
-    """Those of the published initiatives `ids` having one of the `chosen` values of each facet
-    (as in single_valued_counts), read from the same narrow index."""
-    connection = connections[using]
-    condition, params = among("id", ids, connection.vendor)
-    for facet, values in chosen.items():
-        values = [value for value in values if value is not None]
-        if not values:
-            return []
-        condition += f" AND {COLUMNS[facet]} IN ({', '.join(['%s'] * len(values))})"
-        params += values
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {_by_id(connection.vendor)} WHERE is_published AND {condition}", params)
-        return [pk for (pk,) in cursor.fetchall()]
+def _kept(found: list[tuple], verdicts: list[list[bool]]) -> list[tuple]:
+    """The rows of `found` passing every list of `verdicts` (one bool per row each)."""
+    verdicts = list(verdicts)
+    if not verdicts:
+        return found
+    return [row for row, *passes in zip(found, *verdicts, strict=True) if all(passes)]
 
 
-def family_counts(ids: list[int], using: str = "default") -> dict[int, int]:
-    """{family id: how many of the initiatives `ids` have a sector of it} (once however many)."""
-    connection = connections[using]
-    condition, params = among("l.initiative_id", ids, connection.vendor)
-    join = "CROSS JOIN" if connection.vendor == "sqlite" else "JOIN"
-    sql = (
-        f"SELECT s.family_id, COUNT(DISTINCT l.initiative_id) FROM {SECTOR_LINKS} l "
-        f"{join} {SECTOR} s ON s.id = l.sector_id "
-        f"WHERE {condition} AND s.family_id IS NOT NULL GROUP BY s.family_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return dict(cursor.fetchall())
+def _passing(found: list[tuple], facet: str, values: set) -> list[bool]:
+    """For each row, whether its `facet` is (or, of several values, holds) one of `values`."""
+    if facet in ONE_VALUED:
+        place, column = ONE_VALUED[facet], 0
+        wanted = {"" if value is None else str(value) for value in values}
+    else:
+        column = MANY_VALUED[facet]
+        wanted = {str(value) for value in values}
+    verdicts = {}  # many rows share one text
+    found_verdicts = []
+    for row in found:
+        text = row[column]
+        verdict = verdicts.get(text)
+        if verdict is None:
+            if facet in ONE_VALUED:
+                verdict = text.split(SEPARATOR)[place] in wanted
+            else:
+                verdict = bool(text) and not wanted.isdisjoint(text.split(","))
+            verdicts[text] = verdict
+        found_verdicts.append(verdict)
+    return found_verdicts
 
 
-def sector_and_family_counts(ids: list[int], using: str = "default") -> tuple[dict[int, int], dict[int, int]]:
-    """({sector id: how many of the initiatives `ids` have it}, family_counts(ids)) from one read of
-    the sectors' links, on PostgreSQL. Each link is unique, so a sector counts its links."""
-    connection = connections[using]
-    condition, params = among("l.initiative_id", ids, connection.vendor)
-    sql = (
-        "SELECT GROUPING(l.sector_id), l.sector_id, s.family_id, COUNT(*), COUNT(DISTINCT l.initiative_id) "
-        f"FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id "
-        f"WHERE {condition} GROUP BY GROUPING SETS ((l.sector_id), (s.family_id))"
-    )
-    sectors, families = {}, {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for by_family, sector, family, links, initiatives in cursor.fetchall():
-            if not by_family:
-                sectors[sector] = links
-            elif family is not None:  # sectors of no family: no family facet
-                families[family] = initiatives
-    return sectors, families
+def _tally(found: list[tuple], facets: list[str]) -> dict[str, dict]:
+    """{facet: {value: how many rows}} of the rows `found`. A row's ids of one relation are
+    distinct, so each counts the row once."""
+    counts = {}
+    one_valued = [facet for facet in facets if facet in ONE_VALUED]
+    if one_valued:
+        counts = {facet: {} for facet in one_valued}
+        for text, n in Counter([row[0] for row in found]).items():
+            parts = text.split(SEPARATOR)
+            for facet in one_valued:
+                value = _value(facet, parts[ONE_VALUED[facet]])
+                counts[facet][value] = counts[facet].get(value, 0) + n
+    for facet in facets:
+        if facet in MANY_VALUED:
+            column = MANY_VALUED[facet]
+            terms = Counter(",".join([row[column] for row in found]).split(","))
+            terms.pop("", None)  # rows without any
+            counts[facet] = {int(term): n for term, n in terms.items()}
+    return counts
+
+
+def _value(facet: str, text: str):
+    if facet not in ID_FACETS:
+        return text
+    return int(text) if text else None

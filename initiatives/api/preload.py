@@ -17,7 +17,7 @@ from django.db import connections
 
 from ..facet_table import REGION_TOKEN, VOCABULARY_TOKEN
 from ..models import FacetCount, Initiative, Region, Sector, Theme, families_of
-from ..querysets import id_among_sql
+from ..search_facets import among
 
 PRELOADED = "_api_vocabularies"
 # Token -> {relation: (terms in the vocabulary's order, term id -> its place)}; the latest only,
@@ -72,9 +72,9 @@ def page_links(ids: list[int]) -> dict[str, list[tuple[int, int]]]:
         descriptor = getattr(Initiative, relation)
         table = quote(descriptor.through._meta.db_table)
         initiative, term = quote(descriptor.field.m2m_column_name()), quote(descriptor.field.m2m_reverse_name())
-        condition, param = id_among_sql(initiative, ids, connection.vendor)
+        condition, param = among(initiative, ids, connection.vendor)
         selects.append(f"SELECT {n}, {initiative}, {term} FROM {table} WHERE {condition}")
-        params.append(param)
+        params += param
     links: dict[str, list[tuple[int, int]]] = {relation: [] for relation in RELATIONS}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(selects), params)

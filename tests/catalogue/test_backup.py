@@ -163,6 +163,17 @@ def test_it_round_trips_a_populated_catalogue_into_an_empty_database(populated, 
     published = [f for (model, _pk), f in source.items() if model == "initiatives.initiative" and f["is_published"]]
     assert counted.stdout.split()[-2:] == ["True", str(len(published))], counted.stdout + counted.stderr
     assert published
+    # So are the facet rows: rebuilt, one per published initiative with its relations' ids.
+    check = (
+        "from initiatives.models import FacetRow, Initiative as I; "
+        "kept = {r.id: (r.one_valued[:2], r.themes, r.regions) for r in FacetRow.objects.all()}; "
+        "fresh = {i.pk: (i.country, ','.join(str(t.pk) for t in i.themes.all()), "
+        "','.join(str(r.pk) for r in i.regions.all())) for i in I.objects.published()}; "
+        "print(kept == fresh, sorted(kept.values()))"
+    )
+    rows = manage("shell", "-c", check, **target)
+    assert rows.stdout.splitlines()[-1].startswith("True"), rows.stdout + rows.stderr
+    assert "'BR'" in rows.stdout and "'CO'" in rows.stdout, rows.stdout
 
     second = tmp_path / "second.tar.gz"
     backed_up = manage("backup_catalogue", second, **target)
