@@ -112,7 +112,8 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     chosen = chosen_values(selection) if matched is not None else None
     searched = [name for name in names if name not in counts]
     if chosen is not None and searched:
-        computed(selection.filterset.queryset.facet_counts_among(searched, matched, chosen))
+        found = selection.filterset.search_facet_rows(selection.filterset.form.cleaned_data["q"])
+        computed(selection.filterset.queryset.facet_counts_among(searched, matched, chosen, found))
     together = [name for name in names if name not in counts and name in FACET_FIELDS and name not in selection.params]
     if len(together) > 1:
         computed(selection.queryset.single_valued_facet_counts(together))

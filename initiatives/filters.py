@@ -191,10 +191,17 @@ class InitiativeFilterSet(django_filters.FilterSet):
 
     def search_matches(self, value):
         """The search's matches among the published initiatives, read once for the page, its count
-        and every facet (InitiativeQuerySet.search_ids): at 100,000 initiatives each match of the
-        text costs more than all the rest of a facet's count."""
+        and every facet (InitiativeQuerySet.search_matches): at 100,000 initiatives each match of
+        the text costs more than all the rest of a facet's count."""
+        return self._matches(value)[0]
+
+    def search_facet_rows(self, value) -> list[tuple] | None:
+        """The facet rows of search_matches(value) when read with them (InitiativeQuerySet.search_matches)."""
+        return self._matches(value)[1]
+
+    def _matches(self, value) -> tuple[list[int] | None, list[tuple] | None]:
         if value not in self._search_matches:
-            self._search_matches[value] = self.queryset.search_ids(value)
+            self._search_matches[value] = self.queryset.search_matches(value)
         return self._search_matches[value]
 
     def order(self, queryset, name, value):

@@ -198,9 +198,34 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
             # wide rows each match read again cost twice as much.
             sql, params = search_table.published_matches(terms)
         else:
-            sql, params = self.order_by().filter(self.text_condition(terms)).values_list("pk").query.sql_with_params()
+            sql, params = self._matching_pks(terms)
         ids = self._ids_in_one_value(f"{sql} LIMIT %s", [*params, limit + 1])
         return ids if len(ids) <= limit else None
+
+    def search_matches(self, query: str | None, limit: int = 30_000) -> tuple[list[int] | None, list[tuple] | None]:
+        """search_ids(query) and, for a queryset of every published initiative (those having a
+        facet row), the matches' facet rows (search_facets.ROW_COLUMNS, the id first) read in the
+        same statement as the matching, not afterwards among the ids; None for those rows
+        otherwise, and for both when there is no search or more than `limit` matches."""
+        terms = search_terms(query)
+        if not terms or not self._is_every_published():
+            return self.search_ids(query, limit), None
+        if self.db_vendor() == "postgresql":
+            sql, params = search_table.published_matches(terms)
+        elif len(search_fts.indexed_terms(terms)) == len(terms):
+            # The trigram index alone: the facet rows leave the drafts out.
+            sql, params = search_fts.matching_rowids(terms)
+        else:
+            sql, params = self._matching_pks(terms)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(*search_facets.matches_query(sql, params, limit + 1))
+            found = cursor.fetchall()
+        if len(found) > limit:
+            return None, None
+        return [row[0] for row in found], found
+
+    def _matching_pks(self, terms: list[str]) -> tuple[str, list]:
+        return self.order_by().filter(self.text_condition(terms)).values_list("pk").query.sql_with_params()
 
     def _ids_in_one_value(self, sql: str, params: list) -> list[int]:
         """The ids `sql` selects (a column named pk), fetched as one text value and split here:
@@ -288,15 +313,16 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         return self._spelt(facet, self._link_counts(facet))
 
     def facet_counts_among(
-        self, facets: list[str], ids: list[int], chosen: dict[str, set] | None = None
+        self, facets: list[str], ids: list[int], chosen: dict[str, set] | None = None, found: list[tuple] | None = None
     ) -> dict[str, dict[str, int]]:
         """facet_counts() of `facets` over the initiatives `ids`, which must be rows of this
         queryset already (e.g. its search_ids()), each facet under the `chosen` values of the
         other facets ({"country": {"BR"}, "sector": {3}}: the values as stored, a term's id): one
-        read of the matches' facet rows for all of them (search_facets)."""
+        read of the matches' facet rows for all of them (search_facets), unless `found` holds them
+        already (search_matches())."""
         if not ids:
             return {facet: {} for facet in facets}
-        counts = search_facets.facet_counts(ids, facets, chosen or {}, self.db)
+        counts = search_facets.facet_counts(ids, facets, chosen or {}, self.db, found)
         return {facet: self._spelt(facet, values) for facet, values in counts.items()}
 
     def single_valued_facet_counts(self, facets: list[str]) -> dict[str, dict[str, int]]:

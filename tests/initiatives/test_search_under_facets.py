@@ -222,9 +222,11 @@ def facet_row_reads(queries) -> list[str]:
 
 def test_it_hands_the_matches_to_the_facets_as_one_parameter(cocoa_catalogue):
     """As an IN list of thousands of parameters each facet query cost more than the text match
-    (PostgreSQL) or than the count itself, in Python (SQLite)."""
+    (PostgreSQL) or than the count itself, in Python (SQLite). Over a narrowed queryset the
+    matches' facet rows are read after their ids."""
+    narrowed = Initiative.objects.filter(country="BR")
     with CaptureQueriesContext(connection) as queries:
-        facet_counts(selected(q="cacau"))
+        facet_counts(select(QueryDict(urlencode({"q": "cacau"})), queryset=narrowed))
     [read] = facet_row_reads(queries)
     one_parameter = "= ANY(" if connection.vendor == "postgresql" else "json_each("
     assert one_parameter in read and not reads_the_text(read), read
@@ -400,3 +402,40 @@ def test_the_facets_under_a_search_and_term_filters_are_each_facet_counted_over_
         expected = queryset_without(selection.filterset, facet).facet_counts(facet)
         assert counts[facet] == expected == recount_under(query, facet, params), (facet, params, connection.vendor)
     assert any(counts[facet] for facet in FACETS), "nothing counted: the test would prove nothing"
+
+
+def test_a_search_over_every_published_initiative_reads_its_ids_and_facet_rows_in_one_statement(
+    client, cocoa_catalogue
+):
+    """The matches' ids, then their facet rows among those ids, read every match twice: SQLite
+    "sao", its ids and facets, 43–44 → 34–37 ms CPU at 13,000 matches in one read."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/initiatives/", {"q": "cacau"})
+    assert response.context["count"] == 3
+    assert {c.value: c.count for f in response.context["facets"] if f.name == "country" for c in f.options} == {
+        "BR": 2,
+        "CO": 1,
+    }
+    [read] = [q["sql"] for q in queries.captured_queries if reads_the_text(q["sql"])]
+    assert facet_row_reads(queries) == [read], queries.captured_queries
+
+
+@pytest.mark.parametrize("query", ["cacau", "cacau pa", "ca", "cluster", "nothing here"])
+def test_the_matches_read_with_their_facet_rows_are_those_of_search_ids(cocoa_catalogue, query):
+    published = Initiative.objects.published()
+    ids, rows = published.search_matches(query)
+    assert sorted(ids) == sorted(published.search_ids(query)), connection.vendor
+    assert sorted(rows) == sorted(search_facets.rows(ids)) if ids else rows == []
+
+
+def test_a_narrowed_search_reads_its_facet_rows_after_its_ids(cocoa_catalogue):
+    """The facet rows are every published initiative's: read with the matches only when those are
+    what the queryset selects."""
+    ids, rows = Initiative.objects.published().filter(country="BR").search_matches("cacau")
+    assert sorted(Initiative.objects.get(pk=pk).name for pk in ids) == ["Cacau do Sul da Bahia", "Polo Cacau Pará"]
+    assert rows is None
+
+
+def test_a_search_matching_more_than_its_limit_reads_neither_ids_nor_rows(cocoa_catalogue):
+    assert Initiative.objects.published().search_matches("cacau", limit=2) == (None, None)
+    assert len(Initiative.objects.published().search_matches("cacau", limit=3)[1]) == 3
