@@ -6,7 +6,9 @@ them: every way of writing (save, bulk_create, update(), imports, the admin, m2m
 raw SQL) goes through them. One row per (facet, value): a column's value (country, kind, status),
 a term's id (program, route, region, sector, theme, family) or "" for the total and the home
 page's sums of members. Drafts never
-count; a family counts an initiative once however many of its sectors it has. One more row, not
+count; a family counts an initiative once however many of its sectors it has. The same counts are
+kept per country too (facet "sector@BR", see `per_country`), but for the country itself and the
+members: a list filtered by countries reads its facets and its total from them. One more row, not
 a count, holds a token renewed at every change of a vocabulary (initiatives.labels caches by it),
 and another one at every change of a region (the search's index of region names).
 
@@ -55,22 +57,52 @@ REGION_TOKEN = "regions"
 TOKEN_TABLES = {VOCABULARY_TOKEN: VOCABULARY_TABLES, REGION_TOKEN: ["initiatives_region"]}
 
 
-def _add(facet: str, value: str, where: str, source: str = "", count: str = "1", distinct: bool = False) -> str:
+# Facets counted per country besides the whole catalogue's: not the country, nor the members.
+COUNTRY_FACETS = [*(facet for facet in COLUMNS if facet != "country"), TOTAL, *LINKS, "family"]
+
+
+def per_country(facet: str, country: str) -> str:
+    """The facet name under which `facet` is kept for the initiatives of one country."""
+    return f"{facet}@{country}"
+
+
+def _facet(facet: str, country: str = "") -> str:
+    """The facet's name as SQL: `facet`, or per_country() of the SQL expression `country`."""
+    return f"'{facet}@' || {country}" if country else f"'{facet}'"
+
+
+def _country_of(initiative_id: str) -> str:
+    return f"(SELECT country FROM {INITIATIVE} WHERE id = {initiative_id})"
+
+
+def _add(
+    facet: str,
+    value: str,
+    where: str,
+    source: str = "",
+    count: str = "1",
+    distinct: bool = False,
+    country: str = "",
+) -> str:
     """Add `count` to (facet, value) for each row of `source` matching `where` (one row without
-    a source). The WHERE also keeps SQLite from reading ON CONFLICT as a join's ON."""
+    a source); with `country` (SQL), to the facet kept for that country. The WHERE also keeps
+    SQLite from reading ON CONFLICT as a join's ON."""
     select = "SELECT DISTINCT" if distinct else "SELECT"
     return (
-        f"INSERT INTO {TABLE} (facet, value, n) {select} '{facet}', CAST({value} AS TEXT), {count} {source} "
+        f"INSERT INTO {TABLE} (facet, value, n) {select} {_facet(facet, country)}, CAST({value} AS TEXT), {count} {source} "
         f"WHERE {value} IS NOT NULL AND {where} "
         f"ON CONFLICT (facet, value) DO UPDATE SET n = {TABLE}.n + excluded.n"
     )
 
 
-def _sub(facet: str, values: str, where: str, count: str = "1") -> str:
-    """Take `count` from the rows of `facet` whose value is in `values` (a subquery or a list).
-    An UPDATE, never an insert: a row missing (a table emptied before the initiatives, as a
-    test database's flush does) stays missing instead of going negative."""
-    return f"UPDATE {TABLE} SET n = n - {count} WHERE facet = '{facet}' AND value IN ({values}) AND {where}"
+def _sub(facet: str, values: str, where: str, count: str = "1", country: str = "") -> str:
+    """Take `count` from the rows of `facet` (kept for `country`, SQL, if given) whose value is in
+    `values` (a subquery or a list). An UPDATE, never an insert: a row missing (a table emptied
+    before the initiatives, as a test database's flush does) stays missing instead of going
+    negative."""
+    return (
+        f"UPDATE {TABLE} SET n = n - {count} WHERE facet = {_facet(facet, country)} AND value IN ({values}) AND {where}"
+    )
 
 
 def _published(initiative_id: str) -> str:
@@ -88,9 +120,55 @@ def _links_in_family(initiative_id: str, family: str) -> str:
     )
 
 
-def _initiative_statements(row: str, sign: str, links_when: str = "TRUE") -> list[str]:
+def _initiative_statements(
+    row: str, sign: str, links_when: str = "TRUE", country_links_when: str = "TRUE"
+) -> list[str]:
     """Add (sign '+') or take away (sign '-') everything the initiative `row` (NEW or OLD) counts:
-    its columns, the total and, when `links_when` holds, its links; if it is published."""
+    its columns, the total and, when `links_when` holds, its links; then the same in its
+    country's counts, its links when `country_links_when` holds; if it is published."""
+    return _counted(row, sign, links_when) + _counted_in_country(row, sign, country_links_when)
+
+
+def _counted_in_country(row: str, sign: str, links_when: str) -> list[str]:
+    published = f"{row}.is_published"
+    links_counted = f"{published} AND ({links_when})"
+    country = f"{row}.country"
+    columns = [(facet, column) for facet, column in COLUMNS.items() if facet != "country"]
+    if sign == "+":
+        statements = [_add(facet, f"{row}.{column}", published, country=country) for facet, column in columns]
+        statements.append(_add(TOTAL, "''", published, country=country))
+        for facet, (table, column) in LINKS.items():
+            where = f"l.initiative_id = {row}.id AND {links_counted}"
+            statements.append(_add(facet, f"l.{column}", where, f"FROM {table} l", country=country))
+        statements.append(
+            _add(
+                "family",
+                "s.family_id",
+                f"l.initiative_id = {row}.id AND {links_counted}",
+                f"FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id",
+                distinct=True,
+                country=country,
+            )
+        )
+        return statements
+    statements = [_sub(facet, f"CAST({row}.{column} AS TEXT)", published, country=country) for facet, column in columns]
+    statements.append(_sub(TOTAL, "''", published, country=country))
+    for facet, (table, column) in LINKS.items():
+        values = f"SELECT CAST({column} AS TEXT) FROM {table} WHERE initiative_id = {row}.id"
+        statements.append(_sub(facet, values, links_counted, country=country))
+    statements.append(
+        _sub(
+            "family",
+            f"SELECT CAST(s.family_id AS TEXT) FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id "
+            f"WHERE l.initiative_id = {row}.id",
+            links_counted,
+            country=country,
+        )
+    )
+    return statements
+
+
+def _counted(row: str, sign: str, links_when: str) -> list[str]:
     published = f"{row}.is_published"
     stated = f"{row}.member_count IS NOT NULL"
     links_counted = f"{published} AND ({links_when})"
@@ -134,21 +212,28 @@ def _initiative_statements(row: str, sign: str, links_when: str = "TRUE") -> lis
 
 def _link_added(facet: str, column: str, families: bool, same_family: str = "") -> list[str]:
     published = _published("NEW.initiative_id")
-    statements = [_add(facet, f"NEW.{column}", published)]
-    if facet == "sector" and families:
-        # The family gains the initiative with its first sector in it (counted after the insert).
-        first = f"{_links_in_family('NEW.initiative_id', _family_of('NEW.sector_id'))} = 1"
-        statements.append(_add("family", _family_of("NEW.sector_id"), f"{published} AND {first}{same_family}"))
+    statements = []
+    for country in ("", _country_of("NEW.initiative_id")):
+        statements.append(_add(facet, f"NEW.{column}", published, country=country))
+        if facet == "sector" and families:
+            # The family gains the initiative with its first sector in it (counted after the insert).
+            first = f"{_links_in_family('NEW.initiative_id', _family_of('NEW.sector_id'))} = 1"
+            where = f"{published} AND {first}{same_family}"
+            statements.append(_add("family", _family_of("NEW.sector_id"), where, country=country))
     return statements
 
 
 def _link_removed(facet: str, column: str, families: bool) -> list[str]:
     published = _published("OLD.initiative_id")
-    statements = [_sub(facet, f"CAST(OLD.{column} AS TEXT)", published)]
-    if facet == "sector" and families:
-        family = _family_of("OLD.sector_id")
-        last = f"{_links_in_family('OLD.initiative_id', family)} = 0"
-        statements.append(_sub("family", f"SELECT CAST({family} AS TEXT)", f"{published} AND {last}"))
+    statements = []
+    for country in ("", _country_of("OLD.initiative_id")):
+        statements.append(_sub(facet, f"CAST(OLD.{column} AS TEXT)", published, country=country))
+        if facet == "sector" and families:
+            family = _family_of("OLD.sector_id")
+            last = f"{_links_in_family('OLD.initiative_id', family)} = 0"
+            statements.append(
+                _sub("family", f"SELECT CAST({family} AS TEXT)", f"{published} AND {last}", country=country)
+            )
     return statements
 
 
@@ -165,6 +250,7 @@ def triggers(vendor: str) -> list[tuple[str, str, str, str, list[str]]]:
     distinct = "IS NOT" if families else "IS DISTINCT FROM"
     columns = ["is_published", "id", "member_count", *COLUMNS.values()]
     published_changed = _changed(["is_published", "id"], distinct)
+    country_changed = _changed(["is_published", "id", "country"], distinct)
     found = [
         ("facetcount_initiative_insert", "INSERT", INITIATIVE, "NEW.is_published", _initiative_statements("NEW", "+")),
         ("facetcount_initiative_delete", "DELETE", INITIATIVE, "OLD.is_published", _initiative_statements("OLD", "-")),
@@ -173,9 +259,10 @@ def triggers(vendor: str) -> list[tuple[str, str, str, str, list[str]]]:
             "UPDATE",
             INITIATIVE,
             f"(OLD.is_published OR NEW.is_published) AND ({_changed(columns, distinct)})",
-            # Its links count again only when it is published or withdrawn.
-            _initiative_statements("OLD", "-", published_changed)
-            + _initiative_statements("NEW", "+", published_changed),
+            # Its links count again only when it is published or withdrawn; in its country's
+            # counts, also when it moves to another country.
+            _initiative_statements("OLD", "-", published_changed, country_changed)
+            + _initiative_statements("NEW", "+", published_changed, country_changed),
         ),
     ]
     for facet, (table, column) in LINKS.items():
@@ -204,8 +291,12 @@ def triggers(vendor: str) -> list[tuple[str, str, str, str, list[str]]]:
         # A sector moved to another family: its published initiatives leave the old family unless
         # another of their sectors is in it, and join the new one unless one already was.
         linked = f"FROM {SECTOR_LINKS} l JOIN {INITIATIVE} i ON i.id = l.initiative_id WHERE l.sector_id = NEW.id AND i.is_published"
-        left = f"(SELECT COUNT(*) {linked} AND {_links_in_family('l.initiative_id', 'OLD.family_id')} = 0)"
-        joined = f"(SELECT COUNT(*) {linked} AND {_links_in_family('l.initiative_id', 'NEW.family_id')} = 1)"
+        leaving = f"{_links_in_family('l.initiative_id', 'OLD.family_id')} = 0"
+        joining = f"{_links_in_family('l.initiative_id', 'NEW.family_id')} = 1"
+        left = f"(SELECT COUNT(*) {linked} AND {leaving})"
+        joined = f"(SELECT COUNT(*) {linked} AND {joining})"
+        # Per country: the row's own country's initiatives leave; those joining, grouped by country.
+        left_here = f"(SELECT COUNT(*) {linked} AND {_facet('family', 'i.country')} = {TABLE}.facet AND {leaving})"
         found.append(
             (
                 "facetcount_sector_family",
@@ -215,35 +306,43 @@ def triggers(vendor: str) -> list[tuple[str, str, str, str, list[str]]]:
                 [
                     _sub("family", "CAST(OLD.family_id AS TEXT)", "TRUE", count=left),
                     _add("family", "NEW.family_id", "TRUE", count=joined),
+                    f"UPDATE {TABLE} SET n = n - {left_here} "
+                    f"WHERE facet LIKE 'family@%' AND value = CAST(OLD.family_id AS TEXT)",
+                    f"INSERT INTO {TABLE} (facet, value, n) "
+                    f"SELECT {_facet('family', 'i.country')}, CAST(NEW.family_id AS TEXT), COUNT(*) {linked} "
+                    f"AND NEW.family_id IS NOT NULL AND {joining} GROUP BY i.country "
+                    f"ON CONFLICT (facet, value) DO UPDATE SET n = {TABLE}.n + excluded.n",
                 ],
             )
         )
     return found
 
 
-def _family_deltas(pairs: str) -> str:
+def _family_deltas(pairs: str) -> list[str]:
     """Add to each family the change of its published initiatives, from `pairs`: rows
     (initiative_id, family_id, before) where `before` says how many of the initiative's links
-    were in the family before the statement; the table now holds the after."""
+    were in the family before the statement; the table now holds the after. Then the same per
+    country."""
     after = _links_in_family("p.initiative_id", "p.family_id")
-    return (
+    return [
         f"INSERT INTO {TABLE} (facet, value, n) "
-        f"SELECT 'family', CAST(p.family_id AS TEXT), "
+        f"SELECT {_facet('family', country)}, CAST(p.family_id AS TEXT), "
         f"SUM(CASE WHEN {after} > 0 THEN 1 ELSE 0 END - CASE WHEN p.before > 0 THEN 1 ELSE 0 END) "
         f"FROM ({pairs}) p JOIN {INITIATIVE} i ON i.id = p.initiative_id "
-        f"WHERE i.is_published AND p.family_id IS NOT NULL GROUP BY p.family_id "
+        f"WHERE i.is_published AND p.family_id IS NOT NULL GROUP BY p.family_id{', ' + country if country else ''} "
         f"ON CONFLICT (facet, value) DO UPDATE SET n = {TABLE}.n + excluded.n"
-    )
+        for country in ("", "i.country")
+    ]
 
 
-def family_triggers() -> list[tuple[str, str, str, str, str]]:
+def family_triggers() -> list[tuple[str, str, str, str, list[str]]]:
     """PostgreSQL's statement triggers keeping the families: (name, event, table, REFERENCING
-    clause, statement). Each compares, for every (initiative, family) the statement touched, the
+    clause, statements). Each compares, for every (initiative, family) the statement touched, the
     links in the family after it with those before it (after, less the rows added, plus the rows
     removed, read from the transition tables)."""
     now = _links_in_family("c.initiative_id", "s.family_id")
 
-    def links_changed(changes: str) -> str:
+    def links_changed(changes: str) -> list[str]:
         return _family_deltas(
             f"SELECT c.initiative_id, s.family_id, {now} - SUM(c.sign) AS before "
             f"FROM ({changes}) c JOIN {SECTOR} s ON s.id = c.sector_id GROUP BY c.initiative_id, s.family_id"
@@ -329,13 +428,13 @@ def create_triggers(connection=default_connection) -> None:
         for name, events, table, each, statement in vocabulary_triggers(vendor):
             _create(cursor, vendor, name, f"{events} ON {table} FOR EACH {each}", [statement])
         if vendor == "postgresql":
-            for name, event, table, referencing, statement in family_triggers():
+            for name, event, table, referencing, statements in family_triggers():
                 _create(
                     cursor,
                     vendor,
                     name,
                     f"{event} ON {table} REFERENCING {referencing} FOR EACH STATEMENT",
-                    [statement],
+                    statements,
                 )
 
 
@@ -414,6 +513,27 @@ def _recount_statements(vendor: str) -> list[str]:
         f"{insert} SELECT 'family', CAST(s.family_id AS TEXT), COUNT(DISTINCT l.initiative_id) "
         f"FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id {published} AND s.family_id IS NOT NULL "
         f"GROUP BY s.family_id"
+    )
+    # Per country: the same counts grouped by the initiative's country too.
+    statements.append(
+        f"{insert} SELECT {_facet(TOTAL, 'country')}, '', COUNT(*) FROM {INITIATIVE} WHERE is_published "
+        f"GROUP BY country"
+    )
+    statements += [
+        f"{insert} SELECT {_facet(facet, 'country')}, CAST({column} AS TEXT), COUNT(*) FROM {INITIATIVE} "
+        f"WHERE is_published AND {column} IS NOT NULL GROUP BY country, {column}"
+        for facet, column in COLUMNS.items()
+        if facet != "country"
+    ]
+    statements += [
+        f"{insert} SELECT {_facet(facet, 'i.country')}, CAST(l.{column} AS TEXT), COUNT(*) FROM {table} l "
+        f"{published} GROUP BY i.country, l.{column}"
+        for facet, (table, column) in LINKS.items()
+    ]
+    statements.append(
+        f"{insert} SELECT {_facet('family', 'i.country')}, CAST(s.family_id AS TEXT), "
+        f"COUNT(DISTINCT l.initiative_id) FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id "
+        f"{published} AND s.family_id IS NOT NULL GROUP BY i.country, s.family_id"
     )
     return statements
 

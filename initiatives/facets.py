@@ -93,8 +93,9 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     Each facet's counts are cached under the catalogue version and the filters *other* than its
     own: ?country=BR and ?country=MX share their country counts (those of every initiative), so
     the counts over the whole catalogue are made once per change, not once per selection. After a
-    change, the facets with no other filter are counted together by the cheap path for the whole
-    catalogue. Under a search with at most one-value filters (country, kind…), every one-value
+    change, the facets with no other filter are read from the counts the database keeps for the
+    whole catalogue, and under countries alone every other facet from those kept per country.
+    Under a search with at most one-value filters (country, kind…), every one-value
     facet from one read of its matches (initiatives.search_facets), and the link facets and the
     families from their link tables among the matches those filters keep. Otherwise the one-value
     facets not filtered on, together in one query over the selection; the rest one grouped query
@@ -112,6 +113,11 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     whole_catalogue = [name for name in names if name not in counts and not selection.filters_besides(name)]
     if whole_catalogue:
         computed(Initiative.objects.catalogue_facet_counts(whole_catalogue))
+    # Countries alone chosen: every other facet from the counts kept per country.
+    countries = selection.countries_alone()
+    if countries is not None:
+        in_countries = [name for name in names if name not in counts]
+        computed(Initiative.objects.catalogue_facet_counts(in_countries, countries))
     # Under a search and one-value filters at most: every one-value facet from the matches' ids.
     matched = search_matches(selection)
     chosen = chosen_values(selection) if matched is not None else None

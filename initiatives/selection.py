@@ -100,12 +100,22 @@ class Selection:
         """Whether anything but `names` narrows the initiatives (a preset does; the order does not)."""
         return bool(set(self.params) - PRESENTATION - set(names))
 
+    def countries_alone(self) -> list[str] | None:
+        """The countries chosen when they are the only filter (a country page, ?country=BR), whose
+        counts the database keeps (initiatives.facet_table); None otherwise."""
+        if "country" not in self.params or self.filters_besides("country") or not self.filterset.is_valid():
+            return None
+        return sorted(set(self.filterset.form.cleaned_data.get("country") or [])) or None
+
     def known_count(self) -> int | None:
         """How many published initiatives are selected, when that is known without counting them:
-        all of them (the database keeps their number), or a search alone (the FilterSet read its
-        matches). None otherwise."""
+        all of them or those of the countries chosen alone (the database keeps their number), or
+        a search alone (the FilterSet read its matches). None otherwise."""
         if not self.filters_besides():
             return Initiative.objects.catalogue_total()
+        countries = self.countries_alone()
+        if countries is not None:
+            return Initiative.objects.catalogue_total(countries)
         matches = self.search_matches()
         return None if matches is None else len(matches)
 

@@ -34,6 +34,13 @@ def assert_kept_equals_recount(context=""):
         lookup = "sectors__initiatives__is_published" if model is SectorFamily else "initiatives__is_published"
         expected = set(model.objects.filter(**{lookup: True}).values_list("pk", flat=True))
         assert set(model.objects.with_published().values_list("pk", flat=True)) == expected, (model, context)
+    # The counts kept per country: every facet but the country's, and the total, of its initiatives.
+    in_country = [facet for facet in FACETS if facet != "country"]
+    for countries in (["BR"], ["CO"], ["MX"], ["AR"], ["BR", "MX"]):
+        chosen = [initiative for initiative in everything if initiative.country in countries]
+        expected = {facet: naive_counts(chosen, facet) for facet in in_country}
+        assert Initiative.objects.catalogue_facet_counts(in_country, countries) == expected, (countries, context)
+        assert Initiative.objects.catalogue_total(countries) == len(chosen), (countries, context)
 
 
 class Writer:
