@@ -94,7 +94,7 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     own: ?country=BR and ?country=MX share their country counts (those of every initiative), so
     the counts over the whole catalogue are made once per change, not once per selection. After a
     change, the facets with no other filter are read from the counts the database keeps for the
-    whole catalogue, and under countries alone every other facet from those kept per country.
+    whole catalogue, and under countries (or kinds) alone every other facet from those kept per value.
     Under a search with at most one-value filters (country, kind…), every one-value
     facet from one read of its matches (initiatives.search_facets), and the link facets and the
     families from their link tables among the matches those filters keep. Otherwise the one-value
@@ -113,11 +113,10 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     whole_catalogue = [name for name in names if name not in counts and not selection.filters_besides(name)]
     if whole_catalogue:
         computed(Initiative.objects.catalogue_facet_counts(whole_catalogue))
-    # Countries alone chosen: every other facet from the counts kept per country.
-    countries = selection.countries_alone()
-    if countries is not None:
-        in_countries = [name for name in names if name not in counts]
-        computed(Initiative.objects.catalogue_facet_counts(in_countries, countries))
+    # Countries alone chosen, or kinds alone: every other facet from the counts kept per value.
+    within = selection.scope_alone()
+    if within is not None:
+        computed(Initiative.objects.catalogue_facet_counts([name for name in names if name not in counts], within))
     # Under a search and one-value filters at most: every one-value facet from the matches' ids.
     matched = search_matches(selection)
     chosen = chosen_values(selection) if matched is not None else None

@@ -21,6 +21,7 @@ from django.http import QueryDict
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from .facet_table import SCOPES
 from .filters import SEARCH_MAX_LENGTH, InitiativeFilterSet
 from .models import Initiative
 from .text import fold
@@ -100,22 +101,23 @@ class Selection:
         """Whether anything but `names` narrows the initiatives (a preset does; the order does not)."""
         return bool(set(self.params) - PRESENTATION - set(names))
 
-    def countries_alone(self) -> list[str] | None:
-        """The countries chosen when they are the only filter (a country page, ?country=BR), whose
-        counts the database keeps (initiatives.facet_table); None otherwise."""
-        if "country" not in self.params or self.filters_besides("country") or not self.filterset.is_valid():
-            return None
-        return sorted(set(self.filterset.form.cleaned_data.get("country") or [])) or None
+    def scope_alone(self) -> list[str] | None:
+        """The values chosen when countries alone (a country page, ?country=BR), or kinds alone,
+        are the filter: the database keeps their counts (facet_table.SCOPES); None otherwise."""
+        for scope in SCOPES:
+            if scope in self.params and not self.filters_besides(scope) and self.filterset.is_valid():
+                return sorted(set(self.filterset.form.cleaned_data.get(scope) or [])) or None
+        return None
 
     def known_count(self) -> int | None:
         """How many published initiatives are selected, when that is known without counting them:
-        all of them or those of the countries chosen alone (the database keeps their number), or
+        all of them or those of the countries or kinds chosen alone (the database keeps their number), or
         a search alone (the FilterSet read its matches). None otherwise."""
         if not self.filters_besides():
             return Initiative.objects.catalogue_total()
-        countries = self.countries_alone()
-        if countries is not None:
-            return Initiative.objects.catalogue_total(countries)
+        within = self.scope_alone()
+        if within is not None:
+            return Initiative.objects.catalogue_total(within)
         matches = self.search_matches()
         return None if matches is None else len(matches)
 

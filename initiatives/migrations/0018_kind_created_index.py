@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("initiatives", "0017_facet_counts_per_country"),
+        ("initiatives", "0017_facet_counts_per_country_and_kind"),
     ]
 
     operations = [

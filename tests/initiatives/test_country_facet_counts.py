@@ -1,6 +1,7 @@
-"""A list filtered by countries alone (?country=BR, a country page) reads its facets and its total
-from the counts the database keeps per country (initiatives.facet_table): the same counts and
-rows as counting the initiatives, in every language, and the new version's right after any edit."""
+"""A list filtered by countries alone (?country=BR, a country page), or kinds alone, reads its
+facets and its total from the counts the database keeps per country and per kind
+(initiatives.facet_table): the same counts and rows as counting the initiatives, in every
+language, and the new version's right after any edit."""
 
 import pytest
 from django.db import connection
@@ -18,13 +19,18 @@ from .test_kept_facet_counts import Writer
 
 pytestmark = pytest.mark.django_db
 
-IN_COUNTRY = [facet for facet in FACETS if facet != "country"]
 LISTS = [
-    ("/{lang}/initiatives/?country=BR", ["BR"]),
-    ("/{lang}/initiatives/?country=br&country=CO&country=BR", ["BR", "CO"]),
-    ("/{lang}/initiatives/?country=MX&ordering=-name&page=1", ["MX"]),
-    ("/{lang}/countries/BR/", ["BR"]),
+    ("/{lang}/initiatives/?country=BR", "country", ["BR"]),
+    ("/{lang}/initiatives/?country=br&country=CO&country=BR", "country", ["BR", "CO"]),
+    ("/{lang}/initiatives/?country=MX&ordering=-name&page=1", "country", ["MX"]),
+    ("/{lang}/countries/BR/", "country", ["BR"]),
+    ("/{lang}/initiatives/?kind=rotas_polo", "kind", ["rotas_polo"]),
+    ("/{lang}/initiatives/?kind=cluster&kind=apl&ordering=-name", "kind", ["apl", "cluster"]),
 ]
+
+
+def value_of(initiative, scope: str) -> str:
+    return initiative.country.code if scope == "country" else initiative.kind
 
 
 def counting_queries(queries) -> list[str]:
@@ -32,25 +38,32 @@ def counting_queries(queries) -> list[str]:
     return [q["sql"] for q in queries if "COUNT(" in q["sql"] and '"initiatives_initiative' in q["sql"]]
 
 
-def assert_list_shows_the_recount(client, url: str, countries: list[str], context: str = ""):
+def assert_list_shows_the_recount(client, url: str, scope: str, values: list[str], context: str = ""):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, (url, context)
     assert counting_queries(queries) == [], (url, context)  # read from the kept counts
-    chosen = [initiative for initiative in published() if initiative.country.code in countries]
+    chosen = [initiative for initiative in published() if value_of(initiative, scope) in values]
     assert response.context["count"] == len(chosen), (url, context)
-    for facet in IN_COUNTRY:
+    for facet in [facet for facet in FACETS if facet != scope]:
         assert shown_counts(response, facet) == naive_counts(chosen, facet), (url, facet, context)
     return response
 
 
 @pytest.mark.parametrize("lang", ["pt-br", "es", "en"])
-@pytest.mark.parametrize(("url", "countries"), LISTS)
-def test_a_list_of_countries_alone_shows_their_recounted_facets_and_rows(client, catalogue, lang, url, countries):  # noqa: F811
+@pytest.mark.parametrize(("url", "scope", "values"), LISTS)
+def test_a_list_of_countries_or_kinds_alone_shows_their_recounted_facets_and_rows(
+    client,
+    catalogue,  # noqa: F811
+    lang,
+    url,
+    scope,
+    values,
+):
     url = url.format(lang=lang)
-    response = assert_list_shows_the_recount(client, url, countries)
+    response = assert_list_shows_the_recount(client, url, scope, values)
     shown = [initiative.pk for initiative in response.context["page"].object_list]
-    chosen = Initiative.objects.published().filter(country__in=countries)
+    chosen = Initiative.objects.published().filter(**{f"{scope}__in": values})
     with translation.override(lang):  # by_name() sorts by the name the page's language shows
         expected = list(chosen.by_name(descending="-name" in url).values_list("pk", flat=True)[:PAGE_SIZE])
     assert shown == expected
@@ -95,4 +108,8 @@ def test_a_country_s_list_shows_the_new_counts_after_every_kind_of_edit(seed, re
         bump_catalogue_version()  # what every edit does; raw SQL and update() here do not
         lang = ["pt-br", "es", "en"][step % 3]
         for code in ("BR", "CO", "MX"):
-            assert_list_shows_the_recount(client, f"/{lang}/initiatives/?country={code}", [code], f"{seed}: {write}")
+            url = f"/{lang}/initiatives/?country={code}"
+            assert_list_shows_the_recount(client, url, "country", [code], f"{seed}: {write}")
+        for kind in ("cluster", "apl", "rotas_polo"):
+            url = f"/{lang}/initiatives/?kind={kind}&ordering=-created"
+            assert_list_shows_the_recount(client, url, "kind", [kind], f"{seed}: {write}")

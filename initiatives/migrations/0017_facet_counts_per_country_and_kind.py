@@ -1,5 +1,5 @@
-"""The kept facet counts per country too (facet_table.COUNTRY_FACETS): the triggers remade, the
-table recounted."""
+"""The kept facet counts per country and per kind too (facet_table.SCOPES): the triggers remade,
+the table recounted."""
 
 from django.db import migrations
 
@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         ("initiatives", "0016_region_token"),
     ]
 
-    # Backwards the triggers stay as the code makes them: the rows per country mislead no earlier
+    # Backwards the triggers stay as the code makes them: the rows per value mislead no earlier
     # reader (each reads its facets by name), and the earlier triggers are no longer in the code.
     operations = [migrations.RunPython(recreate, migrations.RunPython.noop)]
