@@ -20,7 +20,8 @@ benchmarks.settings), then alternates the requests, R of each, over HTTP on 127.
 - Datasette with `_nosuggest=1`, 3 facets and the same filters (published rows only).
 
 Two searches: "sao" (the issue's), and a word both match in the same rows; the table says how many
-rows each side's search matched (the project's search reads more than the published table).
+rows each side's search matched (the project's search reads more than the published table). A list
+filtered by one country (both sides facet it under that filter); the table says how many rows it keeps.
 The detail page is that of the first published initiative (by slug) with sectors and themes, so
 that its similar initiatives are computed; its reference is Datasette's faceted table page (the
 target), and Datasette's page of that row is shown too. With --baseline-n the project is also
@@ -62,6 +63,8 @@ SEARCH = "sao"
 # which the published table does not carry: "sao" matches 13,164 initiatives there and 1,532 in
 # Datasette's copy. This word is in names only, so both match the same rows (the table says how many).
 SAME_MATCHES_SEARCH = "consorcio"
+# A list filtered by one value: the country with most initiatives, a column both sides filter on.
+FILTER_COUNTRY = "BR"
 FTS_COLUMNS = ("name", "name_en", "name_es", "name_pt_br", "territory", "description")
 # What a publisher would put online: the columns of the project's CSV export (its FIELDS), the key,
 # and the two columns Datasette filters by and could sort by. Not the project's derived columns
@@ -92,6 +95,12 @@ class Request:
     cold: bool = True  # measured after a bump of the catalogue version
     datasette_row: str = ""  # a second reference: Datasette's page of that one row
     search: str = ""
+    country: str = ""  # the country filtered on, if any
+
+    @property
+    def matched(self) -> str:
+        """What its match counts are filed under: the word searched, or the filter."""
+        return self.search or (f"country={self.country}" if self.country else "")
 
 
 def datasette_path(*, fmt: str = "", facets: bool = True, size: int | str | None = None, **extra) -> str:
@@ -113,6 +122,13 @@ def requests(detail_slug: str = "<slug>", detail_pk: int = 0) -> list[Request]:
             f"/en/initiatives/{detail_slug}/",
             datasette_path(size=LIST_SIZE),
             datasette_row=f"/{DATABASE}/{TABLE}/{detail_pk}",
+        ),
+        Request(
+            "filtered",
+            f"list filtered by country={FILTER_COUNTRY}",
+            f"/en/initiatives/?country={FILTER_COUNTRY}",
+            datasette_path(size=LIST_SIZE, country=FILTER_COUNTRY),
+            country=FILTER_COUNTRY,
         ),
         Request(
             "search",
@@ -423,6 +439,10 @@ class Editor:
         """How many published initiatives the project's search for `word` finds."""
         return int(self.ask(f"matches {word}"))
 
+    def in_country(self, code: str) -> int:
+        """How many published initiatives the project has in the country `code`."""
+        return int(self.ask(f"country {code}"))
+
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.stdin.close()  # its loop ends
@@ -458,6 +478,9 @@ def edit_loop() -> None:
         if command.startswith("matches "):
             print(project_matches(command.split(" ", 1)[1].strip()), flush=True)
             continue
+        if command.startswith("country "):
+            print(project_in_country(command.split(" ", 1)[1].strip()), flush=True)
+            continue
         locked = 0
         for attempt in range(5):
             try:
@@ -487,6 +510,13 @@ def project_matches(word: str) -> int:
     return Initiative.objects.published().search(word).count()
 
 
+def project_in_country(code: str) -> int:
+    """How many published initiatives the project's list filtered by the country `code` shows."""
+    from initiatives.models import Initiative
+
+    return Initiative.objects.published().filter(country=code).count()
+
+
 def datasette_matches(copy: Path, word: str) -> int:
     """How many published rows Datasette's `_search` finds in its copy (its FTS index)."""
     with closing(sqlite3.connect(f"file:{copy}?mode=ro", uri=True)) as db:
@@ -494,6 +524,27 @@ def datasette_matches(copy: Path, word: str) -> int:
         return db.execute(
             f'SELECT COUNT(*) FROM "{TABLE}" WHERE is_published = 1 AND rowid IN ({found})', [word]
         ).fetchone()[0]
+
+
+def datasette_in_country(copy: Path, code: str) -> int:
+    """How many published rows Datasette's filter country=`code` keeps in its copy."""
+    with closing(sqlite3.connect(f"file:{copy}?mode=ro", uri=True)) as db:
+        query = f'SELECT COUNT(*) FROM "{TABLE}" WHERE is_published = 1 AND country = ?'
+        return db.execute(query, [code]).fetchone()[0]
+
+
+def match_counts(plan: list[Request], editor: "Editor", copy: Path) -> dict[str, dict[str, int]]:
+    """How many rows each search or filter keeps on each side, by Request.matched."""
+    counts = {}
+    for r in plan:
+        if r.search:
+            counts[r.matched] = {"project": editor.matches(r.search), "datasette": datasette_matches(copy, r.search)}
+        elif r.country:
+            counts[r.matched] = {
+                "project": editor.in_country(r.country),
+                "datasette": datasette_in_country(copy, r.country),
+            }
+    return counts
 
 
 @dataclass
@@ -584,8 +635,8 @@ def table(document: dict) -> list[str]:
     for r in requests():
         row = results[r.key]
         label = r.label
-        if r.search in matches:
-            found = matches[r.search]
+        if r.matched in matches:
+            found = matches[r.matched]
             label += f" (matches: project {found['project']:,}, Datasette {found['datasette']:,})"
         csv = r.key == "csv"
         cold_ratio = ratio(row["cold"], row["datasette"]) if r.cold else ratio(row["warm"], row["datasette"])
@@ -643,11 +694,7 @@ def main(argv=None) -> int:
         if not slug:
             raise RuntimeError("No published initiative with sectors and themes for the detail page")
         plan = requests(slug, datasette_pk(copy, slug))
-        matches = {
-            r.search: {"project": editor.matches(r.search), "datasette": datasette_matches(copy, r.search)}
-            for r in plan
-            if r.search
-        }
+        matches = match_counts(plan, editor, copy)
         vendor = editor.vendor
         load_before = [round(x, 1) for x in os.getloadavg()]
         datasette_port, project_port = free_port(), free_port()

@@ -6,7 +6,10 @@ them: every way of writing (save, bulk_create, update(), imports, the admin, m2m
 raw SQL) goes through them. One row per (facet, value): a column's value (country, kind, status),
 a term's id (program, route, region, sector, theme, family) or "" for the total and the home
 page's sums of members. Drafts never
-count; a family counts an initiative once however many of its sectors it has. One more row, not
+count; a family counts an initiative once however many of its sectors it has. The same counts are
+kept per country and per kind too (facets "sector@BR", "sector@cluster", see `within`), but for
+that facet itself and the members: a list filtered by countries alone, or kinds alone, reads its
+facets and its total from them. One more row, not
 a count, holds a token renewed at every change of a vocabulary (initiatives.labels caches by it),
 and another one at every change of a region (the search's index of region names).
 
@@ -55,22 +58,54 @@ REGION_TOKEN = "regions"
 TOKEN_TABLES = {VOCABULARY_TOKEN: VOCABULARY_TABLES, REGION_TOKEN: ["initiatives_region"]}
 
 
-def _add(facet: str, value: str, where: str, source: str = "", count: str = "1", distinct: bool = False) -> str:
+# One-value facets (initiative columns) whose every value keeps the other facets' counts of its
+# initiatives too: the most used filters. Their values never meet (country codes are upper case).
+SCOPES = ["country", "kind"]
+
+
+def within(facet: str, value: str) -> str:
+    """The facet name under which `facet` is kept for the initiatives having `value` (a country's
+    code, a kind) in one of the SCOPES."""
+    return f"{facet}@{value}"
+
+
+def _facet(facet: str, value: str = "") -> str:
+    """The facet's name as SQL: `facet`, or within() of the SQL expression `value`."""
+    return f"'{facet}@' || {value}" if value else f"'{facet}'"
+
+
+def _column_of(initiative_id: str, column: str) -> str:
+    return f"(SELECT {column} FROM {INITIATIVE} WHERE id = {initiative_id})"
+
+
+def _add(
+    facet: str,
+    value: str,
+    where: str,
+    source: str = "",
+    count: str = "1",
+    distinct: bool = False,
+    within: str = "",
+) -> str:
     """Add `count` to (facet, value) for each row of `source` matching `where` (one row without
-    a source). The WHERE also keeps SQLite from reading ON CONFLICT as a join's ON."""
+    a source); with `within` (SQL), to the facet kept for that value. The WHERE also keeps
+    SQLite from reading ON CONFLICT as a join's ON."""
     select = "SELECT DISTINCT" if distinct else "SELECT"
     return (
-        f"INSERT INTO {TABLE} (facet, value, n) {select} '{facet}', CAST({value} AS TEXT), {count} {source} "
+        f"INSERT INTO {TABLE} (facet, value, n) {select} {_facet(facet, within)}, CAST({value} AS TEXT), {count} {source} "
         f"WHERE {value} IS NOT NULL AND {where} "
         f"ON CONFLICT (facet, value) DO UPDATE SET n = {TABLE}.n + excluded.n"
     )
 
 
-def _sub(facet: str, values: str, where: str, count: str = "1") -> str:
-    """Take `count` from the rows of `facet` whose value is in `values` (a subquery or a list).
-    An UPDATE, never an insert: a row missing (a table emptied before the initiatives, as a
-    test database's flush does) stays missing instead of going negative."""
-    return f"UPDATE {TABLE} SET n = n - {count} WHERE facet = '{facet}' AND value IN ({values}) AND {where}"
+def _sub(facet: str, values: str, where: str, count: str = "1", within: str = "") -> str:
+    """Take `count` from the rows of `facet` (kept within `within`, SQL, if given) whose value is in
+    `values` (a subquery or a list). An UPDATE, never an insert: a row missing (a table emptied
+    before the initiatives, as a test database's flush does) stays missing instead of going
+    negative."""
+    return (
+        f"UPDATE {TABLE} SET n = n - {count} WHERE facet = {_facet(facet, within)} AND value IN ({values}) AND {where}"
+    )
 
 
 def _published(initiative_id: str) -> str:
@@ -88,9 +123,56 @@ def _links_in_family(initiative_id: str, family: str) -> str:
     )
 
 
-def _initiative_statements(row: str, sign: str, links_when: str = "TRUE") -> list[str]:
+def _initiative_statements(row: str, sign: str, links_when: str = "TRUE", scope_links_when: str = "TRUE") -> list[str]:
     """Add (sign '+') or take away (sign '-') everything the initiative `row` (NEW or OLD) counts:
-    its columns, the total and, when `links_when` holds, its links; if it is published."""
+    its columns, the total and, when `links_when` holds, its links; then the same in the counts
+    kept for its country and its kind, its links when `scope_links_when` holds; if it is published."""
+    statements = _counted(row, sign, links_when)
+    for scope in SCOPES:
+        statements += _counted_within(row, sign, scope_links_when, scope)
+    return statements
+
+
+def _counted_within(row: str, sign: str, links_when: str, scope: str) -> list[str]:
+    published = f"{row}.is_published"
+    links_counted = f"{published} AND ({links_when})"
+    scoped = f"{row}.{scope}"
+    columns = [(facet, column) for facet, column in COLUMNS.items() if facet != scope]
+    if sign == "+":
+        statements = [_add(facet, f"{row}.{column}", published, within=scoped) for facet, column in columns]
+        statements.append(_add(TOTAL, "''", published, within=scoped))
+        for facet, (table, column) in LINKS.items():
+            where = f"l.initiative_id = {row}.id AND {links_counted}"
+            statements.append(_add(facet, f"l.{column}", where, f"FROM {table} l", within=scoped))
+        statements.append(
+            _add(
+                "family",
+                "s.family_id",
+                f"l.initiative_id = {row}.id AND {links_counted}",
+                f"FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id",
+                distinct=True,
+                within=scoped,
+            )
+        )
+        return statements
+    statements = [_sub(facet, f"CAST({row}.{column} AS TEXT)", published, within=scoped) for facet, column in columns]
+    statements.append(_sub(TOTAL, "''", published, within=scoped))
+    for facet, (table, column) in LINKS.items():
+        values = f"SELECT CAST({column} AS TEXT) FROM {table} WHERE initiative_id = {row}.id"
+        statements.append(_sub(facet, values, links_counted, within=scoped))
+    statements.append(
+        _sub(
+            "family",
+            f"SELECT CAST(s.family_id AS TEXT) FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id "
+            f"WHERE l.initiative_id = {row}.id",
+            links_counted,
+            within=scoped,
+        )
+    )
+    return statements
+
+
+def _counted(row: str, sign: str, links_when: str) -> list[str]:
     published = f"{row}.is_published"
     stated = f"{row}.member_count IS NOT NULL"
     links_counted = f"{published} AND ({links_when})"
@@ -134,21 +216,28 @@ def _initiative_statements(row: str, sign: str, links_when: str = "TRUE") -> lis
 
 def _link_added(facet: str, column: str, families: bool, same_family: str = "") -> list[str]:
     published = _published("NEW.initiative_id")
-    statements = [_add(facet, f"NEW.{column}", published)]
-    if facet == "sector" and families:
-        # The family gains the initiative with its first sector in it (counted after the insert).
-        first = f"{_links_in_family('NEW.initiative_id', _family_of('NEW.sector_id'))} = 1"
-        statements.append(_add("family", _family_of("NEW.sector_id"), f"{published} AND {first}{same_family}"))
+    statements = []
+    for scoped in ("", *(_column_of("NEW.initiative_id", scope) for scope in SCOPES)):
+        statements.append(_add(facet, f"NEW.{column}", published, within=scoped))
+        if facet == "sector" and families:
+            # The family gains the initiative with its first sector in it (counted after the insert).
+            first = f"{_links_in_family('NEW.initiative_id', _family_of('NEW.sector_id'))} = 1"
+            where = f"{published} AND {first}{same_family}"
+            statements.append(_add("family", _family_of("NEW.sector_id"), where, within=scoped))
     return statements
 
 
 def _link_removed(facet: str, column: str, families: bool) -> list[str]:
     published = _published("OLD.initiative_id")
-    statements = [_sub(facet, f"CAST(OLD.{column} AS TEXT)", published)]
-    if facet == "sector" and families:
-        family = _family_of("OLD.sector_id")
-        last = f"{_links_in_family('OLD.initiative_id', family)} = 0"
-        statements.append(_sub("family", f"SELECT CAST({family} AS TEXT)", f"{published} AND {last}"))
+    statements = []
+    for scoped in ("", *(_column_of("OLD.initiative_id", scope) for scope in SCOPES)):
+        statements.append(_sub(facet, f"CAST(OLD.{column} AS TEXT)", published, within=scoped))
+        if facet == "sector" and families:
+            family = _family_of("OLD.sector_id")
+            last = f"{_links_in_family('OLD.initiative_id', family)} = 0"
+            statements.append(
+                _sub("family", f"SELECT CAST({family} AS TEXT)", f"{published} AND {last}", within=scoped)
+            )
     return statements
 
 
@@ -165,6 +254,7 @@ def triggers(vendor: str) -> list[tuple[str, str, str, str, list[str]]]:
     distinct = "IS NOT" if families else "IS DISTINCT FROM"
     columns = ["is_published", "id", "member_count", *COLUMNS.values()]
     published_changed = _changed(["is_published", "id"], distinct)
+    scope_changed = _changed(["is_published", "id", *SCOPES], distinct)
     found = [
         ("facetcount_initiative_insert", "INSERT", INITIATIVE, "NEW.is_published", _initiative_statements("NEW", "+")),
         ("facetcount_initiative_delete", "DELETE", INITIATIVE, "OLD.is_published", _initiative_statements("OLD", "-")),
@@ -173,9 +263,10 @@ def triggers(vendor: str) -> list[tuple[str, str, str, str, list[str]]]:
             "UPDATE",
             INITIATIVE,
             f"(OLD.is_published OR NEW.is_published) AND ({_changed(columns, distinct)})",
-            # Its links count again only when it is published or withdrawn.
-            _initiative_statements("OLD", "-", published_changed)
-            + _initiative_statements("NEW", "+", published_changed),
+            # Its links count again only when it is published or withdrawn; in the counts kept
+            # per country and kind, also when it moves to another one.
+            _initiative_statements("OLD", "-", published_changed, scope_changed)
+            + _initiative_statements("NEW", "+", published_changed, scope_changed),
         ),
     ]
     for facet, (table, column) in LINKS.items():
@@ -204,8 +295,24 @@ def triggers(vendor: str) -> list[tuple[str, str, str, str, list[str]]]:
         # A sector moved to another family: its published initiatives leave the old family unless
         # another of their sectors is in it, and join the new one unless one already was.
         linked = f"FROM {SECTOR_LINKS} l JOIN {INITIATIVE} i ON i.id = l.initiative_id WHERE l.sector_id = NEW.id AND i.is_published"
-        left = f"(SELECT COUNT(*) {linked} AND {_links_in_family('l.initiative_id', 'OLD.family_id')} = 0)"
-        joined = f"(SELECT COUNT(*) {linked} AND {_links_in_family('l.initiative_id', 'NEW.family_id')} = 1)"
+        leaving = f"{_links_in_family('l.initiative_id', 'OLD.family_id')} = 0"
+        joining = f"{_links_in_family('l.initiative_id', 'NEW.family_id')} = 1"
+        left = f"(SELECT COUNT(*) {linked} AND {leaving})"
+        joined = f"(SELECT COUNT(*) {linked} AND {joining})"
+        # Per country and kind: each kept row loses its own initiatives leaving (a row of the other
+        # scope matches none); those joining, grouped.
+        within = []
+        for scope in SCOPES:
+            left_here = f"(SELECT COUNT(*) {linked} AND {_facet('family', f'i.{scope}')} = {TABLE}.facet AND {leaving})"
+            within += [
+                f"UPDATE {TABLE} SET n = n - {left_here} "
+                f"WHERE facet LIKE 'family@%' "
+                f"AND value = CAST(OLD.family_id AS TEXT)",
+                f"INSERT INTO {TABLE} (facet, value, n) "
+                f"SELECT {_facet('family', f'i.{scope}')}, CAST(NEW.family_id AS TEXT), COUNT(*) {linked} "
+                f"AND NEW.family_id IS NOT NULL AND {joining} GROUP BY i.{scope} "
+                f"ON CONFLICT (facet, value) DO UPDATE SET n = {TABLE}.n + excluded.n",
+            ]
         found.append(
             (
                 "facetcount_sector_family",
@@ -215,35 +322,38 @@ def triggers(vendor: str) -> list[tuple[str, str, str, str, list[str]]]:
                 [
                     _sub("family", "CAST(OLD.family_id AS TEXT)", "TRUE", count=left),
                     _add("family", "NEW.family_id", "TRUE", count=joined),
+                    *within,
                 ],
             )
         )
     return found
 
 
-def _family_deltas(pairs: str) -> str:
+def _family_deltas(pairs: str) -> list[str]:
     """Add to each family the change of its published initiatives, from `pairs`: rows
     (initiative_id, family_id, before) where `before` says how many of the initiative's links
-    were in the family before the statement; the table now holds the after."""
+    were in the family before the statement; the table now holds the after. Then the same per
+    country and per kind."""
     after = _links_in_family("p.initiative_id", "p.family_id")
-    return (
+    return [
         f"INSERT INTO {TABLE} (facet, value, n) "
-        f"SELECT 'family', CAST(p.family_id AS TEXT), "
+        f"SELECT {_facet('family', scoped)}, CAST(p.family_id AS TEXT), "
         f"SUM(CASE WHEN {after} > 0 THEN 1 ELSE 0 END - CASE WHEN p.before > 0 THEN 1 ELSE 0 END) "
         f"FROM ({pairs}) p JOIN {INITIATIVE} i ON i.id = p.initiative_id "
-        f"WHERE i.is_published AND p.family_id IS NOT NULL GROUP BY p.family_id "
+        f"WHERE i.is_published AND p.family_id IS NOT NULL GROUP BY p.family_id{', ' + scoped if scoped else ''} "
         f"ON CONFLICT (facet, value) DO UPDATE SET n = {TABLE}.n + excluded.n"
-    )
+        for scoped in ("", *(f"i.{scope}" for scope in SCOPES))
+    ]
 
 
-def family_triggers() -> list[tuple[str, str, str, str, str]]:
+def family_triggers() -> list[tuple[str, str, str, str, list[str]]]:
     """PostgreSQL's statement triggers keeping the families: (name, event, table, REFERENCING
-    clause, statement). Each compares, for every (initiative, family) the statement touched, the
+    clause, statements). Each compares, for every (initiative, family) the statement touched, the
     links in the family after it with those before it (after, less the rows added, plus the rows
     removed, read from the transition tables)."""
     now = _links_in_family("c.initiative_id", "s.family_id")
 
-    def links_changed(changes: str) -> str:
+    def links_changed(changes: str) -> list[str]:
         return _family_deltas(
             f"SELECT c.initiative_id, s.family_id, {now} - SUM(c.sign) AS before "
             f"FROM ({changes}) c JOIN {SECTOR} s ON s.id = c.sector_id GROUP BY c.initiative_id, s.family_id"
@@ -329,13 +439,13 @@ def create_triggers(connection=default_connection) -> None:
         for name, events, table, each, statement in vocabulary_triggers(vendor):
             _create(cursor, vendor, name, f"{events} ON {table} FOR EACH {each}", [statement])
         if vendor == "postgresql":
-            for name, event, table, referencing, statement in family_triggers():
+            for name, event, table, referencing, statements in family_triggers():
                 _create(
                     cursor,
                     vendor,
                     name,
                     f"{event} ON {table} REFERENCING {referencing} FOR EACH STATEMENT",
-                    [statement],
+                    statements,
                 )
 
 
@@ -415,6 +525,28 @@ def _recount_statements(vendor: str) -> list[str]:
         f"FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id {published} AND s.family_id IS NOT NULL "
         f"GROUP BY s.family_id"
     )
+    # Per country and per kind: the same counts grouped by the initiative's country, or kind, too.
+    for scope in SCOPES:
+        statements.append(
+            f"{insert} SELECT {_facet(TOTAL, scope)}, '', COUNT(*) FROM {INITIATIVE} WHERE is_published "
+            f"GROUP BY {scope}"
+        )
+        statements += [
+            f"{insert} SELECT {_facet(facet, scope)}, CAST({column} AS TEXT), COUNT(*) FROM {INITIATIVE} "
+            f"WHERE is_published AND {column} IS NOT NULL GROUP BY {scope}, {column}"
+            for facet, column in COLUMNS.items()
+            if facet != scope
+        ]
+        statements += [
+            f"{insert} SELECT {_facet(facet, f'i.{scope}')}, CAST(l.{column} AS TEXT), COUNT(*) FROM {table} l "
+            f"{published} GROUP BY i.{scope}, l.{column}"
+            for facet, (table, column) in LINKS.items()
+        ]
+        statements.append(
+            f"{insert} SELECT {_facet('family', f'i.{scope}')}, CAST(s.family_id AS TEXT), "
+            f"COUNT(DISTINCT l.initiative_id) FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id "
+            f"{published} AND s.family_id IS NOT NULL GROUP BY i.{scope}, s.family_id"
+        )
     return statements
 
 

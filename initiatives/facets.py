@@ -91,10 +91,11 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     Each facet's counts are cached under the catalogue version and the filters *other* than its
     own: ?country=BR and ?country=MX share their country counts (those of every initiative), so
     the counts over the whole catalogue are made once per change, not once per selection. After a
-    change, the facets with no other filter are counted together by the cheap path for the whole
-    catalogue. Under a search (with any filters but a box), every facet from one read of its
-    matches' facet rows (initiatives.search_facets). Otherwise the one-value facets not filtered
-    on, together in one query over the selection; the rest one grouped query each."""
+    change, the facets with no other filter are read from the counts the database keeps for the
+    whole catalogue, and under countries (or kinds) alone every other facet from those kept per
+    value. Under a search (with any filters but a box), every facet from one read of its matches'
+    facet rows (initiatives.search_facets). Otherwise the one-value facets not filtered on,
+    together in one query over the selection; the rest one grouped query each."""
     names = [name for name in FACETS if name not in selection.preset]
     keys = {name: versioned_key("facet", name, selection.cache_key(without=name)) for name in names}
     found = cache.get_many(keys.values())
@@ -108,6 +109,11 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     whole_catalogue = [name for name in names if name not in counts and not selection.filters_besides(name)]
     if whole_catalogue:
         computed(Initiative.objects.catalogue_facet_counts(whole_catalogue))
+    # Countries alone chosen, or kinds alone: every other facet from the counts kept per value.
+    within = selection.scope_alone()
+    if within is not None:
+        computed(Initiative.objects.catalogue_facet_counts([name for name in names if name not in counts], within))
+    # Under a search (any filters but a box): every facet from one read of its matches' facet rows.
     matched = search_matches(selection)
     chosen = chosen_values(selection) if matched is not None else None
     searched = [name for name in names if name not in counts]

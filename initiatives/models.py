@@ -394,6 +394,11 @@ class Initiative(models.Model):
                 )
                 for code in LANGUAGE_CODES
             ],
+            # A kind's list newest or oldest first: its page's ids read in order (SQLite sorted the
+            # kind's 29,000 rows, 90 ms at 100,000; PostgreSQL walks initiative_pub_newest).
+            models.Index(
+                fields=["kind", "created", "id"], condition=Q(is_published=True), name="initiative_kind_created"
+            ),
             # The whole catalogue's facet counts recounted (InitiativeQuerySet.recounted_facet_counts): its
             # one-value facets read from this narrow index instead of the wide rows, and the drafts,
             # whose links are subtracted from every link's, found without scanning.

@@ -21,6 +21,7 @@ from django.http import QueryDict
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from .facet_table import SCOPES
 from .filters import SEARCH_MAX_LENGTH, InitiativeFilterSet
 from .models import Initiative
 from .text import fold
@@ -100,12 +101,24 @@ class Selection:
         """Whether anything but `names` narrows the initiatives (a preset does; the order does not)."""
         return bool(set(self.params) - PRESENTATION - set(names))
 
+    def scope_alone(self) -> list[str] | None:
+        """The values chosen when countries alone (a country page, ?country=BR), or kinds alone,
+        are the filter: the database keeps their counts (facet_table.SCOPES); None otherwise."""
+        for scope in SCOPES:
+            if scope in self.params and not self.filters_besides(scope) and self.filterset.is_valid():
+                return sorted(set(self.filterset.form.cleaned_data.get(scope) or [])) or None
+        return None
+
     def known_count(self, total: int | None = None) -> int | None:
         """How many published initiatives are selected, when that is known without counting them:
-        all of them (the database keeps their number; `total` when the caller read it), or a
-        search alone (the FilterSet read its matches). None otherwise."""
+        all of them (the database keeps their number; `total` when the caller read it) or those of
+        the countries or kinds chosen alone (the database keeps their number too), or a search
+        alone (the FilterSet read its matches). None otherwise."""
         if not self.filters_besides():
             return Initiative.objects.catalogue_total() if total is None else total
+        within = self.scope_alone()
+        if within is not None:
+            return Initiative.objects.catalogue_total(within)
         matches = self.search_matches()
         return None if matches is None else len(matches)
 

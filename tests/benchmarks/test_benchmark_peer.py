@@ -43,6 +43,10 @@ def test_it_asks_datasette_for_published_rows_three_facets_and_no_suggestions():
     assert query(by_key["search_same"].datasette)["_search"] == ["consorcio"]
     assert by_key["search_same"].project == "/en/initiatives/?q=consorcio"
     assert query(by_key["search_same"].datasette)["_facet"] == ["country", "kind", "status"]
+    filtered = query(by_key["filtered"].datasette)
+    assert (filtered["country"], filtered["is_published"], filtered["_size"]) == (["BR"], ["1"], ["24"])
+    assert filtered["_facet"] == ["country", "kind", "status"]
+    assert by_key["filtered"].project == "/en/initiatives/?country=BR"
     api = by_key["api"]
     assert urlsplit(api.datasette).path.endswith(".json") and "_facet" not in query(api.datasette)
     assert query(api.datasette)["_size"] == ["100"] and query(api.project)["page_size"] == ["100"]
@@ -77,6 +81,17 @@ def test_it_prints_how_many_rows_each_search_matches_on_each_side():
     assert any(line.startswith('| search "consorcio" (matches: project 11,742, Datasette 11,742) |') for line in lines)
 
 
+def test_it_prints_how_many_rows_the_country_filter_keeps_on_each_side():
+    results = {r.key: {"warm": result(2.0), "cold": result(300.0), "datasette": result(150.0)} for r in peer.requests()}
+    lines = peer.table(
+        {"results": results, "stale": {}, "matches": {"country=BR": {"project": 25374, "datasette": 25374}}}
+    )
+
+    assert any(
+        line.startswith("| list filtered by country=BR (matches: project 25,374, Datasette 25,374) |") for line in lines
+    )
+
+
 @pytest.mark.django_db
 def test_it_counts_the_published_initiatives_the_project_s_search_finds():
     for slug, name, published in [
@@ -89,6 +104,7 @@ def test_it_counts_the_published_initiatives_the_project_s_search_finds():
 
     assert peer.project_matches("consorcio") == 2
     assert peer.project_matches("mel") == 2
+    assert peer.project_in_country("BR") == 3  # the draft left out
 
 
 # --- the copy Datasette serves ----------------------------------------------------------------------
@@ -210,6 +226,15 @@ def test_it_counts_the_published_rows_datasette_s_search_finds_in_its_copy(tmp_p
     assert peer.datasette_matches(tmp_path / "bench.db", "sao") == 1  # the draft "Rascunho São João" is left out
     assert peer.datasette_matches(tmp_path / "bench.db", "cooperativa") == 1
     assert peer.datasette_matches(tmp_path / "bench.db", "nowhere") == 0
+
+
+def test_it_counts_the_published_rows_of_a_country_in_datasette_s_copy(tmp_path, django_db_blocker):
+    source = tmp_path / "project.sqlite3"
+    project_sqlite_file(source, django_db_blocker)
+    peer.build_copy(source, tmp_path / "bench.db")
+
+    assert peer.datasette_in_country(tmp_path / "bench.db", "BR") == 2
+    assert peer.datasette_in_country(tmp_path / "bench.db", "AR") == 0  # its one initiative is a draft
 
 
 def test_it_rebuilds_a_copy_made_the_old_way(tmp_path, django_db_blocker):

@@ -357,13 +357,22 @@ def test_it_lists_every_region_for_an_empty_country(client, catalogue):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("", 3), ("?page_size=2&lang=es&ordering=-name", 3), ("?q=mel", 1), ("?q=zzzz", 0), ("?country=CO", 1)],
+    [
+        ("", 3),
+        ("?page_size=2&lang=es&ordering=-name", 3),
+        ("?q=mel", 1),
+        ("?q=zzzz", 0),
+        ("?country=CO", 1),
+        ("?country=CO&country=BR", 2),
+        ("?kind=cluster", 1),
+        ("?country=CO&kind=cluster", 1),
+    ],
 )
 def test_it_counts_with_no_count_query_when_the_total_is_known(client, catalogue, query, expected):
-    # The whole catalogue's total is kept by the database, a search's matches were read once:
-    # only a narrower selection needs a COUNT (and only once per catalogue version).
+    # The whole catalogue's, each country's and each kind's totals are kept by the database, a search's matches
+    # were read once: only a narrower selection needs a COUNT (and only once per catalogue version).
     with CaptureQueriesContext(connection) as queries:
         response = client.get(LIST + query)
     assert response.status_code == 200 and response.json()["count"] == expected
     counted = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
-    assert bool(counted) == ("country" in query), counted
+    assert bool(counted) == ("&kind" in query), counted

@@ -127,6 +127,22 @@ def test_it_reads_a_filtered_pages_rows_without_sorting_them_all(client, referen
         assert "TEMP B-TREE FOR ORDER BY" not in text, (sql, text)
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+@pytest.mark.parametrize("ordering", ["created", "-created"])
+def test_it_reads_a_kind_s_page_by_date_in_order_from_an_index(client, reference_data, ordering):
+    bulk_initiatives(6000)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("initiatives:list"), {"kind": "cluster", "ordering": ordering, "page": 2})
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == PAGE_SIZE
+    ordered = [query["sql"] for query in queries if 'ORDER BY "initiatives_initiative"."created"' in query["sql"]]
+    assert len(ordered) == 1, ordered
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {ordered[0]}")
+        text = "\n".join(row[3] for row in cursor.fetchall())
+    assert "initiative_kind_created" in text and "TEMP B-TREE" not in text, text
+
+
 @pytest.fixture
 def varied_catalogue(tied_countries, make_initiative):
     """tied_countries, with kinds, statuses, sectors and themes spread over the same tied names."""
@@ -160,6 +176,7 @@ def page_as_before(language: str, params: dict, number: int) -> list[int]:
         {"country": "BR", "q": "polo"},
         {"status": "active", "ordering": "-created"},
         {"kind": "network", "ordering": "created"},
+        {"kind": "cluster", "ordering": "-created"},
     ],
 )
 def test_it_shows_a_filtered_lists_pages_in_the_same_order_as_before(client, varied_catalogue, language, params):

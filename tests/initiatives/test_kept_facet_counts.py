@@ -34,6 +34,24 @@ def assert_kept_equals_recount(context=""):
         lookup = "sectors__initiatives__is_published" if model is SectorFamily else "initiatives__is_published"
         expected = set(model.objects.filter(**{lookup: True}).values_list("pk", flat=True))
         assert set(model.objects.with_published().values_list("pk", flat=True)) == expected, (model, context)
+    # The counts kept per country and per kind: every other facet, and the total, of their initiatives.
+    for scope, values in [
+        ("country", ["BR"]),
+        ("country", ["CO"]),
+        ("country", ["MX"]),
+        ("country", ["AR"]),
+        ("country", ["BR", "MX"]),
+        ("kind", ["cluster"]),
+        ("kind", ["apl"]),
+        ("kind", ["rotas_polo"]),
+        ("kind", ["network"]),
+        ("kind", ["apl", "rotas_polo"]),
+    ]:
+        others = [facet for facet in FACETS if facet != scope]
+        chosen = [initiative for initiative in everything if getattr(initiative, scope) in values]
+        expected = {facet: naive_counts(chosen, facet) for facet in others}
+        assert Initiative.objects.catalogue_facet_counts(others, values) == expected, (values, context)
+        assert Initiative.objects.catalogue_total(values) == len(chosen), (values, context)
 
 
 class Writer:

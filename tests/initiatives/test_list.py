@@ -130,15 +130,16 @@ def test_it_caches_facet_counts_until_the_catalogue_changes(client, catalogue, m
 
 
 def test_it_shares_a_facets_counts_between_selections_that_differ_only_in_it(client, catalogue):
-    country_counts = 'FROM "initiatives_facetcount"'  # every country's count, read from the kept counts
+    def country_counts(sql):  # every country's count, read from the kept counts
+        return 'FROM "initiatives_facetcount"' in sql and "'country'" in sql
 
     with CaptureQueriesContext(connection) as brazil:
         client.get("/en/initiatives/?country=BR")
     with CaptureQueriesContext(connection) as colombia:
         response = client.get("/en/initiatives/?country=CO")
 
-    assert any(country_counts in q["sql"] for q in brazil.captured_queries)
-    assert not any(country_counts in q["sql"] for q in colombia.captured_queries)
+    assert any(country_counts(q["sql"]) for q in brazil.captured_queries)
+    assert not any(country_counts(q["sql"]) for q in colombia.captured_queries)
     assert facet(response, "country") == {"BR": 2, "CO": 1, "MX": 1}  # every country, as for BR
     assert facet(response, "sector") == {"cocoa": 1}  # Colombia's own
 
