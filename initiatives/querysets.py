@@ -211,14 +211,15 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
         if not terms or not self._is_every_published():
             return self.search_ids(query, limit), None
         if self.db_vendor() == "postgresql":
-            sql, params = search_table.published_matches(terms)
+            # The facet rows' own text: one table read, no join (the rows are the published).
+            read = search_facets.published_matches_query(terms, limit + 1)
         elif len(search_fts.indexed_terms(terms)) == len(terms):
             # The trigram index alone: the facet rows leave the drafts out.
-            sql, params = search_fts.matching_rowids(terms)
+            read = search_facets.matches_query(*search_fts.matching_rowids(terms), limit + 1)
         else:
-            sql, params = self._matching_pks(terms)
+            read = search_facets.matches_query(*self._matching_pks(terms), limit + 1)
         with connections[self.db].cursor() as cursor:
-            cursor.execute(*search_facets.matches_query(sql, params, limit + 1))
+            cursor.execute(*read)
             found = cursor.fetchall()
         if len(found) > limit:
             return None, None
