@@ -67,6 +67,12 @@ class VocabularyQuerySet(models.QuerySet):
 # How many matches page_ids() reads in name order for those of the highest similarity: bounds
 # what it costs when there are too few of them (a search matching descriptions, not names).
 SIMILARITY_PROBE = 1000
+# How many initiatives, per match, page_ids() walks in name order for a page of a search's
+# matches on SQLite (_ids_walking_in_order): each row walked costs about a third of what each
+# match costs sorted through their list, so a walk that finds too few costs at most about twice
+# the sort it then falls back to. Fewer matches than MATCHES_WORTH_WALKING sort in under a ms.
+MATCHES_WALK = 3
+MATCHES_WORTH_WALKING = 1000
 
 
 class WordSimilarity(models.Func):
@@ -260,7 +266,61 @@ class InitiativeQuerySet(FoldedSearchQuerySet):
             ids = self._best_similarity_ids(top)
             if len(ids) == top:
                 return ids[bottom:top]
+        if self.db_vendor() == "sqlite":
+            ids = self._ids_walking_in_order(top)
+            if ids is not None:
+                return ids[bottom:top]
         return list(self.values_list("pk", flat=True)[bottom:top])
+
+    def _ids_walking_in_order(self, top: int) -> list[int] | None:
+        """The first `top` ids of these initiatives when they are every published initiative
+        among a search's matches (among()), many of them, ordered by name: read from the name's
+        index in that order, keeping those among the matches, until `top` of them. Selecting them
+        through the list of ids cost 8–9 ms at 12,000 matches (SQLite builds a b-tree of the
+        list, reads each match's key, sorts); the walk stops at the top-th match, often within a
+        few hundred rows. None (the usual query) for any other queryset, or when MATCHES_WALK rows
+        per match gave fewer than `top`."""
+        query = self.query
+        # filter(IdAmong(ids)) keeps it as the condition "IdAmong(ids) = true".
+        among = [child for child in query.where.children if isinstance(getattr(child, "lhs", None), IdAmong)]
+        if (
+            len(among) != 1
+            or among[0].rhs is not True
+            or len(among[0].lhs.ids) < MATCHES_WORTH_WALKING
+            or query.where.connector != "AND"
+            or query.where.negated
+            or query.annotations
+            or query.extra_order_by
+            or query.distinct
+            or not self._ordered_by_name_alone()
+        ):
+            return None
+        walk = self._chain()
+        walk.query.where.children.remove(among[0])
+        if not walk._is_every_published():
+            return None
+        matches, found = set(among[0].lhs.ids), []
+        budget = MATCHES_WALK * len(matches)
+        if budget < top:
+            return None
+        sql, params = walk.values_list("pk")[:budget].query.sql_with_params()
+        with connections[self.db].cursor() as cursor:
+            # Stepped row by row: SQLite reads the index only as far as the rows fetched.
+            for (pk,) in cursor.execute(sql, params):
+                if pk in matches:
+                    found.append(pk)
+                    if len(found) == top:
+                        return found
+        return None
+
+    def _ordered_by_name_alone(self) -> bool:
+        """Ordered as by_name() orders (no other key before the name), which the name's index
+        of the page's language gives without sorting."""
+        order = tuple(self.query.order_by)
+        if len(order) != 2 or order[1] not in ("pk", "-pk"):
+            return False
+        key = name_sort_key()
+        return order[0] in (key.asc(), key.desc()) and (order[0] == key.desc()) == (order[1] == "-pk")
 
     def _ranked_by_similarity_alone(self) -> bool:
         query = self.query
