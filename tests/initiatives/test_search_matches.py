@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from initiatives import querysets
+from initiatives import page_ids
 from initiatives.filters import InitiativeFilterSet
 from initiatives.models import Initiative
 from initiatives.pagination import PAGE_SIZE, CachedCountPaginator
@@ -156,7 +156,7 @@ def test_it_reads_a_searchs_first_page_without_ranking_every_match(names_near_an
 def test_it_orders_a_searchs_pages_by_similarity_then_name_whichever_way_it_reads_them(
     names_near_and_whole, monkeypatch, probe
 ):
-    monkeypatch.setattr(querysets, "SIMILARITY_PROBE", probe)
+    monkeypatch.setattr(page_ids, "SIMILARITY_PROBE", probe)
     queryset = InitiativeFilterSet({"q": "sao"}).qs
     for bottom, top in [(0, 24), (24, 48), (48, 72), (72, 80), (0, 40), (0, 41)]:
         expected = list(queryset.values_list("pk", flat=True)[bottom:top])

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives import querysets
+from initiatives import page_ids
 
 from .test_search_pinned import LANGUAGES, ORDERINGS, QUERIES, SNAPSHOTS, public_catalogue, translation_pages
 
@@ -28,8 +28,8 @@ def sorted_through_ids(captured) -> int:
 @pytest.mark.parametrize("walk", [3, 1])
 def test_it_walks_the_names_index_to_the_same_pages(public_catalogue, monkeypatch, walk):
     # The real catalogue has 164 initiatives: every search of it is worth walking here.
-    monkeypatch.setattr(querysets, "MATCHES_WORTH_WALKING", 1)
-    monkeypatch.setattr(querysets, "MATCHES_WALK", walk)
+    monkeypatch.setattr(page_ids, "MATCHES_WORTH_WALKING", 1)
+    monkeypatch.setattr(page_ids, "MATCHES_WALK", walk)
     expected = json.loads((SNAPSHOTS / "sqlite.json").read_text(encoding="utf-8"))
     with CaptureQueriesContext(connection) as captured:
         for language in LANGUAGES:
@@ -42,8 +42,8 @@ def test_it_walks_the_names_index_to_the_same_pages(public_catalogue, monkeypatc
 
 
 def test_it_sorts_the_list_of_matches_when_the_walk_finds_too_few(public_catalogue, monkeypatch):
-    monkeypatch.setattr(querysets, "MATCHES_WORTH_WALKING", 1)
-    monkeypatch.setattr(querysets, "MATCHES_WALK", 0)
+    monkeypatch.setattr(page_ids, "MATCHES_WORTH_WALKING", 1)
+    monkeypatch.setattr(page_ids, "MATCHES_WALK", 0)
     expected = json.loads((SNAPSHOTS / "sqlite.json").read_text(encoding="utf-8"))
     with CaptureQueriesContext(connection) as captured:
         assert translation_pages("en", "cluster", "") == expected["en q=cluster ordering="]
