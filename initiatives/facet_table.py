@@ -141,35 +141,10 @@ def _counted_within(row: str, sign: str, links_when: str, scope: str) -> list[st
     if sign == "+":
         statements = [_add(facet, f"{row}.{column}", published, within=scoped) for facet, column in columns]
         statements.append(_add(TOTAL, "''", published, within=scoped))
-        for facet, (table, column) in LINKS.items():
-            where = f"l.initiative_id = {row}.id AND {links_counted}"
-            statements.append(_add(facet, f"l.{column}", where, f"FROM {table} l", within=scoped))
-        statements.append(
-            _add(
-                "family",
-                "s.family_id",
-                f"l.initiative_id = {row}.id AND {links_counted}",
-                f"FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id",
-                distinct=True,
-                within=scoped,
-            )
-        )
-        return statements
+        return statements + _link_statements(row, sign, links_counted, within=scoped)
     statements = [_sub(facet, f"CAST({row}.{column} AS TEXT)", published, within=scoped) for facet, column in columns]
     statements.append(_sub(TOTAL, "''", published, within=scoped))
-    for facet, (table, column) in LINKS.items():
-        values = f"SELECT CAST({column} AS TEXT) FROM {table} WHERE initiative_id = {row}.id"
-        statements.append(_sub(facet, values, links_counted, within=scoped))
-    statements.append(
-        _sub(
-            "family",
-            f"SELECT CAST(s.family_id AS TEXT) FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id "
-            f"WHERE l.initiative_id = {row}.id",
-            links_counted,
-            within=scoped,
-        )
-    )
-    return statements
+    return statements + _link_statements(row, sign, links_counted, within=scoped)
 
 
 def _counted(row: str, sign: str, links_when: str) -> list[str]:
@@ -181,36 +156,37 @@ def _counted(row: str, sign: str, links_when: str) -> list[str]:
         statements.append(_add(TOTAL, "''", published))
         statements.append(_add(MEMBERS, "''", f"{published} AND {stated}", count=f"{row}.member_count"))
         statements.append(_add(MEMBERS_STATED, "''", f"{published} AND {stated}"))
-        for facet, (table, column) in LINKS.items():
-            statements.append(
-                _add(facet, f"l.{column}", f"l.initiative_id = {row}.id AND {links_counted}", f"FROM {table} l")
-            )
-        statements.append(
-            _add(
-                "family",
-                "s.family_id",
-                f"l.initiative_id = {row}.id AND {links_counted}",
-                f"FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id",
-                distinct=True,
-            )
-        )
-        return statements
+        return statements + _link_statements(row, sign, links_counted)
     statements = [_sub(facet, f"CAST({row}.{column} AS TEXT)", published) for facet, column in COLUMNS.items()]
     statements.append(_sub(TOTAL, "''", published))
     statements.append(_sub(MEMBERS, "''", f"{published} AND {stated}", count=f"{row}.member_count"))
     statements.append(_sub(MEMBERS_STATED, "''", f"{published} AND {stated}"))
-    for facet, (table, column) in LINKS.items():
-        statements.append(
-            _sub(facet, f"SELECT CAST({column} AS TEXT) FROM {table} WHERE initiative_id = {row}.id", links_counted)
-        )
-    statements.append(
+    return statements + _link_statements(row, sign, links_counted)
+
+
+def _link_statements(row: str, sign: str, links_counted: str, within: str = "") -> list[str]:
+    """Add or take away each link of the initiative `row` and the families of its sectors (once
+    each), when `links_counted` holds; kept within `within` (SQL), if given."""
+    families = f"{SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id"
+    if sign == "+":
+        where = f"l.initiative_id = {row}.id AND {links_counted}"
+        statements = [
+            _add(facet, f"l.{column}", where, f"FROM {table} l", within=within)
+            for facet, (table, column) in LINKS.items()
+        ]
+        statements.append(_add("family", "s.family_id", where, f"FROM {families}", distinct=True, within=within))
+        return statements
+    statements = [
         _sub(
-            "family",
-            f"SELECT CAST(s.family_id AS TEXT) FROM {SECTOR_LINKS} l JOIN {SECTOR} s ON s.id = l.sector_id "
-            f"WHERE l.initiative_id = {row}.id",
+            facet,
+            f"SELECT CAST({column} AS TEXT) FROM {table} WHERE initiative_id = {row}.id",
             links_counted,
+            within=within,
         )
-    )
+        for facet, (table, column) in LINKS.items()
+    ]
+    family_values = f"SELECT CAST(s.family_id AS TEXT) FROM {families} WHERE l.initiative_id = {row}.id"
+    statements.append(_sub("family", family_values, links_counted, within=within))
     return statements
 
 
