@@ -36,10 +36,6 @@ LINKS = {
     "regions": ("initiatives_initiative_regions", "region_id"),
 }
 PACKED = ["sectors", "families", "themes", "regions"]
-# On PostgreSQL (migration 0022), the initiative's folded search text too, with a trigram index:
-# a search over the published initiatives then reads its matches' facet values from this table
-# alone (search_facets.published_matches_query), not through a join with the search copy.
-SEARCHED = "search_text"
 
 
 def _packed(vendor: str, value: str, source: str, distinct: bool = False) -> str:
@@ -52,7 +48,7 @@ def _packed(vendor: str, value: str, source: str, distinct: bool = False) -> str
     return f"COALESCE((SELECT {joined} {source}), '')"
 
 
-def _refresh(vendor: str, ids: str, searched: bool = False) -> list[str]:
+def _refresh(vendor: str, ids: str) -> list[str]:
     """Statements recomputing the rows of the initiatives whose id is in `ids` (a subquery or a
     list): dropped, then written again for those published. An upsert: a concurrent write's
     trigger may have put the row back meanwhile."""
@@ -69,9 +65,6 @@ def _refresh(vendor: str, ids: str, searched: bool = False) -> list[str]:
     one_valued = f" || '{SEPARATOR}' || ".join(f"COALESCE(CAST(i.{column} AS TEXT), '')" for column in COLUMNS)
     columns = ["id", "one_valued", *PACKED]
     values = ["i.id", one_valued, *(packed[column] for column in PACKED)]
-    if searched:
-        columns.append(SEARCHED)
-        values.append(f"i.{SEARCHED}")
     updates = ", ".join(f"{column} = excluded.{column}" for column in columns[1:])
     return [
         f"DELETE FROM {TABLE} WHERE id IN ({ids})",
@@ -83,7 +76,7 @@ def _refresh(vendor: str, ids: str, searched: bool = False) -> list[str]:
 ROW = "FOR EACH ROW"
 
 
-def triggers(vendor: str, searched: bool = False) -> list[tuple[str, str, str, str, str, list[str]]]:
+def triggers(vendor: str) -> list[tuple[str, str, str, str, str, list[str]]]:
     """(name, event, table, FOR EACH clause, condition, statements) of every trigger. Row
     triggers: PostgreSQL runs AFTER row triggers once the statement is done, SQLite after each
     row; either way the last one to run for an initiative reads its final state. PostgreSQL keeps
@@ -91,17 +84,9 @@ def triggers(vendor: str, searched: bool = False) -> list[tuple[str, str, str, s
     statement touched (from its transition tables): a row trigger cost ~120–250 µs a link there
     (2,000 links: 290 → 630–780 ms), against ~60 µs on SQLite."""
     distinct = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
-    copied = ["id", "is_published", *COLUMNS, *([SEARCHED] if searched else [])]
-    changed = " OR ".join(f"OLD.{column} {distinct} NEW.{column}" for column in copied)
+    changed = " OR ".join(f"OLD.{column} {distinct} NEW.{column}" for column in ["id", "is_published", *COLUMNS])
     found = [
-        (
-            "facetrow_initiative_insert",
-            "INSERT",
-            INITIATIVE,
-            ROW,
-            "NEW.is_published",
-            _refresh(vendor, "NEW.id", searched),
-        ),
+        ("facetrow_initiative_insert", "INSERT", INITIATIVE, ROW, "NEW.is_published", _refresh(vendor, "NEW.id")),
         ("facetrow_initiative_delete", "DELETE", INITIATIVE, ROW, "TRUE", [f"DELETE FROM {TABLE} WHERE id = OLD.id"]),
         (
             "facetrow_initiative_update",
@@ -109,7 +94,7 @@ def triggers(vendor: str, searched: bool = False) -> list[tuple[str, str, str, s
             INITIATIVE,
             ROW,
             changed,
-            [f"DELETE FROM {TABLE} WHERE id = OLD.id", *_refresh(vendor, "NEW.id", searched)],
+            [f"DELETE FROM {TABLE} WHERE id = OLD.id", *_refresh(vendor, "NEW.id")],
         ),
     ]
     for column, (table, term) in LINKS.items():
@@ -122,7 +107,7 @@ def triggers(vendor: str, searched: bool = False) -> list[tuple[str, str, str, s
                     table,
                     "REFERENCING NEW TABLE AS new_links FOR EACH STATEMENT",
                     "TRUE",
-                    _refresh(vendor, added, searched),
+                    _refresh(vendor, added),
                 ),
                 (
                     f"facetrow_{column}_delete",
@@ -130,7 +115,7 @@ def triggers(vendor: str, searched: bool = False) -> list[tuple[str, str, str, s
                     table,
                     "REFERENCING OLD TABLE AS old_links FOR EACH STATEMENT",
                     "TRUE",
-                    _refresh(vendor, removed, searched),
+                    _refresh(vendor, removed),
                 ),
                 (
                     f"facetrow_{column}_update",
@@ -138,7 +123,7 @@ def triggers(vendor: str, searched: bool = False) -> list[tuple[str, str, str, s
                     table,
                     "REFERENCING OLD TABLE AS old_links NEW TABLE AS new_links FOR EACH STATEMENT",
                     "TRUE",
-                    _refresh(vendor, f"{removed} UNION {added}", searched),
+                    _refresh(vendor, f"{removed} UNION {added}"),
                 ),
             ]
             continue
@@ -162,26 +147,16 @@ def triggers(vendor: str, searched: bool = False) -> list[tuple[str, str, str, s
             SECTOR,
             ROW,
             f"OLD.family_id {distinct} NEW.family_id",
-            _refresh(vendor, linked, searched),
+            _refresh(vendor, linked),
         )
     )
     return found
 
 
-def is_searched(connection) -> bool:
-    """Whether the table has the search text (PostgreSQL, from migration 0022 on: the earlier
-    migrations run this code against a table without it)."""
-    if connection.vendor != "postgresql":
-        return False
-    with connection.cursor() as cursor:
-        columns = connection.introspection.get_table_description(cursor, TABLE)
-    return any(column.name == SEARCHED for column in columns)
-
-
 def create_triggers(connection=default_connection) -> None:
     vendor = connection.vendor
     with connection.cursor() as cursor:
-        for name, event, table, each, condition, statements in triggers(vendor, is_searched(connection)):
+        for name, event, table, each, condition, statements in triggers(vendor):
             body = "".join(f"{statement};\n" for statement in statements)
             if vendor == "postgresql":
                 cursor.execute(
@@ -212,8 +187,7 @@ def rebuild_facet_rows(connection=default_connection) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {TABLE}")
-        ids = f"SELECT id FROM {INITIATIVE} WHERE is_published"
-        for statement in _refresh(connection.vendor, ids, is_searched(connection)):
+        for statement in _refresh(connection.vendor, f"SELECT id FROM {INITIATIVE} WHERE is_published"):
             cursor.execute(statement)
 
 

@@ -176,15 +176,14 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
         if not terms or not self._is_every_published():
             return self.search_ids(query, limit), None
         if self.db_vendor() == "postgresql":
-            # The facet rows' own text: one table read, no join (the rows are the published).
-            read = search_facets.published_matches_query(terms, limit + 1)
+            sql, params = search_table.published_matches(terms)
         elif len(search_fts.indexed_terms(terms)) == len(terms):
             # The trigram index alone: the facet rows leave the drafts out.
-            read = search_facets.matches_query(*search_fts.matching_rowids(terms), limit + 1)
+            sql, params = search_fts.matching_rowids(terms)
         else:
-            read = search_facets.matches_query(*self._matching_pks(terms), limit + 1)
+            sql, params = self._matching_pks(terms)
         with connections[self.db].cursor() as cursor:
-            cursor.execute(*read)
+            cursor.execute(*search_facets.matches_query(sql, params, limit + 1))
             found = cursor.fetchall()
         if len(found) > limit:
             return None, None

@@ -1,6 +1,5 @@
 """On PostgreSQL, a narrow copy of each initiative's folded `search_text` and `is_published`, kept
-by triggers, with its own pg_trgm index: what a search reads, except one over every published
-initiative, which reads the facet rows' own copy of the text (facet_rows.SEARCHED).
+by triggers, with its own pg_trgm index: what a search of the published initiatives reads.
 
 A trigram index only proposes candidates: PostgreSQL reads each one's row again to check the
 LIKE. In the initiatives' table those rows are wide (1.2 GB at 100,000 initiatives), so a search

@@ -10,7 +10,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from initiatives import facet_rows, search_facets, search_fts, search_table
+from initiatives import facet_rows, search_facets, search_fts
 from initiatives.facets import FACETS, facet_counts, queryset_without
 from initiatives.models import Initiative, Program
 from initiatives.querysets import FACET_FIELDS, FACET_RELATIONS, TERM_KEYS
@@ -439,17 +439,3 @@ def test_a_narrowed_search_reads_its_facet_rows_after_its_ids(cocoa_catalogue):
 def test_a_search_matching_more_than_its_limit_reads_neither_ids_nor_rows(cocoa_catalogue):
     assert Initiative.objects.published().search_matches("cacau", limit=2) == (None, None)
     assert len(Initiative.objects.published().search_matches("cacau", limit=3)[1]) == 3
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the facet rows carry the text on PostgreSQL only")
-def test_a_search_reads_its_matches_facet_values_from_the_facet_rows_alone_on_postgresql(cocoa_catalogue):
-    """Joined to the search copy's matches, the facet rows were all scanned and hashed at every
-    search; matched in the facet rows themselves, a search reads its matches' rows only."""
-    with CaptureQueriesContext(connection) as queries:
-        ids, found = Initiative.objects.published().search_matches("cacau para")
-    assert sorted(ids) == sorted(Initiative.objects.published().search_ids("cacau para"))
-    assert ids, "nothing matched: the test would prove nothing"
-    assert sorted(found) == sorted(search_facets.rows(ids))
-    (sql,) = [q["sql"] for q in queries.captured_queries]
-    assert facet_rows.TABLE in sql and reads_the_text(sql), sql
-    assert search_table.TABLE not in sql, sql
