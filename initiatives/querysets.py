@@ -162,9 +162,11 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
             # From the narrow copy of the text alone (initiatives.search_table): the initiatives'
             # wide rows each match read again cost twice as much.
             sql, params = search_table.published_matches(terms)
+            with search_table.read_through_index(connections[self.db]):
+                ids = self._ids_in_one_value(f"{sql} LIMIT %s", [*params, limit + 1])
         else:
             sql, params = self._matching_pks(terms)
-        ids = self._ids_in_one_value(f"{sql} LIMIT %s", [*params, limit + 1])
+            ids = self._ids_in_one_value(f"{sql} LIMIT %s", [*params, limit + 1])
         return ids if len(ids) <= limit else None
 
     def search_matches(self, query: str | None, limit: int = 30_000) -> tuple[list[int] | None, list[tuple] | None]:
@@ -182,7 +184,8 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
             sql, params = search_fts.matching_rowids(terms)
         else:
             sql, params = self._matching_pks(terms)
-        with connections[self.db].cursor() as cursor:
+        connection = connections[self.db]
+        with search_table.read_through_index(connection), connection.cursor() as cursor:
             cursor.execute(*search_facets.matches_query(sql, params, limit + 1))
             found = cursor.fetchall()
         if len(found) > limit:

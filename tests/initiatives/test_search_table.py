@@ -128,7 +128,9 @@ def test_the_published_matches_are_read_from_the_copy_alone(make_initiative):
     make_initiative(name="Polo Consor Orcio")
     with CaptureQueriesContext(connection) as queries:
         assert Initiative.objects.published().search_ids("consorcio") == [kept.pk]
-    [sql] = [q["sql"] for q in queries.captured_queries]
+    # One read of the text (on PostgreSQL inside a savepoint, between setting sequential scans off and back).
+    settings = ("SAVEPOINT", "enable_seqscan")
+    [sql] = [q["sql"] for q in queries.captured_queries if not any(word in q["sql"] for word in settings)]
     reads_initiatives = '"initiatives_initiative"' in sql or "FROM initiatives_initiative " in sql
     assert reads_initiatives == (connection.vendor != "postgresql"), sql
     # Any other selection keeps matching over the initiatives themselves.
@@ -144,3 +146,40 @@ def test_a_migration_may_still_alter_the_columns_the_copy_follows():
         cursor.execute("ALTER TABLE initiatives_initiative ALTER COLUMN is_published TYPE boolean USING is_published")
         cursor.execute(f"SELECT COUNT(*) FROM {search_table.TABLE}")  # noqa: S608
         assert cursor.fetchone() == (0,)
+
+
+def seqscan_setting() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        return cursor.fetchone()[0]
+
+
+@postgresql_only
+@pytest.mark.parametrize("read", ["search_ids", "search_matches"])
+def test_a_search_reads_the_copy_with_sequential_scans_off_then_puts_the_setting_back(make_initiative, read):
+    """The planner chose a sequential scan of the copy for a common word (145 ms against 22 ms
+    through the trigram index at 100,000): the search's read runs with sequential scans off."""
+    cafe = make_initiative(name="Cluster do Café")
+    make_initiative(name="Polo do Mel")
+    with CaptureQueriesContext(connection) as queries:
+        found = getattr(Initiative.objects.published(), read)("cafe")
+    ids = found[0] if read == "search_matches" else found
+    assert ids == [cafe.pk]
+    statements = [query["sql"] for query in queries.captured_queries]
+    reads = [n for n, sql in enumerate(statements) if search_table.TABLE in sql and "LIKE" in sql]
+    assert len(reads) == 1
+    before, after = statements[reads[0] - 1], statements[reads[0] + 1]
+    assert "set_config('enable_seqscan', 'off', true)" in before
+    assert "set_config('enable_seqscan'," in after
+    assert seqscan_setting() == "on"
+
+
+@postgresql_only
+def test_the_copy_is_read_through_its_trigram_index_inside_read_through_index(make_initiative):
+    for n in range(30):
+        make_initiative(name=f"Cluster do Café {n}")
+    sql, params = search_table.published_matches(search_terms("cafe"))
+    with search_table.read_through_index(connection), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "initiatives_search_text_trgm" in plan, plan
