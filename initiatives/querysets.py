@@ -178,15 +178,18 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
         if not terms or not self._is_every_published():
             return self.search_ids(query, limit), None
         if self.db_vendor() == "postgresql":
-            sql, params = search_table.published_matches(terms)
-        elif len(search_fts.indexed_terms(terms)) == len(terms):
-            # The trigram index alone: the facet rows leave the drafts out.
-            sql, params = search_fts.matching_rowids(terms)
+            # The text's copy carries each initiative's facet row (initiatives.search_table).
+            read = search_table.matches_with_facet_rows(terms, limit + 1)
         else:
-            sql, params = self._matching_pks(terms)
+            if len(search_fts.indexed_terms(terms)) == len(terms):
+                # The trigram index alone: the facet rows leave the drafts out.
+                sql, params = search_fts.matching_rowids(terms)
+            else:
+                sql, params = self._matching_pks(terms)
+            read = search_facets.matches_query(sql, params, limit + 1)
         connection = connections[self.db]
         with search_table.read_through_index(connection), connection.cursor() as cursor:
-            cursor.execute(*search_facets.matches_query(sql, params, limit + 1))
+            cursor.execute(*read)
             found = cursor.fetchall()
         if len(found) > limit:
             return None, None

@@ -11,11 +11,20 @@ place the text is written (Initiative.set_derived_fields): the triggers copy eve
 `repair()`, run after every `migrate`, puts back a missing trigger and copies the text again;
 `rebuild()` copies it again from scratch (manage.py rebuild_facet_counts runs it too). SQLite
 has its FTS5 index instead (initiatives.search_fts).
+
+Each row also carries its initiative's facet row (initiatives.facet_rows: `one_valued` and the
+packed ids), copied by a trigger on that table and read again whenever the text is copied: a
+search over every published initiative then reads its matches and their facet values in one
+bitmap scan of this table (matches_with_facet_rows), instead of hashing its matches against a
+read of every facet row (37 → ~20 ms for 11,742 matches at 100,000). A draft's copy may keep stale
+values: they are read only with `is_published`.
 """
 
 from contextlib import contextmanager
 
 from django.db import connections, transaction
+
+from . import facet_rows
 
 TABLE = "initiatives_search_text"
 INITIATIVE = "initiatives_initiative"
@@ -23,11 +32,32 @@ FUNCTION = f"{TABLE}_copy"
 ROW_TRIGGER = f"{TABLE}_row"
 TRUNCATE_TRIGGER = f"{TABLE}_truncate"
 
-CREATE = [
-    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        id bigint PRIMARY KEY, is_published boolean NOT NULL, search_text text NOT NULL)""",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_trgm ON {TABLE} USING gin (search_text gin_trgm_ops)",
-    f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+FACET_ROWS = facet_rows.TABLE
+# The facet row's columns carried here, in search_facets.ROW_COLUMNS' order after the id.
+FACETS = ["one_valued", *facet_rows.PACKED]
+FACETS_FUNCTION = f"{TABLE}_facets"
+FACETS_TRIGGERS = {f"{TABLE}_facets_{event.lower()}": event for event in ("INSERT", "UPDATE")}
+
+TABLE_STATEMENT = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+    id bigint PRIMARY KEY, is_published boolean NOT NULL, search_text text NOT NULL,
+    {", ".join(f"{column} text" for column in FACETS)})"""
+INDEX_STATEMENT = f"CREATE INDEX IF NOT EXISTS {TABLE}_trgm ON {TABLE} USING gin (search_text gin_trgm_ops)"
+
+
+def _copy_function(with_facets: bool) -> str:
+    """The row trigger's function; `with_facets`: the copy takes the facet row's values too (the
+    facet rows' table exists: not yet when migration 0018 creates this one)."""
+    if with_facets:
+        insert = (
+            f"INSERT INTO {TABLE} (id, is_published, search_text, {', '.join(FACETS)}) "
+            f"SELECT NEW.id, NEW.is_published, NEW.search_text, {', '.join(f'f.{column}' for column in FACETS)} "
+            f"FROM (SELECT NEW.id AS id) copied LEFT JOIN {FACET_ROWS} f ON f.id = copied.id"
+        )
+    else:
+        insert = (
+            f"INSERT INTO {TABLE} (id, is_published, search_text) VALUES (NEW.id, NEW.is_published, NEW.search_text)"
+        )
+    return f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'TRUNCATE' THEN
             TRUNCATE {TABLE};
@@ -41,11 +71,29 @@ CREATE = [
             DELETE FROM {TABLE} WHERE id = OLD.id;
         END IF;
         IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            INSERT INTO {TABLE} (id, is_published, search_text)
-            VALUES (NEW.id, NEW.is_published, NEW.search_text);
+            {insert};
         END IF;
         RETURN NULL;
+    END $$"""
+
+
+# A facet row written (the facet rows' triggers rewrite one whenever a value may have changed):
+# its values copied to the initiative's copy, only where they differ, so that a rewrite changing
+# nothing writes nothing here (each write of a ~800-byte row here also writes its trigrams). A
+# facet row deleted leaves its values: the initiative is a draft or gone.
+FACETS_STATEMENTS = [
+    f"""CREATE OR REPLACE FUNCTION {FACETS_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE {TABLE} s SET {", ".join(f"{column} = n.{column}" for column in FACETS)}
+        FROM written n WHERE s.id = n.id
+            AND ({", ".join(f"s.{column}" for column in FACETS)}) IS DISTINCT FROM ({", ".join(f"n.{column}" for column in FACETS)});
+        RETURN NULL;
     END $$""",
+    *(
+        f"""CREATE TRIGGER {name} AFTER {event} ON {FACET_ROWS}
+        REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION {FACETS_FUNCTION}()"""
+        for name, event in FACETS_TRIGGERS.items()
+    ),
 ]
 TRIGGERS = {
     # Every update, the function skipping those that change nothing it copies: with the columns
@@ -59,20 +107,38 @@ TRIGGERS = {
 
 def _installed_triggers(cursor) -> set[str]:
     cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass", [INITIATIVE])
-    return {name for (name,) in cursor.fetchall()}
+    found = {name for (name,) in cursor.fetchall()}
+    if _carries_facets(cursor):
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass", [FACET_ROWS])
+        found |= {name for (name,) in cursor.fetchall()}
+    return found
+
+
+def _carries_facets(cursor) -> bool:
+    """Whether the facet rows exist to be copied here (not before migration 0019)."""
+    cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [FACET_ROWS])
+    return cursor.fetchone()[0]
 
 
 def install(connection) -> None:
-    """Create the table, its index, its triggers (each one again) and copy the text."""
+    """Create the table, its function and triggers (each one again), copy the text and the facet
+    rows, then create the index (once the rows are in: faster than row by row)."""
     if connection.vendor != "postgresql":
         return
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for statement in CREATE:
-            cursor.execute(statement)
+        cursor.execute(TABLE_STATEMENT)
+        with_facets = _carries_facets(cursor)
+        cursor.execute(_copy_function(with_facets))
         for name, statement in TRIGGERS.items():
             cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {INITIATIVE}")
             cursor.execute(statement)
+        if with_facets:
+            for name in FACETS_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {FACET_ROWS}")
+            for statement in FACETS_STATEMENTS:
+                cursor.execute(statement)
         rebuild(connection)
+        cursor.execute(INDEX_STATEMENT)
 
 
 def uninstall(connection) -> None:
@@ -81,20 +147,34 @@ def uninstall(connection) -> None:
     with connection.cursor() as cursor:
         for name in TRIGGERS:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {INITIATIVE}")
+        if _carries_facets(cursor):
+            for name in FACETS_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {FACET_ROWS}")
+        cursor.execute(f"DROP FUNCTION IF EXISTS {FACETS_FUNCTION}()")
         cursor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
 
 def rebuild(connection) -> None:
-    """Copy every initiative's text again, the table locked so that no write runs meanwhile."""
+    """Copy every initiative's text (and facet row) again, the table locked so that no write runs
+    meanwhile."""
     if connection.vendor != "postgresql":
         return
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {TABLE}")
-        cursor.execute(
-            f"INSERT INTO {TABLE} (id, is_published, search_text) SELECT id, is_published, search_text FROM {INITIATIVE}"
-        )
+        if _carries_facets(cursor):
+            facets = ", ".join(f"f.{column}" for column in FACETS)
+            cursor.execute(
+                f"INSERT INTO {TABLE} (id, is_published, search_text, {', '.join(FACETS)}) "
+                f"SELECT i.id, i.is_published, i.search_text, {facets} FROM {INITIATIVE} i "
+                f"LEFT JOIN {FACET_ROWS} f ON f.id = i.id"
+            )
+        else:
+            cursor.execute(
+                f"INSERT INTO {TABLE} (id, is_published, search_text) "
+                f"SELECT id, is_published, search_text FROM {INITIATIVE}"
+            )
 
 
 def repair(connection) -> bool:
@@ -103,7 +183,8 @@ def repair(connection) -> bool:
     if connection.vendor != "postgresql" or TABLE not in connection.introspection.table_names():
         return False
     with connection.cursor() as cursor:
-        if set(TRIGGERS) <= _installed_triggers(cursor):
+        expected = set(TRIGGERS) | (set(FACETS_TRIGGERS) if _carries_facets(cursor) else set())
+        if expected <= _installed_triggers(cursor):
             return False
     install(connection)
     return True
@@ -119,6 +200,14 @@ def published_matches(terms: list[str]) -> tuple[str, list[str]]:
     (folded words: letters and digits only, so no LIKE wildcard), and its parameters."""
     conditions = " AND ".join(["search_text LIKE %s"] * len(terms))
     return f"SELECT id AS pk FROM {TABLE} WHERE is_published AND {conditions}", [f"%{term}%" for term in terms]
+
+
+def matches_with_facet_rows(terms: list[str], limit: int) -> tuple[str, list]:
+    """SQL reading the facet rows (search_facets.ROW_COLUMNS, at most `limit`) of the published
+    initiatives whose text holds every one of `terms`, from this table alone, and its parameters."""
+    sql, params = published_matches(terms)
+    columns = ", ".join(["id", *FACETS])
+    return f"{sql.replace('SELECT id AS pk', f'SELECT {columns}', 1)} LIMIT %s", [*params, limit]
 
 
 @contextmanager

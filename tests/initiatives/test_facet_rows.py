@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from initiatives import facet_rows
+from initiatives import facet_rows, search_table
 from initiatives.models import FacetRow, Initiative, Region, Sector, SectorFamily, Theme
 
 from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
@@ -49,8 +49,23 @@ def fresh_rows() -> dict[int, tuple]:
     return rows
 
 
+def copied_rows() -> dict[int, tuple]:
+    """On PostgreSQL, the facet rows the search text's copy carries for the published initiatives
+    (initiatives.search_table), as the table's rows are read (FacetRow's columns)."""
+    columns = ", ".join(["id", *search_table.FACETS])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {search_table.TABLE} WHERE is_published")  # noqa: S608
+        return {pk: tuple(values) for pk, *values in cursor.fetchall()}
+
+
+def table_rows() -> dict[int, tuple]:
+    return {pk: tuple(values) for pk, *values in FacetRow.objects.values_list("id", *search_table.FACETS)}
+
+
 def assert_kept_equals_fresh(context=""):
     assert kept_rows() == fresh_rows(), context
+    if connection.vendor == "postgresql":
+        assert copied_rows() == table_rows(), f"the search text's copy, {context}"
 
 
 class RowWriter(Writer):

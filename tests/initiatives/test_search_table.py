@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives import search_table
-from initiatives.models import Initiative, Region, Sector
+from initiatives import facet_rows, search_table
+from initiatives.models import FacetRow, Initiative, Region, Sector
 from initiatives.text import search_terms
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +183,33 @@ def test_the_copy_is_read_through_its_trigram_index_inside_read_through_index(ma
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "initiatives_search_text_trgm" in plan, plan
+
+
+def copied_facets() -> dict[int, tuple]:
+    """The facet rows the copy carries for the published initiatives, and the table's own."""
+    columns = ", ".join(["id", *search_table.FACETS])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {search_table.TABLE} WHERE is_published")  # noqa: S608
+        copied = {pk: tuple(values) for pk, *values in cursor.fetchall()}
+    return copied, {pk: tuple(values) for pk, *values in FacetRow.objects.values_list("id", *search_table.FACETS)}
+
+
+@postgresql_only
+def test_it_puts_back_the_facet_rows_trigger_and_the_rebuild_copies_the_facet_rows_again(make_initiative):
+    kept = make_initiative(name="Polo Cagaita", sectors=["coffee"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {next(iter(search_table.FACETS_TRIGGERS))} ON {facet_rows.TABLE}")
+    Initiative.objects.filter(pk=kept.pk).update(
+        status="inactive"
+    )  # while the trigger is missing: the text is unchanged
+    copied, table = copied_facets()
+    assert copied != table and kept.pk in table
+
+    assert search_table.repair(connection)
+    assert copied_facets()[0] == table
+    assert not search_table.repair(connection)  # nothing left to repair
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {search_table.TABLE} SET one_valued = 'ZZ|cluster|active||', sectors = ''")  # noqa: S608
+    call_command("rebuild_search_index", verbosity=0)
+    assert copied_facets() == (table, table)
