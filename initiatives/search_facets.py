@@ -11,7 +11,8 @@ SQLite, ~100 ms on PostgreSQL.
 
 A search over every published initiative reads those rows in the statement that matches its text
 (matches_query), not after its ids: the table holds only published initiatives, so the match
-needs nothing else to leave drafts out.
+needs nothing else to leave drafts out. On PostgreSQL the text's copy carries the rows itself
+(search_table.matches_with_facet_rows).
 
 Counting is left to C where it can be: the combinations of one-value facets are few (a few
 hundred among 12,000 matches), counted once each, then split; the ids of a relation are
