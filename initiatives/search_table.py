@@ -44,20 +44,10 @@ TABLE_STATEMENT = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
 INDEX_STATEMENT = f"CREATE INDEX IF NOT EXISTS {TABLE}_trgm ON {TABLE} USING gin (search_text gin_trgm_ops)"
 
 
-def _copy_function(with_facets: bool) -> str:
-    """The row trigger's function; `with_facets`: the copy takes the facet row's values too (the
-    facet rows' table exists: not yet when migration 0018 creates this one)."""
-    if with_facets:
-        insert = (
-            f"INSERT INTO {TABLE} (id, is_published, search_text, {', '.join(FACETS)}) "
-            f"SELECT NEW.id, NEW.is_published, NEW.search_text, {', '.join(f'f.{column}' for column in FACETS)} "
-            f"FROM (SELECT NEW.id AS id) copied LEFT JOIN {FACET_ROWS} f ON f.id = copied.id"
-        )
-    else:
-        insert = (
-            f"INSERT INTO {TABLE} (id, is_published, search_text) VALUES (NEW.id, NEW.is_published, NEW.search_text)"
-        )
-    return f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+# The copy's row trigger. It takes the facet row's values too when that table exists (not before
+# migration 0019, nor after migrating back past it); the statement naming it is only prepared when
+# run.
+COPY_FUNCTION = f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'TRUNCATE' THEN
             TRUNCATE {TABLE};
@@ -71,7 +61,13 @@ def _copy_function(with_facets: bool) -> str:
             DELETE FROM {TABLE} WHERE id = OLD.id;
         END IF;
         IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            {insert};
+            IF to_regclass('{FACET_ROWS}') IS NULL THEN
+                INSERT INTO {TABLE} (id, is_published, search_text) VALUES (NEW.id, NEW.is_published, NEW.search_text);
+            ELSE
+                INSERT INTO {TABLE} (id, is_published, search_text, {", ".join(FACETS)})
+                SELECT NEW.id, NEW.is_published, NEW.search_text, {", ".join(f"f.{column}" for column in FACETS)}
+                FROM (SELECT NEW.id AS id) copied LEFT JOIN {FACET_ROWS} f ON f.id = copied.id;
+            END IF;
         END IF;
         RETURN NULL;
     END $$"""
@@ -115,8 +111,13 @@ def _installed_triggers(cursor) -> set[str]:
 
 
 def _carries_facets(cursor) -> bool:
-    """Whether the facet rows exist to be copied here (not before migration 0019)."""
-    cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [FACET_ROWS])
+    """Whether the facet rows exist (not before migration 0019) and this table has their columns
+    (not a copy made before migration 0022): the facet rows are copied here."""
+    cursor.execute(
+        "SELECT to_regclass(%s) IS NOT NULL AND EXISTS "
+        "(SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attname = %s AND NOT attisdropped)",
+        [FACET_ROWS, TABLE, FACETS[0]],
+    )
     return cursor.fetchone()[0]
 
 
@@ -127,12 +128,11 @@ def install(connection) -> None:
         return
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(TABLE_STATEMENT)
-        with_facets = _carries_facets(cursor)
-        cursor.execute(_copy_function(with_facets))
+        cursor.execute(COPY_FUNCTION)
         for name, statement in TRIGGERS.items():
             cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {INITIATIVE}")
             cursor.execute(statement)
-        if with_facets:
+        if _carries_facets(cursor):
             for name in FACETS_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {FACET_ROWS}")
             for statement in FACETS_STATEMENTS:

@@ -213,3 +213,13 @@ def test_it_puts_back_the_facet_rows_trigger_and_the_rebuild_copies_the_facet_ro
         cursor.execute(f"UPDATE {search_table.TABLE} SET one_valued = 'ZZ|cluster|active||', sectors = ''")  # noqa: S608
     call_command("rebuild_search_index", verbosity=0)
     assert copied_facets() == (table, table)
+
+
+@postgresql_only
+def test_the_copy_follows_the_initiatives_without_the_facet_rows_table(make_initiative):
+    """Migrated back past the facet rows (0019), the copy's trigger still copies the text."""
+    facet_rows.drop_triggers(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {facet_rows.TABLE}")
+    make_initiative(name="Polo Cagaita")
+    assert_in_step("cagaita")
