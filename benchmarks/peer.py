@@ -8,20 +8,25 @@ search, a JSON API and CSV. This script installs it into a throwaway environment
 project dependency), prepares the benchmark's SQLite file of N synthetic initiatives (the one
 benchmarks/run.py uses, reused when it holds N rows), and gives Datasette what a publisher would
 load (build_copy): the initiatives table alone with the columns the project publishes, an index per
-facet and filter asked for, an FTS5 index, none of the project's tables, derived columns or
-indexes. It serves that copy with `datasette -i` and the project on gunicorn (2 workers,
-benchmarks.settings), then alternates the requests, R of each, over HTTP on 127.0.0.1:
+facet and filter asked for, none of the project's tables, derived columns or indexes, and the
+search index a publisher wanting the project's search would build: a trigram FTS5 index of each
+row's folded search text, so that Datasette's `_search` finds the rows the project's search finds
+(the earlier copies' word index stays as a second reference). It serves that copy with
+`datasette -i -m` and the project on gunicorn (2 workers, benchmarks.settings), then alternates
+the requests, R of each, over HTTP on 127.0.0.1:
 
 - the project as visitors get it (its page cache warm);
 - the project's first render after an edit: the catalogue version is bumped before each request,
   the way an edit does (with the stale window off: that render is what the page cache would wait for);
 - the project after an edit as an anonymous visitor gets it with the stale window on (default
   settings, a second gunicorn): the previous page while a background thread renders the new one;
-- Datasette with `_nosuggest=1`, 3 facets and the same filters (published rows only).
+- Datasette with `_nosuggest=1`, 3 facets and the same filters (published rows only); for the
+  searches, also by its word index (`_fts_table`).
 
-Two searches: "sao" (the issue's), and a word both match in the same rows; the table says how many
-rows each side's search matched (the project's search reads more than the published table). A list
-filtered by one country (both sides facet it under that filter); the table says how many rows it keeps.
+Two searches: "sao" (the issue's) and "consorcio"; the table says how many rows each side's
+search matched, and flags a search whose counts differ (a ratio of two different questions). A
+list filtered by one country (both sides facet it under that filter); the table says how many rows
+it keeps.
 The detail page is that of the first published initiative (by slug) with sectors and themes, so
 that its similar initiatives are computed; its reference is Datasette's faceted table page (the
 target), and Datasette's page of that row is shown too. With --baseline-n the project is also
