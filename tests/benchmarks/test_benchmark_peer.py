@@ -1,6 +1,8 @@
 """The side-by-side benchmark against Datasette (benchmarks/peer.py): its arguments, the URLs it asks
 both servers for and its table; no server, no network, no timing."""
 
+import http.client
+import json
 import sqlite3
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -429,3 +431,53 @@ def test_it_stops_with_a_clear_message_when_an_edit_cannot_be_made(tmp_path):
             editor.bump()
     finally:
         editor.close()
+
+
+def test_it_rebuilds_a_copy_of_the_word_index_only_format(tmp_path, django_db_blocker):
+    source = tmp_path / "project.sqlite3"
+    project_sqlite_file(source, django_db_blocker)
+    copy = tmp_path / "project-peer" / "bench.db"
+    copy.parent.mkdir()
+    peer.build_copy(source, copy)
+    sqlite3.connect(copy).execute(f"DROP TABLE {peer.SEARCH_FTS}")  # what publisher-1 copies lacked
+    copy.with_suffix(".source").write_text(f"publisher-1:{source.stat().st_size}:{source.stat().st_mtime_ns}")
+
+    assert peer.datasette_copy(source) == copy
+
+    assert peer.datasette_matches(copy, "cooperativa") == 1  # its search index is back
+
+
+DATASETTE_BIN = Path(peer.parse_args([]).venv) / "bin" / "datasette"
+
+
+@pytest.mark.skipif(not DATASETTE_BIN.exists(), reason="Datasette's throwaway venv (benchmarks/peer.py) is absent")
+def test_it_serves_the_copy_so_that_datasette_s_search_counts_the_project_s_matches(tmp_path, django_db_blocker):
+    source = tmp_path / "project.sqlite3"
+    project_sqlite_file(source, django_db_blocker)
+    copy = tmp_path / "peer" / "bench.db"
+    copy.parent.mkdir()
+    peer.build_copy(source, copy)
+    port = peer.free_port()
+    datasette = peer.start_datasette(DATASETTE_BIN, copy, port)
+    try:
+        found = {}
+        for word in ["operat", "brazil", "sao"]:
+            path = peer.datasette_path(fmt=".json", size=24, _search=word)
+            found[word] = json.loads(fetch_body(port, path))["filtered_table_rows_count"]
+        word_index = peer.datasette_path(fmt=".json", size=24, _search="operat", _fts_table=peer.WORD_FTS)
+        found["operat, word index"] = json.loads(fetch_body(port, word_index))["filtered_table_rows_count"]
+    finally:
+        peer.stop(datasette)
+
+    assert found == {"operat": 1, "brazil": 2, "sao": 1, "operat, word index": 0}
+
+
+def fetch_body(port: int, path: str) -> bytes:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert response.status == 200, path
+        return response.read()
+    finally:
+        connection.close()
