@@ -3,6 +3,7 @@ are now: names are worked out once a page, never kept from one render to the nex
 
 import pytest
 
+from initiatives import labels
 from initiatives.models import Sector, Theme
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +37,13 @@ def test_it_names_a_cards_terms_kind_country_and_status_in_each_pages_language(c
     make_initiative(
         name="Mel", country="BR", kind="cluster", status="inactive", regions=["BR-PE"], sectors=["beekeeping"]
     )
-    meta, tags = {}, {}
-    for language in ("es", "en"):
+    meta, tags, facets = {}, {}, {}
+    for language in ("es", "en", "es"):
         html = client.get(f"/{language}/initiatives/").content.decode()
         meta[language] = html.split('<p class="card__meta">')[1].split("</p>")[0]
         tags[language] = html.split('<ul class="tags" aria-label="')[1].split("</ul>")[0]
+        facets[language] = html.split('<label for="f-country-1">')[1].split(" <span")[0]
+    assert facets == {"es": "Brasil", "en": "Brazil"}
     assert meta == {
         "es": "Iniciativa clúster · Brasil · Pernambuco · Inactiva",
         "en": "Cluster initiative · Brazil · Pernambuco · Inactive",
@@ -49,3 +52,10 @@ def test_it_names_a_cards_terms_kind_country_and_status_in_each_pages_language(c
     assert tags["en"].startswith("Sectors and themes")
     assert Sector.objects.get(slug="beekeeping").name_es in tags["es"]
     assert Sector.objects.get(slug="beekeeping").name_en in tags["en"]
+
+
+def test_it_keeps_a_bounded_number_of_facet_names_whatever_values_visitors_choose():
+    vocabularies = {"sector": {}}
+    for n in range(labels.NAMED_MAX + 500):
+        assert labels.named_value("sector", f"made-up-{n}", vocabularies) == (f"made-up-{n}", f"made up {n}")
+    assert 0 < len(labels._named) <= labels.NAMED_MAX
