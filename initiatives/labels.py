@@ -17,10 +17,11 @@ CACHE_SECONDS = 60 * 60
 # vocabulary change, so a process never serves an old one.
 _last_read: dict[str, dict] = {}
 # Each facet value's (label, sort key) per language, for the labels object last read: naming and
-# folding the ~140 options of a list page cost about 1.5 ms a first render. Dropped with that
+# folding the ~140 options of a list page cost about 1 ms a first render. Dropped with that
 # object (a renamed term comes with a new one); bounded, as chosen values come from visitors.
-_named: dict[tuple[str, str, str], tuple[str, str]] = {}
-_named_for: list[dict | None] = [None]
+# Kept as one (labels, names) pair, replaced whole: a thread still holding older labels writes
+# into their names, never into the newer labels' ones.
+_named: list[tuple[dict | None, dict[tuple[str, str, str], tuple[str, str]]]] = [(None, {})]
 NAMED_MAX = 5000
 
 
@@ -57,8 +58,7 @@ def vocabulary_labels() -> dict[str, dict[str, object]]:
 def forget_vocabulary_labels() -> None:
     """Make the next vocabulary_labels() read the cache (tests, after emptying it)."""
     _last_read.clear()
-    _named.clear()
-    _named_for[0] = None
+    _named[0] = (None, {})
 
 
 def named_value(name: str, value: str, labels: dict, region_names: dict | None = None) -> tuple[str, str]:
@@ -67,14 +67,15 @@ def named_value(name: str, value: str, labels: dict, region_names: dict | None =
     if name == "region":
         label = value_label(name, value, labels, region_names)
         return label, fold(label)
-    if _named_for[0] is not labels or len(_named) >= NAMED_MAX:
-        _named.clear()
-        _named_for[0] = labels
+    named_for, named = _named[0]
+    if named_for is not labels or len(named) >= NAMED_MAX:
+        named = {}
+        _named[0] = (labels, named)
     key = (get_language() or "", name, value)
-    found = _named.get(key)
+    found = named.get(key)
     if found is None:
         label = value_label(name, value, labels)
-        found = _named[key] = (label, fold(label))
+        found = named[key] = (label, fold(label))
     return found
 
 
