@@ -24,7 +24,7 @@ from contextlib import contextmanager
 
 from django.db import connections, transaction
 
-from . import facet_rows
+from . import facet_rows, kept_tables
 
 TABLE = "initiatives_search_text"
 INITIATIVE = "initiatives_initiative"
@@ -101,15 +101,6 @@ TRIGGERS = {
 }
 
 
-def _installed_triggers(cursor) -> set[str]:
-    cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass", [INITIATIVE])
-    found = {name for (name,) in cursor.fetchall()}
-    if _carries_facets(cursor):
-        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass", [FACET_ROWS])
-        found |= {name for (name,) in cursor.fetchall()}
-    return found
-
-
 def _carries_facets(cursor) -> bool:
     """Whether the facet rows exist (not before migration 0019) and this table has their columns
     (not a copy made before migration 0022): the facet rows are copied here."""
@@ -179,15 +170,12 @@ def rebuild(connection) -> None:
 
 def repair(connection) -> bool:
     """Reinstall the triggers and copy the text again when one is missing; returns whether it
-    did. Nothing before the migration that creates the table (migrated back)."""
-    if connection.vendor != "postgresql" or TABLE not in connection.introspection.table_names():
+    did (see kept_tables)."""
+    if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        expected = set(TRIGGERS) | (set(FACETS_TRIGGERS) if _carries_facets(cursor) else set())
-        if expected <= _installed_triggers(cursor):
-            return False
-    install(connection)
-    return True
+        triggers = [*TRIGGERS, *(FACETS_TRIGGERS if _carries_facets(cursor) else [])]
+    return kept_tables.repair(connection, TABLE, triggers, install)
 
 
 def ensure(sender, using, **kwargs) -> None:
