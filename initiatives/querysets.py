@@ -459,7 +459,7 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
             self.exclude(pk=initiative.pk)
             .annotate(
                 shared_sectors=shared(through, "sector", sector_ids),
-                shared_families=shared(through, "sector__family", family_ids, "sector__family_id", distinct=True),
+                shared_families=self._shared_families(family_ids),
                 shared_themes=shared(self.model.themes.through, "theme", theme_ids),
                 other_country=Case(
                     When(country=initiative.country, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -467,3 +467,27 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
             )
             .order_by("-other_country", "-shared_sectors", "-shared_families", "-shared_themes", "name_key", "pk")
         )
+
+    def _shared_families(self, family_ids: list[int]):
+        """How many of the families `family_ids` each initiative has a sector of. Each family's
+        sectors are one uncorrelated subquery, read once per statement; joining the sectors in the
+        correlated count made PostgreSQL hash the sector table again for every candidate (about
+        half of the ranking's time)."""
+        if not family_ids:
+            return Value(0, output_field=IntegerField())
+        sector = self.model.sectors.field.related_model
+        family_of_link = Case(
+            *(
+                When(sector_id__in=sector.objects.filter(family_id=pk).values("pk"), then=Value(pk))
+                for pk in family_ids
+            ),
+            output_field=IntegerField(),
+        )
+        counted = (
+            self.model.sectors.through.objects.filter(initiative_id=OuterRef("pk"))
+            .order_by()
+            .values("initiative_id")
+            .annotate(n=Count(family_of_link, distinct=True))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -213,3 +213,48 @@ def test_those_sharing_everything_come_first_by_their_shown_name_from_the_groupe
         ranked = similarity.rank_similar(polo, published, 2)
     assert from_counts == by_semi_joins == ["Zeta Ecuador", "Yota Perú"]
     assert [Initiative.objects.get(pk=pk).name for pk in ranked] == from_counts
+
+
+def test_the_ranking_counts_the_shipped_initiatives_shared_families_as_their_sectors_say(reference_data):
+    call_command("load_public_initiatives", stdout=StringIO())
+    published = Initiative.objects.published().prefetch_related("sectors", "themes")
+    sectors = {i.pk: {s.pk for s in i.sectors.all()} for i in published}
+    families = {i.pk: {s.family_id for s in i.sectors.all() if s.family_id} for i in published}
+    themes = {i.pk: {t.pk for t in i.themes.all()} for i in published}
+    countries = dict(published.values_list("pk", "country"))
+    checked = 0
+    for initiative in published.filter(sectors__isnull=False).distinct()[:60]:
+        pk = initiative.pk
+        rows = list(
+            Initiative.objects.published()
+            .similar_to(initiative)
+            .values_list("pk", "other_country", "shared_sectors", "shared_families", "shared_themes")
+        )
+        expected = [
+            (
+                other,
+                int(countries[other] != countries[pk]),
+                len(sectors[other] & sectors[pk]),
+                len(families[other] & families[pk]),
+                len(themes[other] & themes[pk]),
+            )
+            for other, *_scores in rows
+        ]
+        assert rows == expected, initiative.name
+        scores = [row[1:] for row in rows]
+        assert scores == sorted(scores, reverse=True), initiative.name
+        checked += bool(rows)
+    assert checked >= 50
+
+
+def test_the_ranking_reads_each_shared_family_s_sectors_once_not_per_candidate(make_initiative):
+    polo = make_initiative(name="Polo", slug="polo", country="BR", sectors=["cocoa", "software"])
+    make_initiative(name="Café", country="CO", sectors=["coffee"])
+    with CaptureQueriesContext(connection) as queries:
+        ranked = Initiative.objects.published().ranked_by_similarity_to(polo).values_list("name", "shared_families")
+        ranked = list(ranked)
+    assert ranked == [("Café", 1)]
+    # The family of each link by an uncorrelated subquery (once per statement), not by joining the
+    # sectors inside the count made again for every candidate.
+    [ranking] = [q["sql"] for q in queries.captured_queries if "shared_families" in q["sql"]]
+    assert 'JOIN "initiatives_sector"' not in ranking
