@@ -10,7 +10,6 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -19,6 +18,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 
 from . import facet_table, search_facets, search_fts, search_index, search_table
+from .link_counts import LinksCounted
 from .page_ids import IdAmong, PageIdsMixin, WordSimilarity, name_sort_key
 from .text import fold, search_terms
 
@@ -442,52 +442,16 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
         sector_ids = [s.pk for s in sectors]
         family_ids = sorted({s.family_id for s in sectors if s.family_id})
         theme_ids = [t.pk for t in initiative.themes.all()]
-        through = self.model.sectors.through
-
-        def shared(through, term_field, ids, counted_field="*", distinct=False):
-            # A correlated COUNT avoids multiplying rows by joining two M2M tables at once.
-            counted = (
-                through.objects.filter(initiative_id=OuterRef("pk"), **{f"{term_field}_id__in": ids})
-                .order_by()
-                .values("initiative_id")
-                .annotate(n=Count(counted_field, distinct=distinct))
-                .values("n")
-            )
-            return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
+        sector_links, theme_links = self.model.sectors.through, self.model.themes.through
         return (
             self.exclude(pk=initiative.pk)
             .annotate(
-                shared_sectors=shared(through, "sector", sector_ids),
-                shared_families=self._shared_families(family_ids),
-                shared_themes=shared(self.model.themes.through, "theme", theme_ids),
+                shared_sectors=LinksCounted.of(sector_links, "sector_id", sector_ids),
+                shared_families=LinksCounted.of_families(sector_links, family_ids),
+                shared_themes=LinksCounted.of(theme_links, "theme_id", theme_ids),
                 other_country=Case(
                     When(country=initiative.country, then=Value(0)), default=Value(1), output_field=IntegerField()
                 ),
             )
             .order_by("-other_country", "-shared_sectors", "-shared_families", "-shared_themes", "name_key", "pk")
         )
-
-    def _shared_families(self, family_ids: list[int]):
-        """How many of the families `family_ids` each initiative has a sector of. Each family's
-        sectors are one uncorrelated subquery, read once per statement; joining the sectors in the
-        correlated count made PostgreSQL hash the sector table again for every candidate (about
-        half of the ranking's time)."""
-        if not family_ids:
-            return Value(0, output_field=IntegerField())
-        sector = self.model.sectors.field.related_model
-        family_of_link = Case(
-            *(
-                When(sector_id__in=sector.objects.filter(family_id=pk).values("pk"), then=Value(pk))
-                for pk in family_ids
-            ),
-            output_field=IntegerField(),
-        )
-        counted = (
-            self.model.sectors.through.objects.filter(initiative_id=OuterRef("pk"))
-            .order_by()
-            .values("initiative_id")
-            .annotate(n=Count(family_of_link, distinct=True))
-            .values("n")
-        )
-        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
