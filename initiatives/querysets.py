@@ -229,6 +229,19 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
             self.sectors_with_families(), "themes", "regions"
         )
 
+    def term_links(self, ids: list[int]) -> list[tuple]:
+        """The sector and theme links of the initiatives `ids` in one query, for what they share
+        with another (similarity.explain_similarity): (initiative id, sector id, its family's id,
+        None) by sector name, and (initiative id, None, None, theme id)."""
+        none = Value(None, output_field=models.BigIntegerField())
+        sectors = self.model.sectors.through.objects.filter(initiative_id__in=ids).values_list(
+            "initiative_id", "sector_id", "sector__family_id", none, "sector__name"
+        )
+        themes = self.model.themes.through.objects.filter(initiative_id__in=ids).values_list(
+            "initiative_id", none, none, "theme_id", "theme__name"
+        )
+        return [row[:4] for row in sectors.union(themes, all=True).order_by("sector__name")]
+
     def sectors_with_families(self) -> Prefetch:
         """The sectors and each one's family in one query (for Initiative.families)."""
         sector = self.model.sectors.field.related_model

@@ -258,3 +258,47 @@ def test_the_ranking_reads_each_shared_family_s_sectors_once_not_per_candidate(m
     # sectors inside the count made again for every candidate.
     [ranking] = [q["sql"] for q in queries.captured_queries if "shared_families" in q["sql"]]
     assert 'JOIN "initiatives_sector"' not in ranking
+
+
+def _reasons(results):
+    return [
+        (r.initiative.pk, [s.pk for s in r.shared_sectors], [f.pk for f in r.shared_families],
+         [t.pk for t in r.shared_themes], r.other_country)
+        for r in results
+    ]  # fmt: skip
+
+
+def _reasons_from_terms(initiative, other):
+    # What other shares with initiative, read from other's own sectors and themes (by name).
+    sectors = {s.pk for s in initiative.sectors.all()}
+    shared = [s.pk for s in other.sectors.all() if s.pk in sectors]
+    covered = {s.family_id for s in other.sectors.all() if s.pk in sectors}
+    families = {s.family_id for s in initiative.sectors.all()} - covered - {None}
+    shared_families = list(dict.fromkeys(s.family_id for s in other.sectors.all() if s.family_id in families))
+    themes = {t.pk for t in initiative.themes.all()}
+    shared_themes = [t.pk for t in other.themes.all() if t.pk in themes]
+    return (other.pk, shared, shared_families, shared_themes, other.country != initiative.country)
+
+
+def test_the_detail_page_explains_the_shipped_initiatives_similar_ones_from_their_links(reference_data):
+    call_command("load_public_initiatives", stdout=StringIO())
+    published = Initiative.objects.published().prefetch_related(Initiative.objects.sectors_with_families(), "themes")
+    checked = families_only = 0
+    for initiative in published.filter(sectors__isnull=False).distinct()[:80]:
+        shown = similar_on_detail(initiative)[:SIMILAR_ON_DETAIL]
+        with_terms = published.in_bulk([other.pk for other in shown])
+        expected = [_reasons_from_terms(initiative, with_terms[other.pk]) for other in shown]
+        links = Initiative.objects.term_links([other.pk for other in shown])
+        assert _reasons(similarity.explain_similarity(initiative, shown, links)) == expected
+        checked += bool(shown)
+        families_only += sum(bool(families) and not sectors for _pk, sectors, families, *_rest in expected)
+    assert checked >= 50 and families_only >= 10
+
+
+def test_the_detail_page_names_families_shared_in_the_order_of_the_similar_one_s_sectors(client, make_initiative):
+    polo = make_initiative(name="Polo", slug="polo", country="BR", sectors=["cocoa", "software"])
+    # By name its sectors are "Artificial intelligence…" (digital), then "Wine…" (agri-food).
+    make_initiative(name="Vinos y datos", country="CL", sectors=["wine", "artificial-intelligence"])
+    [result] = client.get(polo.get_absolute_url()).context["similar"]
+    assert [f.slug for f in result.shared_families] == ["digital", "agri-food"]
+    assert result.shared_sectors == [] and result.shared_themes == []
