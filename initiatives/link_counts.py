@@ -38,9 +38,11 @@ class LinksCounted(Expression):
         return cls(sector_links, f"COUNT(DISTINCT CASE {family_of_link} END)", params=params)
 
     def as_sql(self, compiler, connection):
+        # The row's table under its alias in this query (relabelled when it is a subquery).
         outer = compiler.quote_name_unless_alias(compiler.query.base_table)
+        pk = connection.ops.quote_name(compiler.query.model._meta.pk.column)
         links = connection.ops.quote_name(self.links._meta.db_table)
-        sql = f'(SELECT {self.counted} FROM {links} link WHERE link."initiative_id" = {outer}."id"'
+        sql = f'(SELECT {self.counted} FROM {links} link WHERE link."initiative_id" = {outer}.{pk}'
         if self.column:
             sql += f' AND link."{self.column}" IN ({", ".join(["%s"] * len(self.ids))})'
         return sql + ")", (*self.params, *self.ids)
