@@ -3,7 +3,7 @@ similar initiatives: one count per link table, so that two joined tables never m
 Written as SQL: built as ORM subqueries, the ranking's three counts cost about 3 ms of CPU to
 assemble and compile, each time, as much as the database's work on them."""
 
-from django.db.models import Expression, IntegerField, Value
+from django.db.models import BooleanField, Expression, IntegerField, Value
 
 
 class LinksCounted(Expression):
@@ -46,3 +46,26 @@ class LinksCounted(Expression):
         if self.column:
             sql += f' AND link."{self.column}" IN ({", ".join(["%s"] * len(self.ids))})'
         return sql + ")", (*self.params, *self.ids)
+
+
+class LinkedTo(Expression):
+    """The row is linked to the term `pk` through `links` (has sector 16, say). On PostgreSQL as
+    `id = ANY(ARRAY(SELECT initiative_id …))`: the term's ids are read once and each row is found
+    by its key. Written `id IN (SELECT …)`, PostgreSQL hash-joined a sector's 3,620 links to the
+    66,000 entries of a country index instead (12 ms against 9.6 ms at 100,000 initiatives). Only
+    for one such condition: a second one would be a filter scanning the whole array per row."""
+
+    output_field = BooleanField()
+
+    def __init__(self, links, column: str, pk: int):
+        super().__init__()
+        self.links, self.column, self.pk = links, column, pk
+
+    def as_sql(self, compiler, connection):
+        outer = compiler.quote_name_unless_alias(compiler.query.base_table)
+        pk = connection.ops.quote_name(compiler.query.model._meta.pk.column)
+        links = connection.ops.quote_name(self.links._meta.db_table)
+        ids = f'SELECT link."initiative_id" FROM {links} link WHERE link."{self.column}" = %s'
+        if connection.vendor == "postgresql":
+            return f"{outer}.{pk} = ANY(ARRAY({ids}))", (self.pk,)
+        return f"{outer}.{pk} IN ({ids})", (self.pk,)

@@ -18,7 +18,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 
 from . import facet_table, search_facets, search_fts, search_index, search_table
-from .link_counts import LinksCounted
+from .link_counts import LinkedTo, LinksCounted
 from .page_ids import IdAmong, PageIdsMixin, WordSimilarity, name_sort_key
 from .text import fold, search_terms
 
@@ -402,6 +402,8 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
             for through, column, pk in themes:
                 matches = matches.filter(Exists(through.objects.filter(initiative_id=OuterRef("pk"), **{column: pk})))
             return matches.by_name()
+        if len(sectors + themes) == 1:  # one sector, no theme (a third of the pages at 100,000)
+            return matches.filter(LinkedTo(*(sectors + themes)[0])).by_name()
         for through, column, pk in sectors + themes:
             matches = matches.filter(pk__in=through.objects.filter(**{column: pk}).values("initiative_id"))
         return matches.by_name()

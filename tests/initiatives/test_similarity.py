@@ -302,3 +302,19 @@ def test_the_detail_page_names_families_shared_in_the_order_of_the_similar_one_s
     [result] = client.get(polo.get_absolute_url()).context["similar"]
     assert [f.slug for f in result.shared_families] == ["digital", "agri-food"]
     assert result.shared_sectors == [] and result.shared_themes == []
+
+
+def test_one_sector_without_theme_finds_those_sharing_it_abroad_by_one_read_of_its_links(make_initiative):
+    polo = make_initiative(name="Polo", slug="polo", country="BR", sectors=["cocoa"])
+    make_initiative(name="B Cacao Perú", country="PE", sectors=["cocoa", "coffee"])
+    make_initiative(name="A Cacao Ecuador", country="EC", sectors=["cocoa"])
+    make_initiative(name="C Cacau Bahia", country="BR", sectors=["cocoa"])  # at home
+    make_initiative(name="D Draft", country="CO", sectors=["cocoa"], is_published=False)
+    make_initiative(name="E Café", country="CO", sectors=["coffee"])
+    with CaptureQueriesContext(connection) as queries:
+        found = list(Initiative.objects.published().sharing_everything_abroad(polo).values_list("name", flat=True))
+    assert found == ["A Cacao Ecuador", "B Cacao Perú"]
+    # PostgreSQL reads the sector's ids once and finds each initiative by its key; as IN (SELECT …)
+    # it hash-joined them to every published initiative abroad.
+    linked = "= ANY(ARRAY(SELECT" if connection.vendor == "postgresql" else "IN (SELECT"
+    assert linked in queries.captured_queries[-1]["sql"]
