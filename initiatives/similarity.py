@@ -96,22 +96,36 @@ def _narrowing(initiative, queryset, shared, enough: int):
     yield queryset.similar_to(initiative)
 
 
-def explain_similarity(initiative, candidates) -> list[Similarity]:
-    """`candidates` come with their sectors (and each one's family) and themes prefetched."""
-    sectors = {s.pk for s in initiative.sectors.all()}
-    families = {s.family_id for s in initiative.sectors.all() if s.family_id}
-    themes = {t.pk for t in initiative.themes.all()}
+def explain_similarity(initiative, candidates, links=None) -> list[Similarity]:
+    """`candidates` come with their sectors (and each one's family) and themes prefetched, or
+    `links` holds their links (InitiativeQuerySet.term_links(): sectors by name): what they share
+    are the initiative's own terms, so its prefetched ones name them."""
+    own_sectors = list(initiative.sectors.all())
+    sectors = {s.pk for s in own_sectors}
+    families = {s.family_id: s.family for s in own_sectors if s.family_id}
+    if links is None:
+        links = [(other.pk, s.pk, s.family_id, None) for other in candidates for s in other.sectors.all()]
+        links += [(other.pk, None, None, t.pk) for other in candidates for t in other.themes.all()]
+    by_candidate: dict[int, tuple[list, set]] = {other.pk: ([], set()) for other in candidates}
+    for pk, sector, family, theme in links:
+        if sector is not None:
+            by_candidate[pk][0].append((sector, family))
+        else:
+            by_candidate[pk][1].add(theme)
     results = []
     for other in candidates:
-        shared_sectors = [s for s in other.sectors.all() if s.pk in sectors]
+        other_sectors, other_themes = by_candidate[other.pk]
+        shared = {sector for sector, _family in other_sectors if sector in sectors}
+        shared_sectors = [s for s in own_sectors if s.pk in shared]
         covered = {s.family_id for s in shared_sectors}
-        shared_families = {s.family_id: s.family for s in other.sectors.all() if s.family_id in families - covered}
+        # Families shared through different sectors only, in the order of the candidate's sectors.
+        shared_families = {f: families[f] for _sector, f in other_sectors if f in families and f not in covered}
         results.append(
             Similarity(
                 initiative=other,
                 shared_sectors=shared_sectors,
                 shared_families=list(shared_families.values()),
-                shared_themes=[t for t in other.themes.all() if t.pk in themes],
+                shared_themes=[t for t in initiative.themes.all() if t.pk in other_themes],
                 other_country=other.country != initiative.country,
             )
         )

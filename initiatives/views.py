@@ -1,7 +1,7 @@
 """Public pages. Thin: parameters go through the selection layer and the one FilterSet."""
 
 from django.core.cache import cache
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -110,11 +110,12 @@ def initiative_detail(request, slug):
     initiative = get_object_or_404(_published_with_everything(), slug=slug)
     similar = similar_on_detail(initiative)
     shown = similar[:SIMILAR_ON_DETAIL]
-    prefetch_related_objects(shown, Initiative.objects.sectors_with_families(), "themes")
+    # Their links only, not their sectors and themes: what they share are the initiative's own.
+    links = Initiative.objects.term_links([other.pk for other in shown]) if shown else []
     context = {
         "initiative": initiative,
         "og_locale": OG_LOCALES.get(get_language(), "pt_BR"),
-        "similar": explain_similarity(initiative, shown),
+        "similar": explain_similarity(initiative, shown, links),
         "more_similar": len(similar) > SIMILAR_ON_DETAIL,
     }
     return render(request, "initiatives/detail.html", context)

@@ -162,11 +162,11 @@ def test_it_shows_a_detail_page_with_a_constant_number_of_queries(client, make_i
     # The initiative with its programme and Rota, 4 prefetches (municipalities with their regions), the
     # similar ones (cached per catalogue version, each change here makes a new one): those abroad
     # sharing everything (too few here), so ranked (of those abroad sharing a sector; with one such,
-    # then of those abroad, then of all), then fetched, with their sectors (and families) and themes
-    # for the reason shown beside each; the initiative's open opportunities and its managers' public
-    # profiles (collaboration's panels). More initiatives never mean more queries.
-    assert len(few) == 14
-    assert len(many) == 12  # sixteen abroad share cocoa: enough for the page's places
+    # then of those abroad, then of all), then fetched, then their sector and theme links in one
+    # query for the reason shown beside each; the initiative's open opportunities and its managers'
+    # public profiles (collaboration's panels). More initiatives never mean more queries.
+    assert len(few) == 13
+    assert len(many) == 11  # sixteen abroad share cocoa: enough for the page's places
     assert Initiative.objects.published().count() == 17
 
 

@@ -213,3 +213,108 @@ def test_those_sharing_everything_come_first_by_their_shown_name_from_the_groupe
         ranked = similarity.rank_similar(polo, published, 2)
     assert from_counts == by_semi_joins == ["Zeta Ecuador", "Yota Perú"]
     assert [Initiative.objects.get(pk=pk).name for pk in ranked] == from_counts
+
+
+def test_the_ranking_counts_the_shipped_initiatives_shared_families_as_their_sectors_say(reference_data):
+    call_command("load_public_initiatives", stdout=StringIO())
+    published = Initiative.objects.published().prefetch_related("sectors", "themes")
+    sectors = {i.pk: {s.pk for s in i.sectors.all()} for i in published}
+    families = {i.pk: {s.family_id for s in i.sectors.all() if s.family_id} for i in published}
+    themes = {i.pk: {t.pk for t in i.themes.all()} for i in published}
+    countries = dict(published.values_list("pk", "country"))
+    checked = 0
+    for initiative in published.filter(sectors__isnull=False).distinct()[:60]:
+        pk = initiative.pk
+        rows = list(
+            Initiative.objects.published()
+            .similar_to(initiative)
+            .values_list("pk", "other_country", "shared_sectors", "shared_families", "shared_themes")
+        )
+        expected = [
+            (
+                other,
+                int(countries[other] != countries[pk]),
+                len(sectors[other] & sectors[pk]),
+                len(families[other] & families[pk]),
+                len(themes[other] & themes[pk]),
+            )
+            for other, *_scores in rows
+        ]
+        assert rows == expected, initiative.name
+        scores = [row[1:] for row in rows]
+        assert scores == sorted(scores, reverse=True), initiative.name
+        checked += bool(rows)
+    assert checked >= 50
+
+
+def test_the_ranking_reads_each_shared_family_s_sectors_once_not_per_candidate(make_initiative):
+    polo = make_initiative(name="Polo", slug="polo", country="BR", sectors=["cocoa", "software"])
+    make_initiative(name="Café", country="CO", sectors=["coffee"])
+    with CaptureQueriesContext(connection) as queries:
+        ranked = Initiative.objects.published().ranked_by_similarity_to(polo).values_list("name", "shared_families")
+        ranked = list(ranked)
+    assert ranked == [("Café", 1)]
+    # The family of each link by an uncorrelated subquery (once per statement), not by joining the
+    # sectors inside the count made again for every candidate.
+    [ranking] = [q["sql"] for q in queries.captured_queries if "shared_families" in q["sql"]]
+    assert 'JOIN "initiatives_sector"' not in ranking
+
+
+def _reasons(results):
+    return [
+        (r.initiative.pk, [s.pk for s in r.shared_sectors], [f.pk for f in r.shared_families],
+         [t.pk for t in r.shared_themes], r.other_country)
+        for r in results
+    ]  # fmt: skip
+
+
+def _reasons_from_terms(initiative, other):
+    # What other shares with initiative, read from other's own sectors and themes (by name).
+    sectors = {s.pk for s in initiative.sectors.all()}
+    shared = [s.pk for s in other.sectors.all() if s.pk in sectors]
+    covered = {s.family_id for s in other.sectors.all() if s.pk in sectors}
+    families = {s.family_id for s in initiative.sectors.all()} - covered - {None}
+    shared_families = list(dict.fromkeys(s.family_id for s in other.sectors.all() if s.family_id in families))
+    themes = {t.pk for t in initiative.themes.all()}
+    shared_themes = [t.pk for t in other.themes.all() if t.pk in themes]
+    return (other.pk, shared, shared_families, shared_themes, other.country != initiative.country)
+
+
+def test_the_detail_page_explains_the_shipped_initiatives_similar_ones_from_their_links(reference_data):
+    call_command("load_public_initiatives", stdout=StringIO())
+    published = Initiative.objects.published().prefetch_related(Initiative.objects.sectors_with_families(), "themes")
+    checked = families_only = 0
+    for initiative in published.filter(sectors__isnull=False).distinct()[:80]:
+        shown = similar_on_detail(initiative)[:SIMILAR_ON_DETAIL]
+        with_terms = published.in_bulk([other.pk for other in shown])
+        expected = [_reasons_from_terms(initiative, with_terms[other.pk]) for other in shown]
+        links = Initiative.objects.term_links([other.pk for other in shown])
+        assert _reasons(similarity.explain_similarity(initiative, shown, links)) == expected
+        checked += bool(shown)
+        families_only += sum(bool(families) and not sectors for _pk, sectors, families, *_rest in expected)
+    assert checked >= 50 and families_only >= 10
+
+
+def test_the_detail_page_names_families_shared_in_the_order_of_the_similar_one_s_sectors(client, make_initiative):
+    polo = make_initiative(name="Polo", slug="polo", country="BR", sectors=["cocoa", "software"])
+    # By name its sectors are "Artificial intelligence…" (digital), then "Wine…" (agri-food).
+    make_initiative(name="Vinos y datos", country="CL", sectors=["wine", "artificial-intelligence"])
+    [result] = client.get(polo.get_absolute_url()).context["similar"]
+    assert [f.slug for f in result.shared_families] == ["digital", "agri-food"]
+    assert result.shared_sectors == [] and result.shared_themes == []
+
+
+def test_one_sector_without_theme_finds_those_sharing_it_abroad_by_one_read_of_its_links(make_initiative):
+    polo = make_initiative(name="Polo", slug="polo", country="BR", sectors=["cocoa"])
+    make_initiative(name="B Cacao Perú", country="PE", sectors=["cocoa", "coffee"])
+    make_initiative(name="A Cacao Ecuador", country="EC", sectors=["cocoa"])
+    make_initiative(name="C Cacau Bahia", country="BR", sectors=["cocoa"])  # at home
+    make_initiative(name="D Draft", country="CO", sectors=["cocoa"], is_published=False)
+    make_initiative(name="E Café", country="CO", sectors=["coffee"])
+    with CaptureQueriesContext(connection) as queries:
+        found = list(Initiative.objects.published().sharing_everything_abroad(polo).values_list("name", flat=True))
+    assert found == ["A Cacao Ecuador", "B Cacao Perú"]
+    # PostgreSQL reads the sector's ids once and finds each initiative by its key; as IN (SELECT …)
+    # it hash-joined them to every published initiative abroad.
+    linked = "= ANY(ARRAY(SELECT" if connection.vendor == "postgresql" else "IN (SELECT"
+    assert linked in queries.captured_queries[-1]["sql"]
