@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from .cache import versioned_key
+from .facet_table import SCOPES
 from .filters import nothing_chosen
 from .labels import value_label, vocabulary_labels
 from .models import Initiative, Region
@@ -19,6 +20,9 @@ CACHE_SECONDS = 60 * 60
 # Without a chosen country, the region facet shows only the regions with most initiatives:
 # hundreds of checkboxes help nobody and make every list page heavy.
 TOP_REGIONS = 12
+# At most how many facet rows a list filtered by facet links alone reads to count its facets
+# in Python (linked_facet_counts); beyond, one query per facet costs less.
+LINKED_ROWS = 30_000
 
 
 @dataclass
@@ -120,6 +124,9 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     if chosen is not None and searched:
         found = selection.filterset.search_facet_rows(selection.filterset.form.cleaned_data["q"])
         computed(selection.filterset.queryset.facet_counts_among(searched, matched, chosen, found))
+    # Facet links alone (no search, no box): the facets left from one read of facet rows.
+    if "q" not in selection.params:
+        computed(linked_facet_counts(selection, [name for name in names if name not in counts]))
     together = [name for name in names if name not in counts and name in FACET_FIELDS and name not in selection.params]
     if len(together) > 1:
         computed(selection.queryset.single_valued_facet_counts(together))
@@ -129,6 +136,42 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     if missing:
         cache.set_many(missing, CACHE_SECONDS)
     return counts
+
+
+def linked_facet_counts(selection: Selection, names: list[str]) -> dict[str, dict[str, int]]:
+    """The counts of the facets `names` of a list filtered by facet links alone (?sector=coffee,
+    ?country=AR&theme=…), as under a search: counted here from one read of the facet rows
+    (initiatives.search_facets) of the initiatives passing every choice but at most one, read
+    from the indexes the filters use, when they are few enough (LINKED_ROWS at most, by the kept
+    counts of each choice). A chosen facet under no other choice, or under countries (kinds)
+    alone, from the counts the database keeps. What is left out is counted by the caller in SQL."""
+    if not names or not selection.filterset.is_valid():
+        return {}
+    chosen = chosen_values(selection)
+    if not chosen:
+        return {}  # a box, or nothing chosen
+    queryset = selection.filterset.queryset
+    counts = {}
+    for name in names:
+        others = set(chosen) - {name}
+        if name in chosen and not others:
+            counts |= queryset.catalogue_facet_counts([name])
+        elif name in chosen and len(others) == 1 and (scope := others.pop()) in SCOPES:
+            counts |= queryset.catalogue_facet_counts([name], sorted(chosen[scope]))
+    left = [name for name in names if name not in counts]
+    # Each chosen facet is counted among the initiatives passing every other choice, the others
+    # among those passing every choice (fewer still: among the former, when there are any).
+    withouts = {name for name in left if name in chosen} or ({None} if left else set())
+    at_most = queryset.catalogue_chosen_counts(chosen)
+    needed = sum(
+        min((n for facet, n in at_most.items() if facet != without), default=LINKED_ROWS + 1) for without in withouts
+    )
+    if not left or needed > LINKED_ROWS:
+        return counts
+    rows = queryset.facet_rows_of([queryset_without(selection.filterset, w) for w in sorted(withouts, key=str)])
+    if rows is None:
+        return counts
+    return counts | queryset.facet_counts_among(left, [row[0] for row in rows], chosen, rows)
 
 
 def build_facets(selection: Selection) -> list[Facet]:

@@ -192,6 +192,18 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
             return None, None
         return [row[0] for row in found], found
 
+    def facet_rows_of(self, selections: list, limit: int = 30_000) -> list[tuple] | None:
+        """The facet rows (search_facets.ROW_COLUMNS, the id first) of the published initiatives
+        that any of `selections` (querysets of this model) selects, in one statement: their ids
+        from the indexes the filters use, then each row by id. None when more than `limit`."""
+        parts = [selection.order_by().values("pk").query.sql_with_params() for selection in selections]
+        sql = " UNION ".join(part for part, _params in parts)
+        params = [param for _part, part_params in parts for param in part_params]
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(*search_facets.matches_query(sql, params, limit + 1))
+            found = cursor.fetchall()
+        return found if len(found) <= limit else None
+
     def _matching_pks(self, terms: list[str]) -> tuple[str, list]:
         return self.order_by().filter(self.text_condition(terms)).values_list("pk").query.sql_with_params()
 
@@ -284,6 +296,20 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
             key = int(value) if facet in facet_table.ID_FACETS else value
             counts[facet][key] = counts[facet].get(key, 0) + n
         return {facet: self._spelt(facet, values) for facet, values in counts.items()}
+
+    def catalogue_chosen_counts(self, chosen: dict[str, set]) -> dict[str, int]:
+        """For each facet of `chosen` ({"country": {"BR"}, "sector": {3}}: values as stored, a
+        term's id), at most how many published initiatives have one of its values: the sum of
+        their kept counts (exact for a one-value facet; of a relation, an initiative holding two
+        of the values counts twice)."""
+        stored = self.model._meta.apps.get_model("initiatives", "FacetCount").objects
+        wanted = Q(pk__in=[])
+        for facet, values in chosen.items():
+            wanted |= Q(facet=facet, value__in=[str(value) for value in values])
+        sums = dict.fromkeys(chosen, 0)
+        for facet, n in stored.filter(wanted).values_list("facet", "n"):
+            sums[facet] += n
+        return sums
 
     def catalogue_total(self, within=None) -> int:
         """How many initiatives are published (having one of the values `within`, if given: see
