@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from . import search_facets
 from .cache import versioned_key
 from .facet_table import SCOPES
 from .filters import nothing_chosen
@@ -144,7 +145,8 @@ def linked_facet_counts(selection: Selection, names: list[str]) -> dict[str, dic
     (initiatives.search_facets) of the initiatives passing every choice but at most one, read
     from the indexes the filters use, when they are few enough (LINKED_ROWS at most, by the kept
     counts of each choice). A chosen facet under no other choice, or under countries (kinds)
-    alone, from the counts the database keeps. What is left out is counted by the caller in SQL."""
+    alone, from the counts the database keeps. What is left out is counted by the caller in SQL.
+    The ids of the initiatives selected, when read, are kept in `selection.matches`."""
     if not names or not selection.filterset.is_valid():
         return {}
     chosen = chosen_values(selection)
@@ -171,7 +173,10 @@ def linked_facet_counts(selection: Selection, names: list[str]) -> dict[str, dic
     rows = queryset.facet_rows_of([queryset_without(selection.filterset, w) for w in sorted(withouts, key=str)])
     if rows is None:
         return counts
-    return counts | queryset.facet_counts_among(left, [row[0] for row in rows], chosen, rows)
+    # The selected initiatives themselves, for the page and its total (Selection.matches).
+    ids = [row[0] for row in rows]
+    selection.matches = ids if withouts == {None} else search_facets.passing_every(rows, chosen)
+    return counts | queryset.facet_counts_among(left, ids, chosen, rows)
 
 
 def build_facets(selection: Selection) -> list[Facet]:

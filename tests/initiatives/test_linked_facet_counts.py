@@ -3,7 +3,9 @@ facet rows (facets.linked_facet_counts): the same counts as one SQL query per fa
 under the other facets' choices, drafts never counted, an edit's new version at once."""
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from initiatives import facets
 from initiatives.facets import FACETS, linked_facet_counts, queryset_without
@@ -117,3 +119,26 @@ def test_it_leaves_to_sql_what_is_too_many_rows_to_read(catalogue, monkeypatch):
     assert facets.facet_counts(select(QueryDict("sector=cocoa&theme=market-access"))) == sql_counts(
         "sector=cocoa&theme=market-access"
     )
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("ordering", ["", "-name", "created", "-country"])
+def test_it_lists_the_same_initiatives_in_the_same_order_with_the_same_total(client, catalogue, query, ordering):
+    params = QueryDict(query, mutable=True)
+    if ordering:
+        params["ordering"] = ordering
+    expected = select(params).queryset
+
+    response = client.get(f"/en/initiatives/?{params.urlencode()}")
+
+    page = response.context["page"]
+    assert [initiative.pk for initiative in page.object_list] == list(expected.values_list("pk", flat=True))
+    assert response.context["count"] == expected.count() == page.paginator.count
+
+
+def test_it_takes_the_total_from_the_rows_read_for_the_facets(client, catalogue):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/initiatives/?sector=cocoa&theme=market-access")
+
+    assert response.context["count"] == 3  # Polo do Mel, Polo do Cacau, Mercados
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"] and "initiatives_initiative" in q["sql"]]
