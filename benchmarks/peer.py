@@ -8,20 +8,25 @@ search, a JSON API and CSV. This script installs it into a throwaway environment
 project dependency), prepares the benchmark's SQLite file of N synthetic initiatives (the one
 benchmarks/run.py uses, reused when it holds N rows), and gives Datasette what a publisher would
 load (build_copy): the initiatives table alone with the columns the project publishes, an index per
-facet and filter asked for, an FTS5 index, none of the project's tables, derived columns or
-indexes. It serves that copy with `datasette -i` and the project on gunicorn (2 workers,
-benchmarks.settings), then alternates the requests, R of each, over HTTP on 127.0.0.1:
+facet and filter asked for, none of the project's tables, derived columns or indexes, and the
+search index a publisher wanting the project's search would build: a trigram FTS5 index of each
+row's folded search text, so that Datasette's `_search` finds the rows the project's search finds
+(the earlier copies' word index stays as a second reference). It serves that copy with
+`datasette -i -m` and the project on gunicorn (2 workers, benchmarks.settings), then alternates
+the requests, R of each, over HTTP on 127.0.0.1:
 
 - the project as visitors get it (its page cache warm);
 - the project's first render after an edit: the catalogue version is bumped before each request,
   the way an edit does (with the stale window off: that render is what the page cache would wait for);
 - the project after an edit as an anonymous visitor gets it with the stale window on (default
   settings, a second gunicorn): the previous page while a background thread renders the new one;
-- Datasette with `_nosuggest=1`, 3 facets and the same filters (published rows only).
+- Datasette with `_nosuggest=1`, 3 facets and the same filters (published rows only); for the
+  searches, also by its word index (`_fts_table`).
 
-Two searches: "sao" (the issue's), and a word both match in the same rows; the table says how many
-rows each side's search matched (the project's search reads more than the published table). A list
-filtered by one country (both sides facet it under that filter); the table says how many rows it keeps.
+Two searches: "sao" (the issue's) and "consorcio"; the table says how many rows each side's
+search matched, and flags a search whose counts differ (a ratio of two different questions). A
+list filtered by one country (both sides facet it under that filter); the table says how many rows
+it keeps.
 The detail page is that of the first published initiative (by slug) with sectors and themes, so
 that its similar initiatives are computed; its reference is Datasette's faceted table page (the
 target), and Datasette's page of that row is shown too. With --baseline-n the project is also
@@ -36,6 +41,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import signal
 import sqlite3
 import statistics
@@ -59,12 +65,20 @@ FACETS = ("country", "kind", "status")
 LIST_SIZE = 24  # the project's list page (initiatives.pagination.PAGE_SIZE)
 API_SIZE = 100
 SEARCH = "sao"
-# The project's search also reads an initiative's municipalities, regions, sectors and themes,
-# which the published table does not carry: "sao" matches 13,164 initiatives there and 1,532 in
-# Datasette's copy. This word is in names only, so both match the same rows (the table says how many).
+# A word inside names only: the word index of earlier copies matched it in the same rows as the
+# project's search, where it matched "sao" in 1,532 rows out of the project's 13,164.
 SAME_MATCHES_SEARCH = "consorcio"
 # A list filtered by one value: the country with most initiatives, a column both sides filter on.
 FILTER_COUNTRY = "BR"
+# The copy's search index (Datasette's `fts_table`, by its metadata): the project's question, a
+# substring of the folded text of every name, place, sector… (initiatives.search_index), which a
+# trigram index answers for any phrase of 3 letters or more. The text is folded already: SQLite's
+# trigram tokenizer folds case, not accents.
+SEARCH_FTS = f"{TABLE}_search"
+# The word index earlier copies served (what `sqlite-utils enable-fts --fts5` makes), kept as a
+# second reference so that the history stays comparable; it answers another question (whole
+# words of the names, territory and description).
+WORD_FTS = f"{TABLE}_fts"
 FTS_COLUMNS = ("name", "name_en", "name_es", "name_pt_br", "territory", "description")
 # What a publisher would put online: the columns of the project's CSV export (its FIELDS), the key,
 # and the two columns Datasette filters by and could sort by. Not the project's derived columns
@@ -79,7 +93,7 @@ PUBLISHED_COLUMNS = (
 # For the filter Datasette is asked for, and for each facet under that filter: the filter's column
 # first, so that a facet is counted from its index alone (as the project's own indexes do).
 INDEXES = (("is_published",), *(("is_published", facet) for facet in FACETS))
-COPY_FORMAT = "publisher-1"  # in the copy's stamp: copies built another way are rebuilt
+COPY_FORMAT = "publisher-2"  # in the copy's stamp: copies built another way are rebuilt
 CSV_REPEAT = 5  # a CSV of everything takes seconds
 
 
@@ -94,6 +108,7 @@ class Request:
     warm: bool = True  # measured from the page cache
     cold: bool = True  # measured after a bump of the catalogue version
     datasette_row: str = ""  # a second reference: Datasette's page of that one row
+    datasette_word: str = ""  # a second reference: Datasette's search by its word index
     search: str = ""
     country: str = ""  # the country filtered on, if any
 
@@ -135,6 +150,7 @@ def requests(detail_slug: str = "<slug>", detail_pk: int = 0) -> list[Request]:
             f'search "{SEARCH}"',
             f"/en/initiatives/?q={SEARCH}",
             datasette_path(size=LIST_SIZE, _search=SEARCH),
+            datasette_word=datasette_path(size=LIST_SIZE, _search=SEARCH, _fts_table=WORD_FTS),
             search=SEARCH,
         ),
         Request(
@@ -142,6 +158,7 @@ def requests(detail_slug: str = "<slug>", detail_pk: int = 0) -> list[Request]:
             f'search "{SAME_MATCHES_SEARCH}"',
             f"/en/initiatives/?q={SAME_MATCHES_SEARCH}",
             datasette_path(size=LIST_SIZE, _search=SAME_MATCHES_SEARCH),
+            datasette_word=datasette_path(size=LIST_SIZE, _search=SAME_MATCHES_SEARCH, _fts_table=WORD_FTS),
             search=SAME_MATCHES_SEARCH,
         ),
         Request(
@@ -272,8 +289,12 @@ def build_copy(source: Path, target: Path) -> None:
     """Only the initiatives table, with the columns the project publishes, none of the project's
     indexes (they are tuned to its queries, and Datasette's planner picks them for its own to its
     cost: docs/performance.md), an index per facet and filter Datasette is asked for (what
-    `sqlite-utils create-index` makes), the FTS5 index `sqlite-utils enable-fts --fts5` makes (its
-    tokenizer folds accents), then ANALYZE and VACUUM."""
+    `sqlite-utils create-index` makes), two FTS5 indexes, then ANALYZE and VACUUM. SEARCH_FTS, the
+    one Datasette searches (datasette_metadata): a contentless trigram index of the source's folded
+    `search_text`, what a publisher wanting the project's search would build, so that both sides
+    answer the same question; the text stays out of the table (it would widen every row, its JSON
+    and CSV). WORD_FTS, the earlier copies' index, as `sqlite-utils enable-fts --fts5` makes it
+    (its tokenizer folds accents), asked for by `_fts_table` as a second reference."""
     target.unlink(missing_ok=True)
     quoted = ", ".join(f'"{column}"' for column in PUBLISHED_COLUMNS)
     with closing(sqlite3.connect(f"file:{target}", uri=True, isolation_level=None)) as db:  # URIs in ATTACH
@@ -286,15 +307,18 @@ def build_copy(source: Path, target: Path) -> None:
         db.execute("BEGIN")
         db.execute(f'CREATE TABLE "{TABLE}" ({definition})')
         db.execute(f'INSERT INTO main."{TABLE}" ({quoted}) SELECT {quoted} FROM source."{TABLE}" ORDER BY id')
+        db.execute(f"CREATE VIRTUAL TABLE [{SEARCH_FTS}] USING FTS5 (search_text, tokenize='trigram', content='')")
+        db.execute(f'INSERT INTO [{SEARCH_FTS}] (rowid, search_text) SELECT id, search_text FROM source."{TABLE}"')
         db.execute("COMMIT")
         db.execute("DETACH DATABASE source")
         for columns in INDEXES:
             name, quoted = "_".join(columns), ", ".join(f'"{column}"' for column in columns)
             db.execute(f'CREATE INDEX "idx_{TABLE}_{name}" ON "{TABLE}" ({quoted})')
         fts = ", ".join(f"[{column}]" for column in FTS_COLUMNS)
-        db.execute(f"CREATE VIRTUAL TABLE [{TABLE}_fts] USING FTS5 ({fts}, content=[{TABLE}])")
-        db.execute(f"INSERT INTO [{TABLE}_fts] (rowid, {fts}) SELECT rowid, {fts} FROM [{TABLE}]")
-        db.execute(f"INSERT INTO [{TABLE}_fts] ([{TABLE}_fts]) VALUES ('optimize')")
+        db.execute(f"CREATE VIRTUAL TABLE [{WORD_FTS}] USING FTS5 ({fts}, content=[{TABLE}])")
+        db.execute(f"INSERT INTO [{WORD_FTS}] (rowid, {fts}) SELECT rowid, {fts} FROM [{TABLE}]")
+        for index in (WORD_FTS, SEARCH_FTS):
+            db.execute(f"INSERT INTO [{index}] ([{index}]) VALUES ('optimize')")
         db.execute("ANALYZE")
         db.execute("VACUUM")
 
@@ -323,9 +347,17 @@ def wait_for(port: int, path: str, process: subprocess.Popen, what: str) -> None
     raise RuntimeError(f"{what} did not answer within 120 s")
 
 
+def datasette_metadata() -> dict:
+    """Datasette's metadata for the copy: `_search` reads the trigram index (its auto-detection
+    finds only an index declared with the table as its content, the word index)."""
+    return {"databases": {DATABASE: {"tables": {TABLE: {"fts_table": SEARCH_FTS, "fts_pk": "id"}}}}}
+
+
 def start_datasette(datasette: Path, copy: Path, port: int) -> subprocess.Popen:
+    metadata = copy.with_suffix(".metadata.json")
+    metadata.write_text(json.dumps(datasette_metadata(), indent=2))
     command = [
-        str(datasette), "serve", "-i", str(copy), "--host", "127.0.0.1", "--port", str(port),
+        str(datasette), "serve", "-i", str(copy), "-m", str(metadata), "--host", "127.0.0.1", "--port", str(port),
         # Limits high enough that Datasette computes every facet and count asked for, as the
         # project does, instead of giving up at its defaults (1 s per query, 200 ms per facet).
         "--setting", "sql_time_limit_ms", "60000", "--setting", "facet_time_limit_ms", "60000",
@@ -517,13 +549,30 @@ def project_in_country(code: str) -> int:
     return Initiative.objects.published().filter(country=code).count()
 
 
-def datasette_matches(copy: Path, word: str) -> int:
-    """How many published rows Datasette's `_search` finds in its copy (its FTS index)."""
+_FTS_BITS = re.compile(r'\s+|(".*?")')
+
+
+def escape_fts(query: str) -> str:
+    """What Datasette's `_search` matches for `query` (datasette.utils.escape_fts in 0.65): each
+    word quoted as a phrase, so that a trigram index finds it as a substring."""
+    if query.count('"') % 2:
+        query += '"'
+    bits = [bit for bit in _FTS_BITS.split(query) if bit and bit != '""']
+    return " ".join(bit if bit.startswith('"') else f'"{bit}"' for bit in bits)
+
+
+def datasette_match_ids(copy: Path, word: str, index: str = SEARCH_FTS) -> list[int]:
+    """The published rows Datasette's `_search` for `word` finds in its copy by that FTS index,
+    with its where clause (datasette.filters.search_filters), by id."""
     with closing(sqlite3.connect(f"file:{copy}?mode=ro", uri=True)) as db:
-        found = f'SELECT rowid FROM "{TABLE}_fts" WHERE "{TABLE}_fts" MATCH ?'
-        return db.execute(
-            f'SELECT COUNT(*) FROM "{TABLE}" WHERE is_published = 1 AND rowid IN ({found})', [word]
-        ).fetchone()[0]
+        found = f"SELECT rowid FROM [{index}] WHERE [{index}] MATCH ?"
+        query = f'SELECT id FROM "{TABLE}" WHERE is_published = 1 AND id IN ({found}) ORDER BY id'
+        return [pk for (pk,) in db.execute(query, [escape_fts(word)])]
+
+
+def datasette_matches(copy: Path, word: str, index: str = SEARCH_FTS) -> int:
+    """How many published rows Datasette's `_search` finds in its copy by that FTS index."""
+    return len(datasette_match_ids(copy, word, index))
 
 
 def datasette_in_country(copy: Path, code: str) -> int:
@@ -538,13 +587,23 @@ def match_counts(plan: list[Request], editor: "Editor", copy: Path) -> dict[str,
     counts = {}
     for r in plan:
         if r.search:
-            counts[r.matched] = {"project": editor.matches(r.search), "datasette": datasette_matches(copy, r.search)}
+            counts[r.matched] = {
+                "project": editor.matches(r.search),
+                "datasette": datasette_matches(copy, r.search),
+                "datasette_word": datasette_matches(copy, r.search, WORD_FTS),
+            }
         elif r.country:
             counts[r.matched] = {
                 "project": editor.in_country(r.country),
                 "datasette": datasette_in_country(copy, r.country),
             }
+    for found in counts.values():
+        found["equal"] = found["project"] == found["datasette"]
     return counts
+
+
+def unequal(found: dict) -> bool:
+    return found["project"] != found["datasette"]
 
 
 @dataclass
@@ -557,11 +616,12 @@ class Baseline:
 
 
 def measure(args, plan: list[Request], project_port: int, datasette_port: int, editor: Editor, baseline=None) -> dict:
-    columns = ("warm", "cold", "datasette", "datasette_row", "cold_baseline")
+    columns = ("warm", "cold", "datasette", "datasette_row", "datasette_word", "cold_baseline")
     samples = {r.key: {column: [] for column in columns} for r in plan}
     for r in plan:  # untimed: fill the page cache, let Datasette open the file
         fetch(project_port, r.project)
-        fetch(datasette_port, r.datasette)
+        for path in filter(None, (r.datasette, r.datasette_word)):
+            fetch(datasette_port, path)
     if baseline:
         fetch(baseline.port, "/en/initiatives/")
     for i in range(args.repeat):
@@ -583,6 +643,8 @@ def measure(args, plan: list[Request], project_port: int, datasette_port: int, e
             samples[r.key]["datasette"].append(fetch(datasette_port, r.datasette))
             if r.datasette_row:
                 samples[r.key]["datasette_row"].append(fetch(datasette_port, r.datasette_row))
+            if r.datasette_word:
+                samples[r.key]["datasette_word"].append(fetch(datasette_port, r.datasette_word))
     return {
         key: {column: summary(s) for column, s in by_column.items() if s or column in columns[:3]}
         for key, by_column in samples.items()
@@ -627,8 +689,8 @@ def table(document: dict) -> list[str]:
 
     lines = [
         "| request | project as visitors get it | project, first render after an edit | "
-        "project after an edit, stale window on | Datasette | cold ratio |",
-        "|---|---|---|---|---|---|",
+        "project after an edit, stale window on | Datasette | cold ratio | Datasette, word index | cold ratio to it |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     results, stale = document["results"], document.get("stale") or {}
     matches = document.get("matches") or {}
@@ -637,17 +699,34 @@ def table(document: dict) -> list[str]:
         label = r.label
         if r.matched in matches:
             found = matches[r.matched]
-            label += f" (matches: project {found['project']:,}, Datasette {found['datasette']:,})"
+            label += f" (matches: project {found['project']:,}, Datasette {found['datasette']:,}"
+            if "datasette_word" in found:
+                label += f", Datasette's word index {found['datasette_word']:,}"
+            label += ")" + (" **UNEQUAL MATCHES: not the same question**" if unequal(found) else "")
         csv = r.key == "csv"
         cold_ratio = ratio(row["cold"], row["datasette"]) if r.cold else ratio(row["warm"], row["datasette"])
+        word = row.get("datasette_word")
+        word_cells = f"{cell(word)} | {times(ratio(row['cold'], word))}" if word else "– | –"
         project = f"| {cell(row['warm'])} | {cell(row['cold'], csv)} | {cell(stale.get(r.key))} |"
-        lines.append(f"| {label} {project} {cell(row['datasette'], csv)} | {times(cold_ratio)} |")
+        lines.append(f"| {label} {project} {cell(row['datasette'], csv)} | {times(cold_ratio)} | {word_cells} |")
         if r.datasette_row:
             row_ratio = times(ratio(row["cold"], row.get("datasette_row")))
             lines.append(
-                f"| detail page (Datasette: its row page) {project} {cell(row.get('datasette_row'))} | {row_ratio} |"
+                f"| detail page (Datasette: its row page) {project} {cell(row.get('datasette_row'))} | {row_ratio} "
+                "| – | – |"
             )
     return lines
+
+
+def unequal_match_lines(document: dict) -> list[str]:
+    """A warning per search or filter whose rows differ between the two sides: its ratio compares
+    two different questions."""
+    return [
+        f"WARNING: {matched!r} matches {found['project']:,} rows in the project and {found['datasette']:,} in "
+        "Datasette: its ratio compares different questions"
+        for matched, found in (document.get("matches") or {}).items()
+        if unequal(found)
+    ]
 
 
 def growth_lines(document: dict) -> list[str]:
@@ -695,6 +774,7 @@ def main(argv=None) -> int:
             raise RuntimeError("No published initiative with sectors and themes for the detail page")
         plan = requests(slug, datasette_pk(copy, slug))
         matches = match_counts(plan, editor, copy)
+        print("\n".join(unequal_match_lines({"matches": matches})) or "Both sides match the same rows.", flush=True)
         vendor = editor.vendor
         load_before = [round(x, 1) for x in os.getloadavg()]
         datasette_port, project_port = free_port(), free_port()
@@ -729,6 +809,8 @@ def main(argv=None) -> int:
             "datasette": versions,
             "datasette_file": str(copy),
             "datasette_indexes": ["(" + ", ".join(columns) + ")" for columns in INDEXES],
+            "datasette_search": f"{SEARCH_FTS}: FTS5 trigram over the folded search_text ({COPY_FORMAT})",
+            "datasette_word_index": f"{WORD_FTS}: FTS5 unicode61 over {', '.join(FTS_COLUMNS)}",
             "repeat": args.repeat,
             "csv_repeat": min(args.csv_repeat, args.repeat),
             "workers": args.workers,
@@ -744,15 +826,17 @@ def main(argv=None) -> int:
                 "project": r.project,
                 "datasette": r.datasette,
                 **({"datasette_row": r.datasette_row} if r.datasette_row else {}),
+                **({"datasette_word": r.datasette_word} if r.datasette_word else {}),
             }
             for r in plan
         },
         "matches": matches,
+        "matches_equal": not any(unequal(found) for found in matches.values()),
         "results": results,
         "stale": stale,
     }
     print(f"\nN={args.n:,}, project on {vendor} (gunicorn, {args.workers} workers), {versions} on SQLite:")
-    print("\n".join(table(document) + growth_lines(document)))
+    print("\n".join(table(document) + growth_lines(document) + unequal_match_lines(document)))
     if args.json:
         args.json.write_text(json.dumps(document, indent=2))
         print(f"\nWrote {args.json}")

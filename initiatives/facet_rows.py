@@ -22,6 +22,8 @@ rebuild_facet_counts`, a restore).
 from django.db import connection as default_connection
 from django.db import connections, transaction
 
+from . import kept_tables
+
 TABLE = "initiatives_facetrow"
 INITIATIVE = "initiatives_initiative"
 SECTOR = "initiatives_sector"
@@ -193,22 +195,15 @@ def rebuild_facet_rows(connection=default_connection) -> None:
 
 def repair(connection=default_connection) -> bool:
     """Reinstall the triggers and rebuild when one is missing; returns whether it did (see
-    facet_table.repair: SQLite drops a table's triggers when a migration remakes it)."""
-    if TABLE not in connection.introspection.table_names():
-        return False  # migrated back to before the table
+    kept_tables: a migration on SQLite drops them)."""
     names = {name for name, *_rest in triggers(connection.vendor)}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        if names <= {name for (name,) in cursor.fetchall()}:
-            return False
-    with transaction.atomic(using=connection.alias):
-        drop_triggers(connection)
-        create_triggers(connection)
-        rebuild_facet_rows(connection)
-    return True
+    return kept_tables.repair(connection, TABLE, names, _reinstall)
+
+
+def _reinstall(connection) -> None:
+    drop_triggers(connection)
+    create_triggers(connection)
+    rebuild_facet_rows(connection)
 
 
 def ensure(sender, using, **kwargs) -> None:

@@ -24,6 +24,8 @@ A migration that remakes a table on SQLite drops its triggers: `repair()`, run a
 from django.db import connection as default_connection
 from django.db import connections, transaction
 
+from . import kept_tables
+
 TABLE = "initiatives_facetcount"
 INITIATIVE = "initiatives_initiative"
 SECTOR = "initiatives_sector"
@@ -448,28 +450,16 @@ def trigger_names(vendor: str) -> set[str]:
     return names
 
 
-def _installed_triggers(cursor, vendor: str) -> set[str]:
-    if vendor == "postgresql":
-        cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-    else:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    return {name for (name,) in cursor.fetchall()}
-
-
 def repair(connection=default_connection) -> bool:
-    """Reinstall the triggers and recount when one is missing; returns whether it did. A migration
-    on SQLite remakes a table to alter it (new table, copy, drop, rename), which drops its
-    triggers: without them the counts would drift silently from the next edit on."""
-    if TABLE not in connection.introspection.table_names():
-        return False  # migrated back to before the table
-    with connection.cursor() as cursor:
-        if trigger_names(connection.vendor) <= _installed_triggers(cursor, connection.vendor):
-            return False
-    with transaction.atomic(using=connection.alias):
-        drop_triggers(connection)
-        create_triggers(connection)
-        rebuild_facet_counts(connection)
-    return True
+    """Reinstall the triggers and recount when one is missing; returns whether it did (see
+    kept_tables: a migration on SQLite drops them)."""
+    return kept_tables.repair(connection, TABLE, trigger_names(connection.vendor), _reinstall)
+
+
+def _reinstall(connection) -> None:
+    drop_triggers(connection)
+    create_triggers(connection)
+    rebuild_facet_counts(connection)
 
 
 def ensure(sender, using, **kwargs) -> None:

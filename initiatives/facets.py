@@ -10,7 +10,7 @@ from . import search_facets
 from .cache import versioned_key
 from .facet_table import SCOPES
 from .filters import nothing_chosen
-from .labels import value_label, vocabulary_labels
+from .labels import named_value, value_label, vocabulary_labels
 from .models import Initiative, Region
 from .querysets import FACET_FIELDS
 from .selection import PRESENTATION, Selection
@@ -196,23 +196,19 @@ def build_facets(selection: Selection) -> list[Facet]:
             values = {v for v in values if counts[name].get(v, 0) >= least or v in chosen}
         # Only the regions shown are named: all of them (about 560) cost two IN lists of that size.
         region_names = region_names_of(values) if name == "region" else None
+        named = {value: named_value(name, value, labels, region_names) for value in values}
         options = [
-            FacetOption(
-                value=value,
-                label=value_label(name, value, labels, region_names),
-                count=counts[name].get(value, 0),
-                selected=value in chosen,
-            )
+            FacetOption(value=value, label=named[value][0], count=counts[name].get(value, 0), selected=value in chosen)
             for value in values
         ]
         if name in ("kind", "status"):
             order = [c.value for c in (Initiative.Kind if name == "kind" else Initiative.Status)]
             options.sort(key=lambda o: order.index(o.value) if o.value in order else len(order))
         else:
-            options.sort(key=lambda o: fold(o.label))
+            options.sort(key=lambda o: named[o.value][1])
         hint = ""
         if top_regions:
-            top = sorted(options, key=lambda o: (-o.count, fold(o.label)))[:TOP_REGIONS]
+            top = sorted(options, key=lambda o: (-o.count, named[o.value][1]))[:TOP_REGIONS]
             options = [o for o in options if o.selected or o in top]
             hint = _("The regions with most initiatives; choose a country to see all of its regions.")
         if options:

@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import get_language
 from django_countries import countries
 
 from .cache import versioned_key
 from .facet_table import VOCABULARY_TOKEN
 from .models import FacetCount, Initiative, Program, Route, Sector, SectorFamily, Theme
+from .text import fold
 
 VOCABULARIES = {"family": SectorFamily, "sector": Sector, "theme": Theme, "program": Program, "route": Route}
 CACHE_SECONDS = 60 * 60
@@ -14,6 +16,13 @@ CACHE_SECONDS = 60 * 60
 # 100 model instances from the cache cost about 3 ms each time. The key changes with every
 # vocabulary change, so a process never serves an old one.
 _last_read: dict[str, dict] = {}
+# Each facet value's (label, sort key) per language, for the labels object last read: naming and
+# folding the ~140 options of a list page cost about 1 ms a first render. Dropped with that
+# object (a renamed term comes with a new one); bounded, as chosen values come from visitors.
+# Kept as one (labels, names) pair, replaced whole: a thread still holding older labels writes
+# into their names, never into the newer labels' ones.
+_named: list[tuple[dict | None, dict[tuple[str, str, str], tuple[str, str]]]] = [(None, {})]
+NAMED_MAX = 5000
 
 
 def vocabulary_labels() -> dict[str, dict[str, object]]:
@@ -49,6 +58,25 @@ def vocabulary_labels() -> dict[str, dict[str, object]]:
 def forget_vocabulary_labels() -> None:
     """Make the next vocabulary_labels() read the cache (tests, after emptying it)."""
     _last_read.clear()
+    _named[0] = (None, {})
+
+
+def named_value(name: str, value: str, labels: dict, region_names: dict | None = None) -> tuple[str, str]:
+    """value_label() and its fold() (the options' sort key), kept per language for these labels.
+    Regions are named from the database per page (their names change with the region token)."""
+    if name == "region":
+        label = value_label(name, value, labels, region_names)
+        return label, fold(label)
+    named_for, named = _named[0]
+    if named_for is not labels or len(named) >= NAMED_MAX:
+        named = {}
+        _named[0] = (labels, named)
+    key = (get_language() or "", name, value)
+    found = named.get(key)
+    if found is None:
+        label = value_label(name, value, labels)
+        found = named[key] = (label, fold(label))
+    return found
 
 
 def value_label(name: str, value: str, labels: dict, region_names: dict | None = None) -> str:

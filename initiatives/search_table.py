@@ -17,6 +17,8 @@ from contextlib import contextmanager
 
 from django.db import connections, transaction
 
+from . import kept_tables
+
 TABLE = "initiatives_search_text"
 INITIATIVE = "initiatives_initiative"
 FUNCTION = f"{TABLE}_copy"
@@ -57,11 +59,6 @@ TRIGGERS = {
 }
 
 
-def _installed_triggers(cursor) -> set[str]:
-    cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass", [INITIATIVE])
-    return {name for (name,) in cursor.fetchall()}
-
-
 def install(connection) -> None:
     """Create the table, its index, its triggers (each one again) and copy the text."""
     if connection.vendor != "postgresql":
@@ -99,14 +96,10 @@ def rebuild(connection) -> None:
 
 def repair(connection) -> bool:
     """Reinstall the triggers and copy the text again when one is missing; returns whether it
-    did. Nothing before the migration that creates the table (migrated back)."""
-    if connection.vendor != "postgresql" or TABLE not in connection.introspection.table_names():
+    did (see kept_tables)."""
+    if connection.vendor != "postgresql":
         return False
-    with connection.cursor() as cursor:
-        if set(TRIGGERS) <= _installed_triggers(cursor):
-            return False
-    install(connection)
-    return True
+    return kept_tables.repair(connection, TABLE, TRIGGERS, install)
 
 
 def ensure(sender, using, **kwargs) -> None:

@@ -1,6 +1,8 @@
 """The side-by-side benchmark against Datasette (benchmarks/peer.py): its arguments, the URLs it asks
 both servers for and its table; no server, no network, no timing."""
 
+import http.client
+import json
 import sqlite3
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -8,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from benchmarks import peer
-from initiatives.models import Initiative
+from initiatives.models import Initiative, Municipality
 
 
 def query(url: str) -> dict[str, list[str]]:
@@ -69,16 +71,62 @@ def test_it_prints_medians_and_the_ratio_to_datasette():
     listing = next(line for line in lines if line.startswith("| faceted list"))
     assert "| 2.0 ms (p95 4.0) | 300.0 ms (p95 600.0) | 4.0 ms (p95 8.0) | 150.0 ms (p95 300.0) | 2.0× |" in listing
     floor = next(line for line in lines if line.startswith("| floor"))
-    assert floor.endswith("| 0.01× |")  # no render after an edit: the warm one against Datasette's
+    assert floor.endswith("| 0.01× | – | – |")  # no render after an edit: the warm one against Datasette's
+    assert lines[0].endswith("| Datasette | cold ratio | Datasette, word index | cold ratio to it |")
+
+
+def test_it_prints_the_searches_against_datasette_s_word_index_too():
+    results = {r.key: {"warm": result(2.0), "cold": result(300.0), "datasette": result(150.0)} for r in peer.requests()}
+    results["search"]["datasette_word"] = result(30.0)
+
+    lines = peer.table({"results": results, "stale": {}})
+
+    search = next(line for line in lines if line.startswith('| search "sao"'))
+    assert search.endswith("| 150.0 ms (p95 300.0) | 2.0× | 30.0 ms (p95 60.0) | 10.0× |")
+    by_key = {r.key: r for r in peer.requests()}
+    assert query(by_key["search"].datasette_word)["_fts_table"] == [peer.WORD_FTS]
+    assert query(by_key["search_same"].datasette_word)["_search"] == ["consorcio"]
+    assert "_fts_table" not in query(by_key["search"].datasette)  # the metadata's index: the same question
 
 
 def test_it_prints_how_many_rows_each_search_matches_on_each_side():
     results = {r.key: {"warm": result(2.0), "cold": result(300.0), "datasette": result(150.0)} for r in peer.requests()}
-    matches = {"sao": {"project": 13164, "datasette": 1532}, "consorcio": {"project": 11742, "datasette": 11742}}
+    matches = {
+        "sao": {"project": 13164, "datasette": 13164, "datasette_word": 1532},
+        "consorcio": {"project": 11742, "datasette": 11742, "datasette_word": 11742},
+    }
     lines = peer.table({"results": results, "stale": {}, "matches": matches})
 
-    assert any(line.startswith('| search "sao" (matches: project 13,164, Datasette 1,532) |') for line in lines)
-    assert any(line.startswith('| search "consorcio" (matches: project 11,742, Datasette 11,742) |') for line in lines)
+    assert any(
+        line.startswith('| search "sao" (matches: project 13,164, Datasette 13,164, Datasette\'s word index 1,532) |')
+        for line in lines
+    )
+    assert any(
+        line.startswith(
+            '| search "consorcio" (matches: project 11,742, Datasette 11,742, Datasette\'s word index 11,742) |'
+        )
+        for line in lines
+    )
+    assert not any("UNEQUAL" in line for line in lines)
+    assert peer.unequal_match_lines({"matches": matches}) == []
+
+
+def test_it_flags_a_search_whose_matches_differ_between_the_two_sides():
+    results = {r.key: {"warm": result(2.0), "cold": result(300.0), "datasette": result(150.0)} for r in peer.requests()}
+    matches = {"sao": {"project": 13164, "datasette": 1532}, "consorcio": {"project": 11742, "datasette": 11742}}
+
+    lines = peer.table({"results": results, "stale": {}, "matches": matches})
+
+    sao = next(line for line in lines if line.startswith('| search "sao"'))
+    assert sao.startswith(
+        '| search "sao" (matches: project 13,164, Datasette 1,532) **UNEQUAL MATCHES: not the same question** |'
+    )
+    consorcio = next(line for line in lines if line.startswith('| search "consorcio"'))
+    assert "UNEQUAL" not in consorcio
+    assert peer.unequal_match_lines({"matches": matches}) == [
+        "WARNING: 'sao' matches 13,164 rows in the project and 1,532 in Datasette: its ratio compares different "
+        "questions"
+    ]
 
 
 def test_it_prints_how_many_rows_the_country_filter_keeps_on_each_side():
@@ -110,10 +158,13 @@ def test_it_counts_the_published_initiatives_the_project_s_search_finds():
 # --- the copy Datasette serves ----------------------------------------------------------------------
 
 
-def project_sqlite_file(path: Path, django_db_blocker) -> dict[str, int]:
+def project_sqlite_file(path: Path, django_db_blocker, rows: list[dict] | None = None) -> dict[str, int]:
     """A real SQLite file with the project's initiatives table as its migrations make it (the
-    model's columns and indexes), holding a published initiative, another one and a draft."""
+    model's columns and indexes), holding a published initiative, another one and a draft, each
+    with its folded search text; or `rows` (by column, with their ids)."""
     from django.db.utils import ConnectionHandler
+
+    from initiatives.search_index import search_text
 
     # A connection of its own, outside the test database (which may be PostgreSQL).
     database = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}})["default"]
@@ -125,7 +176,9 @@ def project_sqlite_file(path: Path, django_db_blocker) -> dict[str, int]:
 
     def insert(cursor, **values) -> int:
         row = {**blank, **values}
-        row.pop("id")
+        if not row["id"]:  # a new row of its own: its id from SQLite, its text from its name
+            row.pop("id")
+            row["search_text"] = search_text(Initiative(name=row["name"], country=row["country"]))
         columns = ", ".join(f'"{column}"' for column in row)
         cursor.execute(
             f'INSERT INTO "{peer.TABLE}" ({columns}) VALUES ({", ".join("%s" for _ in row)})', list(row.values())
@@ -139,7 +192,7 @@ def project_sqlite_file(path: Path, django_db_blocker) -> dict[str, int]:
             editor.create_model(Initiative)
         with database.cursor() as cursor:
             cursor.execute("PRAGMA foreign_keys = OFF")  # only this table: no programme or Rota to point to
-            ids = {
+            ids = {row["id"]: insert(cursor, **row) for row in rows or ()} or {
                 "sao": insert(
                     cursor,
                     slug="sao-miguel",
@@ -169,7 +222,7 @@ def test_it_gives_datasette_only_the_published_columns_of_the_initiatives_table(
 
     db = sqlite3.connect(tmp_path / "bench.db")
     tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {t for t in tables if not t.startswith((f"{peer.TABLE}_fts", "sqlite_"))} == {peer.TABLE}
+    assert {t for t in tables if not t.startswith((peer.WORD_FTS, peer.SEARCH_FTS, "sqlite_"))} == {peer.TABLE}
     columns = [row[1] for row in db.execute(f"PRAGMA table_info({peer.TABLE})")]
     assert columns == list(peer.PUBLISHED_COLUMNS)
     assert not {"search_text", "internal_notes", "name_key", "sort_key_en", "sort_key_es", "sort_key_pt_br"} & set(
@@ -202,7 +255,9 @@ def test_it_indexes_the_copy_as_a_publisher_would_and_not_as_the_project_does(tm
     assert db.execute(facet, ["1"]).fetchall() == [("BR", 2)]
 
 
-def test_it_gives_the_copy_a_full_text_index_datasette_finds_and_that_folds_accents(tmp_path, django_db_blocker):
+def test_it_keeps_the_word_index_of_earlier_copies_which_datasette_finds_and_that_folds_accents(
+    tmp_path, django_db_blocker
+):
     source = tmp_path / "project.sqlite3"
     ids = project_sqlite_file(source, django_db_blocker)
 
@@ -216,6 +271,8 @@ def test_it_gives_the_copy_a_full_text_index_datasette_finds_and_that_folds_acce
     # How Datasette detects a table's FTS index (datasette.utils.detect_fts_sql).
     definition = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [f"{peer.TABLE}_fts"]).fetchone()[0]
     assert "USING FTS5" in definition and f"content=[{peer.TABLE}]" in definition
+    assert peer.datasette_matches(tmp_path / "bench.db", "sao", peer.WORD_FTS) == 1
+    assert peer.datasette_matches(tmp_path / "bench.db", "sa", peer.WORD_FTS) == 0  # words, not substrings
 
 
 def test_it_counts_the_published_rows_datasette_s_search_finds_in_its_copy(tmp_path, django_db_blocker):
@@ -225,7 +282,49 @@ def test_it_counts_the_published_rows_datasette_s_search_finds_in_its_copy(tmp_p
 
     assert peer.datasette_matches(tmp_path / "bench.db", "sao") == 1  # the draft "Rascunho São João" is left out
     assert peer.datasette_matches(tmp_path / "bench.db", "cooperativa") == 1
+    assert peer.datasette_matches(tmp_path / "bench.db", "operat") == 1  # inside a word
+    assert peer.datasette_matches(tmp_path / "bench.db", "brazil") == 2  # a country's name, in the search text
     assert peer.datasette_matches(tmp_path / "bench.db", "nowhere") == 0
+
+
+@pytest.mark.django_db
+def test_it_gives_datasette_a_search_index_that_finds_exactly_the_project_s_matches(
+    tmp_path, django_db_blocker, make_initiative
+):
+    sao_joao = Municipality.objects.get(code="2210003")  # São João do Piauí
+    make_initiative(name="Polo do Mel", country="BR", municipalities=[sao_joao])
+    make_initiative(name="Polo Sertão", country="BR", sectors=["beekeeping"])  # Apicultura e meliponicultura
+    make_initiative(name="Consórcio Lácteo", country="CO")
+    make_initiative(name="Rascunho do Piauí", country="BR", municipalities=[sao_joao], is_published=False)
+    make_initiative(name="Red Andina", country="PE")
+    fields = Initiative._meta.concrete_fields
+    rows = [
+        {field.column: value for field, value in zip(fields, values, strict=True)}
+        for values in Initiative.objects.values_list(*(field.attname for field in fields))
+    ]
+    project_sqlite_file(tmp_path / "project.sqlite3", django_db_blocker, rows)
+
+    peer.build_copy(tmp_path / "project.sqlite3", tmp_path / "bench.db")
+
+    # "piaui" is in a municipality's name only, "meliponicultura" in a sector's, "sorc" inside a word.
+    for word in ["piaui", "meliponicultura", "sorc", "sao", "brasil", "polo mel"]:
+        project = sorted(Initiative.objects.published().search(word).values_list("pk", flat=True))
+        assert project, word
+        assert peer.datasette_match_ids(tmp_path / "bench.db", word) == project, word
+    # That is the index Datasette's _search reads, through the metadata it is served with.
+    table = peer.datasette_metadata()["databases"][peer.DATABASE]["tables"][peer.TABLE]
+    assert (table["fts_table"], table["fts_pk"]) == (peer.SEARCH_FTS, "id")
+    definition = sqlite3.connect(tmp_path / "bench.db").execute(
+        "SELECT sql FROM sqlite_master WHERE name = ?", [peer.SEARCH_FTS]
+    )
+    assert "tokenize='trigram'" in definition.fetchone()[0]
+
+
+def test_it_quotes_each_word_as_datasette_does():
+    assert peer.escape_fts("sao") == '"sao"'
+    assert peer.escape_fts("polo  mel") == '"polo" "mel"'
+    assert peer.escape_fts('"polo do" mel') == '"polo do" "mel"'
+    assert peer.escape_fts('polo "mel') == '"polo" "mel"'  # the unbalanced quote closed
 
 
 def test_it_counts_the_published_rows_of_a_country_in_datasette_s_copy(tmp_path, django_db_blocker):
@@ -308,9 +407,9 @@ def test_it_prints_the_detail_page_against_both_datasette_pages():
     lines = peer.table({"results": results, "stale": {}})
 
     faceted = next(line for line in lines if line.startswith("| detail page (Datasette: its faceted table page)"))
-    assert faceted.endswith("| 150.0 ms (p95 300.0) | 2.0× |")
+    assert faceted.endswith("| 150.0 ms (p95 300.0) | 2.0× | – | – |")
     row = next(line for line in lines if line.startswith("| detail page (Datasette: its row page)"))
-    assert "| 300.0 ms (p95 600.0) |" in row and row.endswith("| 10.0 ms (p95 20.0) | 30.0× |")
+    assert "| 300.0 ms (p95 600.0) |" in row and row.endswith("| 10.0 ms (p95 20.0) | 30.0× | – | – |")
 
 
 def test_it_prints_the_cold_list_s_growth_from_the_baseline():
@@ -332,3 +431,53 @@ def test_it_stops_with_a_clear_message_when_an_edit_cannot_be_made(tmp_path):
             editor.bump()
     finally:
         editor.close()
+
+
+def test_it_rebuilds_a_copy_of_the_word_index_only_format(tmp_path, django_db_blocker):
+    source = tmp_path / "project.sqlite3"
+    project_sqlite_file(source, django_db_blocker)
+    copy = tmp_path / "project-peer" / "bench.db"
+    copy.parent.mkdir()
+    peer.build_copy(source, copy)
+    sqlite3.connect(copy).execute(f"DROP TABLE {peer.SEARCH_FTS}")  # what publisher-1 copies lacked
+    copy.with_suffix(".source").write_text(f"publisher-1:{source.stat().st_size}:{source.stat().st_mtime_ns}")
+
+    assert peer.datasette_copy(source) == copy
+
+    assert peer.datasette_matches(copy, "cooperativa") == 1  # its search index is back
+
+
+DATASETTE_BIN = Path(peer.parse_args([]).venv) / "bin" / "datasette"
+
+
+@pytest.mark.skipif(not DATASETTE_BIN.exists(), reason="Datasette's throwaway venv (benchmarks/peer.py) is absent")
+def test_it_serves_the_copy_so_that_datasette_s_search_counts_the_project_s_matches(tmp_path, django_db_blocker):
+    source = tmp_path / "project.sqlite3"
+    project_sqlite_file(source, django_db_blocker)
+    copy = tmp_path / "peer" / "bench.db"
+    copy.parent.mkdir()
+    peer.build_copy(source, copy)
+    port = peer.free_port()
+    datasette = peer.start_datasette(DATASETTE_BIN, copy, port)
+    try:
+        found = {}
+        for word in ["operat", "brazil", "sao"]:
+            path = peer.datasette_path(fmt=".json", size=24, _search=word)
+            found[word] = json.loads(fetch_body(port, path))["filtered_table_rows_count"]
+        word_index = peer.datasette_path(fmt=".json", size=24, _search="operat", _fts_table=peer.WORD_FTS)
+        found["operat, word index"] = json.loads(fetch_body(port, word_index))["filtered_table_rows_count"]
+    finally:
+        peer.stop(datasette)
+
+    assert found == {"operat": 1, "brazil": 2, "sao": 1, "operat, word index": 0}
+
+
+def fetch_body(port: int, path: str) -> bytes:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert response.status == 200, path
+        return response.read()
+    finally:
+        connection.close()

@@ -11,7 +11,7 @@ from initiatives import facet_rows
 from initiatives.models import FacetRow, Initiative, Region, Sector, SectorFamily, Theme
 
 from ..throttle import fresh_throttle_counts  # noqa: F401  (autouse)
-from .test_kept_facet_counts import Writer
+from .test_kept_facet_counts import Writer, write_at_random
 
 pytestmark = pytest.mark.django_db
 
@@ -80,15 +80,7 @@ class RowWriter(Writer):
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_it_keeps_the_rows_equal_to_the_initiatives_through_random_writes(seed, reference_data, client, superuser):
-    writer = RowWriter(seed, client, superuser)
-    for _ in range(6):
-        writer.save_new()
-    assert_kept_equals_fresh("after the first initiatives")
-    done = []
-    for _ in range(60):
-        done.append(writer.step())
-        assert_kept_equals_fresh(f"seed {seed}, after {done}")
-    assert len(set(done)) >= 10  # the sequence did exercise most kinds of write
+    write_at_random(RowWriter(seed, client, superuser), assert_kept_equals_fresh)
     assert kept_rows(), "no published initiative left: the comparison would prove nothing"
 
 
