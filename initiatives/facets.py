@@ -143,7 +143,7 @@ def linked_facet_counts(selection: Selection, names: list[str]) -> dict[str, dic
     """The counts of the facets `names` of a list filtered by facet links alone (?sector=coffee,
     ?country=AR&theme=…), as under a search: counted here from one read of the facet rows
     (initiatives.search_facets) of the initiatives passing every choice but at most one, read
-    from the indexes the filters use, when they are few enough (LINKED_ROWS at most, by the kept
+    from the link tables' and the initiatives' indexes, when they are few enough (LINKED_ROWS at most, by the kept
     counts of each choice). A chosen facet under no other choice, or under countries (kinds)
     alone, from the counts the database keeps. What is left out is counted by the caller in SQL.
     The ids of the initiatives selected, when read, are kept in `selection.matches`."""
@@ -170,7 +170,9 @@ def linked_facet_counts(selection: Selection, names: list[str]) -> dict[str, dic
     )
     if not left or needed > LINKED_ROWS:
         return counts
-    rows = queryset.facet_rows_of([queryset_without(selection.filterset, w) for w in sorted(withouts, key=str)])
+    rows = queryset.facet_rows_of(
+        [{facet: values for facet, values in chosen.items() if facet != without} for without in withouts]
+    )
     if rows is None:
         return counts
     # The selected initiatives themselves, for the page and its total (Selection.matches).

@@ -22,6 +22,8 @@ QUERIES = [
     "country=BR&kind=rotas_polo",
     "country=AR&theme=market-access",
     "country=BR&sector=cocoa&sector=coffee",
+    "family=agri-food",
+    "family=agri-food&country=BR",
     "family=agri-food&theme=market-access",
     "sector=ict&theme=sustainability&kind=cluster",
     "region=BR-PE&region=CO-NAR&kind=rotas_polo&kind=cluster",
