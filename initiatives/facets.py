@@ -207,10 +207,12 @@ def build_facets(selection: Selection) -> list[Facet]:
             order = [c.value for c in (Initiative.Kind if name == "kind" else Initiative.Status)]
             options.sort(key=lambda o: order.index(o.value) if o.value in order else len(order))
         else:
-            options.sort(key=lambda o: named[o.value][1])
+            # Then by value: two regions of one name (Amazonas, BR-AM and CO-AMA) kept the order
+            # of a set, which follows the order their counts came in (SQL or facet rows).
+            options.sort(key=lambda o: (named[o.value][1], o.value))
         hint = ""
         if top_regions:
-            top = sorted(options, key=lambda o: (-o.count, named[o.value][1]))[:TOP_REGIONS]
+            top = sorted(options, key=lambda o: (-o.count, named[o.value][1], o.value))[:TOP_REGIONS]
             options = [o for o in options if o.selected or o in top]
             hint = _("The regions with most initiatives; choose a country to see all of its regions.")
         if options:

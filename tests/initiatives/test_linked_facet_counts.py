@@ -144,3 +144,19 @@ def test_it_takes_the_total_from_the_rows_read_for_the_facets(client, catalogue)
 
     assert response.context["count"] == 3  # Polo do Mel, Polo do Cacau, Mercados
     assert not [q["sql"] for q in queries if "COUNT(" in q["sql"] and "initiatives_initiative" in q["sql"]]
+
+
+def test_it_orders_two_regions_of_one_name_by_their_code_whatever_order_they_were_counted_in(catalogue):
+    from initiatives.models import Region
+
+    Region.objects.filter(code="CO-NAR").update(name="Pernambuco")  # BR-PE's name
+    selection = select(QueryDict("country=BR&country=CO"))
+    shown = {}
+    for counted in ({"BR-PE": 1, "CO-NAR": 1}, {"CO-NAR": 1, "BR-PE": 1}):
+        facets_counts = {name: {} for name in FACETS} | {"region": counted}
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(facets, "facet_counts", lambda selection, counts=facets_counts: counts)
+            region = next(facet for facet in facets.build_facets(selection) if facet.name == "region")
+        shown[tuple(counted)] = [option.value for option in region.options]
+
+    assert list(shown.values()) == [["BR-PE", "CO-NAR"], ["BR-PE", "CO-NAR"]]
