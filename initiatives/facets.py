@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from . import search_facets
 from .cache import versioned_key
+from .facet_table import SCOPES
 from .filters import nothing_chosen
 from .labels import named_value, value_label, vocabulary_labels
 from .models import Initiative, Region
@@ -19,6 +21,9 @@ CACHE_SECONDS = 60 * 60
 # Without a chosen country, the region facet shows only the regions with most initiatives:
 # hundreds of checkboxes help nobody and make every list page heavy.
 TOP_REGIONS = 12
+# At most how many facet rows a list filtered by facet links alone reads to count its facets
+# in Python (linked_facet_counts); beyond, one query per facet costs less.
+LINKED_ROWS = 30_000
 
 
 @dataclass
@@ -120,6 +125,9 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     if chosen is not None and searched:
         found = selection.filterset.search_facet_rows(selection.filterset.form.cleaned_data["q"])
         computed(selection.filterset.queryset.facet_counts_among(searched, matched, chosen, found))
+    # Facet links alone (no search, no box): the facets left from one read of facet rows.
+    if "q" not in selection.params:
+        computed(linked_facet_counts(selection, [name for name in names if name not in counts]))
     together = [name for name in names if name not in counts and name in FACET_FIELDS and name not in selection.params]
     if len(together) > 1:
         computed(selection.queryset.single_valued_facet_counts(together))
@@ -129,6 +137,48 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     if missing:
         cache.set_many(missing, CACHE_SECONDS)
     return counts
+
+
+def linked_facet_counts(selection: Selection, names: list[str]) -> dict[str, dict[str, int]]:
+    """The counts of the facets `names` of a list filtered by facet links alone (?sector=coffee,
+    ?country=AR&theme=…), as under a search: counted here from one read of the facet rows
+    (initiatives.search_facets) of the initiatives passing every choice but at most one, read
+    from the link tables' and the initiatives' indexes, when they are few enough (LINKED_ROWS at most, by the kept
+    counts of each choice). A chosen facet under no other choice, or under countries (kinds)
+    alone, from the counts the database keeps. What is left out is counted by the caller in SQL.
+    The ids of the initiatives selected, when read, are kept in `selection.matches`."""
+    if not names or not selection.filterset.is_valid():
+        return {}
+    chosen = chosen_values(selection)
+    if not chosen:
+        return {}  # a box, or nothing chosen
+    queryset = selection.filterset.queryset
+    counts = {}
+    for name in names:
+        others = set(chosen) - {name}
+        if name in chosen and not others:
+            counts |= queryset.catalogue_facet_counts([name])
+        elif name in chosen and len(others) == 1 and (scope := others.pop()) in SCOPES:
+            counts |= queryset.catalogue_facet_counts([name], sorted(chosen[scope]))
+    left = [name for name in names if name not in counts]
+    # Each chosen facet is counted among the initiatives passing every other choice, the others
+    # among those passing every choice (fewer still: among the former, when there are any).
+    withouts = {name for name in left if name in chosen} or ({None} if left else set())
+    at_most = queryset.catalogue_chosen_counts(chosen)
+    needed = sum(
+        min((n for facet, n in at_most.items() if facet != without), default=LINKED_ROWS + 1) for without in withouts
+    )
+    if not left or needed > LINKED_ROWS:
+        return counts
+    rows = queryset.facet_rows_of(
+        [{facet: values for facet, values in chosen.items() if facet != without} for without in withouts]
+    )
+    if rows is None:
+        return counts
+    # The selected initiatives themselves, for the page and its total (Selection.matches).
+    ids = [row[0] for row in rows]
+    selection.matches = ids if withouts == {None} else search_facets.passing_every(rows, chosen)
+    return counts | queryset.facet_counts_among(left, ids, chosen, rows)
 
 
 def build_facets(selection: Selection) -> list[Facet]:
@@ -157,10 +207,12 @@ def build_facets(selection: Selection) -> list[Facet]:
             order = [c.value for c in (Initiative.Kind if name == "kind" else Initiative.Status)]
             options.sort(key=lambda o: order.index(o.value) if o.value in order else len(order))
         else:
-            options.sort(key=lambda o: named[o.value][1])
+            # Then by value: two regions of one name (Amazonas, BR-AM and CO-AMA) kept the order
+            # of a set, which follows the order their counts came in (SQL or facet rows).
+            options.sort(key=lambda o: (named[o.value][1], o.value))
         hint = ""
         if top_regions:
-            top = sorted(options, key=lambda o: (-o.count, named[o.value][1]))[:TOP_REGIONS]
+            top = sorted(options, key=lambda o: (-o.count, named[o.value][1], o.value))[:TOP_REGIONS]
             options = [o for o in options if o.selected or o in top]
             hint = _("The regions with most initiatives; choose a country to see all of its regions.")
         if options:

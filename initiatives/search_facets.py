@@ -94,6 +94,11 @@ def facet_counts(
     return counts
 
 
+def passing_every(found: list[tuple], chosen: dict[str, set]) -> list[int]:
+    """The ids of the rows of `found` having one of the `chosen` values of every facet."""
+    return [row[0] for row in _kept(found, [_passing(found, facet, values) for facet, values in chosen.items()])]
+
+
 def _kept(found: list[tuple], verdicts: list[list[bool]]) -> list[tuple]:
     """The rows of `found` passing every list of `verdicts` (one bool per row each)."""
     verdicts = list(verdicts)

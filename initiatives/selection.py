@@ -82,6 +82,8 @@ class Selection:
     preset: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     filterset: InitiativeFilterSet | None = None
+    # The ids of the initiatives selected, when read with their facet rows (facets.linked_facet_counts).
+    matches: list[int] | None = None
 
     def clean(self, strict: bool = False, queryset=None) -> "Selection":
         """Validated against the FilterSet, narrowing `queryset` (published initiatives by default)."""
@@ -113,12 +115,15 @@ class Selection:
         """How many published initiatives are selected, when that is known without counting them:
         all of them (the database keeps their number; `total` when the caller read it) or those of
         the countries or kinds chosen alone (the database keeps their number too), or a search
-        alone (the FilterSet read its matches). None otherwise."""
+        alone (the FilterSet read its matches), or those read with their facet rows (`matches`).
+        None otherwise."""
         if not self.filters_besides():
             return Initiative.objects.catalogue_total() if total is None else total
         within = self.scope_alone()
         if within is not None:
             return Initiative.objects.catalogue_total(within)
+        if self.matches is not None:
+            return len(self.matches)
         matches = self.search_matches()
         return None if matches is None else len(matches)
 
