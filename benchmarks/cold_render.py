@@ -66,8 +66,10 @@ def main() -> None:
     args = parser.parse_args()
 
     import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:  # called in a process Django already runs (a test): its logging stays as it is
+        django.setup()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
