@@ -74,6 +74,7 @@ def generate(db_path: Path, rows: int) -> None:
                     territory=place.name,
                     name_key=fold(name),
                     search_text=fold(name),
+                    own_search_text=fold(name),
                 )  # fmt: skip
             )
         created = Initiative.objects.bulk_create(batch)

@@ -248,7 +248,7 @@ def families_of(sectors) -> list:
 
 class Initiative(models.Model):
     # Folded copies kept in step by set_derived_fields(): matching, sorting and search read them.
-    DERIVED_FIELDS = ["name_key", *TRANSLATED_NAME_KEYS, *SORT_KEYS, "search_text"]
+    DERIVED_FIELDS = ["name_key", *TRANSLATED_NAME_KEYS, *SORT_KEYS, "search_text", "own_search_text"]
 
     class Kind(models.TextChoices):
         CLUSTER = "cluster", _("Cluster initiative")
@@ -337,6 +337,9 @@ class Initiative(models.Model):
     # Folded copies kept in step on save: identity for the importers, and the search index.
     name_key = models.CharField(max_length=300, editable=False, db_index=True)
     search_text = models.TextField(editable=False, default="")
+    # search_text without its sectors', Rota's and programme's names: PostgreSQL's search reads
+    # a copy of it and finds those names in the vocabulary (initiatives.search_table).
+    own_search_text = models.TextField(editable=False, default="")
     # Each translated name folded ("" without one): with name_key, lists sort names as people do
     # (accents and case aside) in every language (InitiativeQuerySet.by_name). Importers write
     # no translation, so only save() needs to keep them in step.
@@ -357,7 +360,7 @@ class Initiative(models.Model):
     history = HistoricalRecords(
         bases=[HistoryTag],
         m2m_fields=[regions, municipalities, sectors, themes],
-        excluded_fields=["name_key", "search_text", *TRANSLATED_NAME_KEYS, *SORT_KEYS],
+        excluded_fields=["name_key", "search_text", "own_search_text", *TRANSLATED_NAME_KEYS, *SORT_KEYS],
     )
 
     class Meta:
@@ -499,9 +502,10 @@ class Initiative(models.Model):
             setattr(self, f"name_key_{suffix(code)}", fold(getattr(self, f"name_{suffix(code)}")))
             setattr(self, f"sort_key_{suffix(code)}", self.sort_key(code))
         if relations:
-            self.search_text = search_index.search_text(self, **relations)
+            texts = search_index.search_texts(self, **relations)
         else:
-            self.search_text = search_index.current_search_text(self)
+            texts = search_index.current_search_texts(self)
+        self.search_text, self.own_search_text = texts
 
     def sort_key(self, language: str) -> str:
         """The name a page in `language` shows, folded (accents, case and punctuation aside): the

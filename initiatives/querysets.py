@@ -161,7 +161,7 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
         if self.db_vendor() == "postgresql" and self._is_every_published():
             # From the narrow copy of the text alone (initiatives.search_table): the initiatives'
             # wide rows each match read again cost twice as much.
-            sql, params = search_table.published_matches(terms)
+            sql, params = search_table.published_matches(terms, self.db)
             with search_table.read_through_index(connections[self.db]):
                 ids = self._ids_in_one_value(f"{sql} LIMIT %s", [*params, limit + 1])
         else:
@@ -179,7 +179,7 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
             return self.search_ids(query, limit), None
         if self.db_vendor() == "postgresql":
             # The text's copy carries each initiative's facet row (initiatives.search_table).
-            read = search_table.matches_with_facet_rows(terms, limit + 1)
+            read = search_table.matches_with_facet_rows(terms, limit + 1, self.db)
         else:
             if len(search_fts.indexed_terms(terms)) == len(terms):
                 # The trigram index alone: the facet rows leave the drafts out.

@@ -10,10 +10,11 @@ language they are named in, and its managing organisation.
 
 from functools import cache
 
+from django.apps import apps
 from django.utils.translation import override
 from django_countries import countries
 
-from .facet_table import REGION_TOKEN
+from .facet_table import REGION_TOKEN, VOCABULARY_TOKEN
 from .text import fold
 
 # The initiative's own searchable fields; a new text field is searched once listed here.
@@ -42,33 +43,61 @@ def term_names(term) -> list[str]:
     return list(names())
 
 
+def _own_parts(initiative, municipalities, regions) -> list[str]:
+    """The folded parts of `initiative`'s own fields and places."""
+    own = [getattr(initiative, name, "") for name in SEARCHED_FIELDS]
+    if initiative.country:
+        own += country_names(str(initiative.country))
+    return [fold(part) for part in [*own, *regions, *municipalities] if part]
+
+
+def _term_parts(initiative, sectors) -> list[str]:
+    """The folded names of `initiative`'s sectors (objects), Rota and programme."""
+    names = []
+    for sector in sectors:
+        names += term_names(sector)
+    for related in ("route", "program"):
+        if getattr(initiative, f"{related}_id", None):
+            names += term_names(getattr(initiative, related))
+    return [fold(name) for name in names if name]
+
+
+def _joined(parts) -> str:
+    return " ".join(dict.fromkeys(part for part in parts if part))
+
+
+def search_texts(initiative, *, municipalities=(), regions=(), sectors=()) -> tuple[str, str]:
+    """(search_text(), own_search_text()) of `initiative`, each part folded once."""
+    own = _own_parts(initiative, municipalities, regions)
+    return _joined(own + _term_parts(initiative, sectors)), _joined(own)
+
+
 def search_text(initiative, *, municipalities=(), regions=(), sectors=()) -> str:
     """The folded text of `initiative` given the names of its municipalities and regions and
     its sectors (objects): each distinct folded part once, in a stable order."""
-    parts = [getattr(initiative, name, "") for name in SEARCHED_FIELDS]
-    if initiative.country:
-        parts += country_names(str(initiative.country))
-    parts += regions
-    parts += municipalities
-    for sector in sectors:
-        parts += term_names(sector)
-    for related in ("route", "program"):
-        if getattr(initiative, f"{related}_id", None):
-            parts += term_names(getattr(initiative, related))
-    folded = (fold(part) for part in parts if part)
-    return " ".join(dict.fromkeys(part for part in folded if part))
+    return search_texts(initiative, municipalities=municipalities, regions=regions, sectors=sectors)[0]
 
 
-def current_search_text(initiative) -> str:
-    """search_text() with the relations as the database has them (none before the first save)."""
+def own_search_text(initiative, *, municipalities=(), regions=()) -> str:
+    """search_text() without the names of its sectors, Rota and programme: what PostgreSQL's copy
+    of the text holds (initiatives.search_table), those names being matched in the vocabulary."""
+    return _joined(_own_parts(initiative, municipalities, regions))
+
+
+def current_search_texts(initiative) -> tuple[str, str]:
+    """search_texts() with the relations as the database has them (none before the first save)."""
     if initiative.pk is None:
-        return search_text(initiative)
-    return search_text(
+        return search_texts(initiative)
+    return search_texts(
         initiative,
         municipalities=list(initiative.municipalities.values_list("name", flat=True)),
         regions=list(initiative.regions.values_list("name", flat=True)),
         sectors=list(initiative.sectors.select_related("family")),
     )
+
+
+def current_search_text(initiative) -> str:
+    return current_search_texts(initiative)[0]
 
 
 def reindex(queryset) -> int:
@@ -89,6 +118,45 @@ def reindex(queryset) -> int:
             changed.append(initiative)
     queryset.model.objects.bulk_update(changed, fields, batch_size=BATCH)
     return len(changed)
+
+
+# -- the terms a search word names -----------------------------------------------------------
+
+
+# (database alias, vocabulary token) -> every sector's, programme's and Rota's (id, folded names):
+# the latest only. The token, which the database renews whenever a vocabulary table is written
+# (facet_table), is read for every search, so a term renamed by another process is seen at once.
+_terms_kept: dict[tuple[str, int], list[list[tuple[int, list[str]]]]] = {}
+
+
+def _named_terms(using: str) -> list[list[tuple[int, list[str]]]]:
+    facet_count = apps.get_model("initiatives", "FacetCount")
+    token = facet_count.objects.using(using).filter(facet=VOCABULARY_TOKEN).values_list("n", flat=True).first()
+    kept = _terms_kept.get((using, token))
+    if kept is None:
+        vocabulary = [
+            apps.get_model("initiatives", "Sector").objects.using(using).select_related("family").order_by(),
+            apps.get_model("initiatives", "Program").objects.using(using).order_by(),
+            apps.get_model("initiatives", "Route").objects.using(using).order_by(),
+        ]
+        kept = [
+            [(term.pk, [fold(name) for name in term_names(term) if name]) for term in terms] for terms in vocabulary
+        ]
+        if token is not None:  # without a token nothing tells when the vocabularies change
+            _terms_kept.clear()
+            _terms_kept[(using, token)] = kept
+    return kept
+
+
+def terms_naming(words: list[str], using: str = "default") -> list[tuple[list[int], list[int], list[int]]]:
+    """For each folded word, the ids of the (sectors, programmes, Rotas) one of whose names
+    (term_names: a sector's with its family's) holds it: the initiatives having one of them
+    match the word through their terms' part of search_text."""
+    named = _named_terms(using)
+    return [
+        tuple(sorted(pk for pk, names in terms if any(word in name for name in names)) for terms in named)
+        for word in words
+    ]
 
 
 # -- places a query names exactly, so their initiatives rank first ------------------------------

@@ -24,7 +24,8 @@ from contextlib import contextmanager
 
 from django.db import connections, transaction
 
-from . import facet_rows, kept_tables
+from . import facet_rows, kept_tables, search_index
+from .search_facets import array_literal
 
 TABLE = "initiatives_search_text"
 INITIATIVE = "initiatives_initiative"
@@ -41,20 +42,36 @@ FACETS_TRIGGERS = {f"{TABLE}_facets_{event.lower()}": event for event in ("INSER
 TABLE_STATEMENT = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
     id bigint PRIMARY KEY, is_published boolean NOT NULL, search_text text NOT NULL,
     {", ".join(f"{column} text" for column in FACETS)})"""
-INDEX_STATEMENT = f"CREATE INDEX IF NOT EXISTS {TABLE}_trgm ON {TABLE} USING gin (search_text gin_trgm_ops)"
+# The trigram index of the text, and the exact indexes of the terms the text leaves out
+# (published_matches): the copy's sectors, and its programme and Rota in one_valued
+# (search_facets.ONE_VALUED).
+SECTOR_IDS = "(string_to_array(sectors, ',')::int[])"
+PROGRAM_ID = "(split_part(one_valued, '|', 4))"
+ROUTE_ID = "(split_part(one_valued, '|', 5))"
+INDEX_STATEMENTS = [
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_trgm ON {TABLE} USING gin (search_text gin_trgm_ops)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_sectors ON {TABLE} USING gin ({SECTOR_IDS})",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_program ON {TABLE} ({PROGRAM_ID})",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_route ON {TABLE} ({ROUTE_ID})",
+]
+
+# The initiative's column the copy holds: own_search_text, or search_text before migration 0023
+# made it (and after migrating back past it).
+SOURCES = ("own_search_text", "search_text")
 
 
-# The copy's row trigger. It takes the facet row's values too when that table exists (not before
-# migration 0019, nor after migrating back past it); the statement naming it is only prepared when
-# run.
-COPY_FUNCTION = f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+def copy_function(source: str) -> str:
+    """The copy's row trigger, copying the initiative's `source` (one of SOURCES). It takes the
+    facet row's values too when that table exists (not before migration 0019, nor after
+    migrating back past it); the statement naming it is only prepared when run."""
+    return f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'TRUNCATE' THEN
             TRUNCATE {TABLE};
             RETURN NULL;
         END IF;
         IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND NEW.is_published = OLD.is_published
-                AND NEW.search_text = OLD.search_text THEN
+                AND NEW.{source} = OLD.{source} THEN
             RETURN NULL;
         END IF;
         IF TG_OP IN ('DELETE', 'UPDATE') THEN
@@ -62,10 +79,10 @@ COPY_FUNCTION = f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANG
         END IF;
         IF TG_OP IN ('INSERT', 'UPDATE') THEN
             IF to_regclass('{FACET_ROWS}') IS NULL THEN
-                INSERT INTO {TABLE} (id, is_published, search_text) VALUES (NEW.id, NEW.is_published, NEW.search_text);
+                INSERT INTO {TABLE} (id, is_published, search_text) VALUES (NEW.id, NEW.is_published, NEW.{source});
             ELSE
                 INSERT INTO {TABLE} (id, is_published, search_text, {", ".join(FACETS)})
-                SELECT NEW.id, NEW.is_published, NEW.search_text, {", ".join(f"f.{column}" for column in FACETS)}
+                SELECT NEW.id, NEW.is_published, NEW.{source}, {", ".join(f"f.{column}" for column in FACETS)}
                 FROM (SELECT NEW.id AS id) copied LEFT JOIN {FACET_ROWS} f ON f.id = copied.id;
             END IF;
         END IF;
@@ -112,6 +129,15 @@ def _carries_facets(cursor) -> bool:
     return cursor.fetchone()[0]
 
 
+def _source(cursor) -> str:
+    cursor.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attname = %s "
+        "AND NOT attisdropped)",
+        [INITIATIVE, SOURCES[0]],
+    )
+    return SOURCES[0] if cursor.fetchone()[0] else SOURCES[1]
+
+
 def install(connection) -> None:
     """Create the table, its function and triggers (each one again), copy the text and the facet
     rows, then create the index (once the rows are in: faster than row by row)."""
@@ -119,7 +145,7 @@ def install(connection) -> None:
         return
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(TABLE_STATEMENT)
-        cursor.execute(COPY_FUNCTION)
+        cursor.execute(copy_function(_source(cursor)))
         for name, statement in TRIGGERS.items():
             cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {INITIATIVE}")
             cursor.execute(statement)
@@ -129,7 +155,8 @@ def install(connection) -> None:
             for statement in FACETS_STATEMENTS:
                 cursor.execute(statement)
         rebuild(connection)
-        cursor.execute(INDEX_STATEMENT)
+        for statement in INDEX_STATEMENTS if _carries_facets(cursor) else INDEX_STATEMENTS[:1]:
+            cursor.execute(statement)
 
 
 def uninstall(connection) -> None:
@@ -154,17 +181,18 @@ def rebuild(connection) -> None:
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {TABLE}")
+        source = _source(cursor)
         if _carries_facets(cursor):
             facets = ", ".join(f"f.{column}" for column in FACETS)
             cursor.execute(
                 f"INSERT INTO {TABLE} (id, is_published, search_text, {', '.join(FACETS)}) "
-                f"SELECT i.id, i.is_published, i.search_text, {facets} FROM {INITIATIVE} i "
+                f"SELECT i.id, i.is_published, i.{source}, {facets} FROM {INITIATIVE} i "
                 f"LEFT JOIN {FACET_ROWS} f ON f.id = i.id"
             )
         else:
             cursor.execute(
                 f"INSERT INTO {TABLE} (id, is_published, search_text) "
-                f"SELECT id, is_published, search_text FROM {INITIATIVE}"
+                f"SELECT id, is_published, {source} FROM {INITIATIVE}"
             )
 
 
@@ -183,17 +211,28 @@ def ensure(sender, using, **kwargs) -> None:
     repair(connections[using])
 
 
-def published_matches(terms: list[str]) -> tuple[str, list[str]]:
-    """SQL selecting the ids of the published initiatives whose text holds every one of `terms`
-    (folded words: letters and digits only, so no LIKE wildcard), and its parameters."""
-    conditions = " AND ".join(["search_text LIKE %s"] * len(terms))
-    return f"SELECT id AS pk FROM {TABLE} WHERE is_published AND {conditions}", [f"%{term}%" for term in terms]
+def published_matches(terms: list[str], using: str = "default") -> tuple[str, list[str]]:
+    """SQL selecting the ids of the published initiatives whose search_text holds every one of
+    `terms` (folded words: letters and digits only, so no LIKE wildcard, and a word lies within
+    one of the text's parts), and its parameters. The copy holds the initiative's own parts
+    (own_search_text): a word is also found by the initiative having a sector, programme or Rota
+    one of whose names holds it (search_index.terms_naming), through their exact indexes."""
+    conditions, params = [], []
+    for term, (sectors, programs, routes) in zip(terms, search_index.terms_naming(terms, using), strict=True):
+        either, params = ["search_text LIKE %s"], [*params, f"%{term}%"]
+        for ids, condition in ((sectors, f"{SECTOR_IDS} && %s::int[]"), (programs, f"{PROGRAM_ID} = ANY(%s::text[])"),
+                               (routes, f"{ROUTE_ID} = ANY(%s::text[])")):  # fmt: skip
+            if ids:
+                either.append(condition)
+                params.append(array_literal(ids))
+        conditions.append(f"({' OR '.join(either)})")
+    return f"SELECT id AS pk FROM {TABLE} WHERE is_published AND {' AND '.join(conditions)}", params
 
 
-def matches_with_facet_rows(terms: list[str], limit: int) -> tuple[str, list]:
+def matches_with_facet_rows(terms: list[str], limit: int, using: str = "default") -> tuple[str, list]:
     """SQL reading the facet rows (search_facets.ROW_COLUMNS, at most `limit`) of the published
     initiatives whose text holds every one of `terms`, from this table alone, and its parameters."""
-    sql, params = published_matches(terms)
+    sql, params = published_matches(terms, using)
     columns = ", ".join(["id", *FACETS])
     return f"{sql.replace('SELECT id AS pk', f'SELECT {columns}', 1)} LIMIT %s", [*params, limit]
 

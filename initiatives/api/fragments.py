@@ -39,6 +39,7 @@ NOT_SHOWN = frozenset(
         "source_text",
         "internal_notes",
         "search_text",
+        "own_search_text",
         "created",
     }
 )

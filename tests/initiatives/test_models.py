@@ -87,14 +87,17 @@ def test_the_bulk_writer_sets_the_folded_name_and_search_text_as_save_does(make_
     initiative = make_initiative(name="Polo Açaí")
     initiative.municipalities.set([crato])
     # A bulk write (as the importers and undo do) leaves both folded copies stale.
-    Initiative.objects.filter(pk=initiative.pk).update(name="Polo Cupuaçu", name_key="stale", search_text="")
+    Initiative.objects.filter(pk=initiative.pk).update(
+        name="Polo Cupuaçu", name_key="stale", search_text="", own_search_text=""
+    )
     search_index.reindex(Initiative.objects.filter(pk=initiative.pk))
     initiative.refresh_from_db()
-    bulk = (initiative.name_key, initiative.search_text)
+    bulk = (initiative.name_key, initiative.search_text, initiative.own_search_text)
     initiative.save()
     initiative.refresh_from_db()
-    assert bulk == (initiative.name_key, initiative.search_text)
+    assert bulk == (initiative.name_key, initiative.search_text, initiative.own_search_text)
     assert initiative.name_key == "polo cupuacu" and "crato" in initiative.search_text
+    assert "crato" in initiative.own_search_text
 
 
 def test_it_shows_the_pages_language_or_the_marked_original(make_initiative):

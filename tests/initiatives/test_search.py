@@ -108,7 +108,8 @@ def test_it_searches_from_the_trigram_index_at_a_few_thousand_initiatives(make_i
     filler = " ".join(f"palavra{n}" for n in range(40))
     rows = [
         Initiative(name=f"Iniciativa {n}", slug=f"bulk-{n}", country="CO", is_published=True,
-                   name_key=f"iniciativa {n}", search_text=f"iniciativa {n} colombia tolima {filler}")
+                   name_key=f"iniciativa {n}", search_text=f"iniciativa {n} colombia tolima {filler}",
+                   own_search_text=f"iniciativa {n} colombia tolima {filler}")
         for n in range(5000)
     ]  # fmt: skip
     Initiative.objects.bulk_create(rows, batch_size=1000)

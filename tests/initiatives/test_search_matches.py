@@ -28,6 +28,7 @@ def bulk_initiatives(count: int, drafts_every: int = 10) -> None:
             is_published=n % drafts_every != 0,
             name_key=f"iniciativa {n}",
             search_text=f"iniciativa {n} {'sao' if n % 3 == 0 else 'rio'} {filler}",
+            own_search_text=f"iniciativa {n} {'sao' if n % 3 == 0 else 'rio'} {filler}",
         )
         for n in range(count)
     ]
@@ -120,7 +121,15 @@ def names_near_and_whole(reference_data):
     for n in range(80):
         name = f"polo sao {n:03d}" if n % 2 else f"aldeia saoz {n:03d}"
         rows.append(
-            Initiative(name=name, slug=f"near-{n}", country="BR", is_published=True, name_key=name, search_text=name)
+            Initiative(
+                name=name,
+                slug=f"near-{n}",
+                country="BR",
+                is_published=True,
+                name_key=name,
+                search_text=name,
+                own_search_text=name,
+            )
         )
     Initiative.objects.bulk_create(rows)
 
