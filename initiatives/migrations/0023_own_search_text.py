@@ -30,25 +30,39 @@ def put_back(apps, schema_editor):
     search_table.install(connection)
 
 
+def _write(cursor, vendor: str, written: list[tuple[int, str]]) -> None:
+    if vendor == "postgresql":  # one statement a batch: each one also runs the kept tables' triggers
+        values = ", ".join(["(%s, %s)"] * len(written))
+        cursor.execute(
+            f"UPDATE initiatives_initiative i SET own_search_text = v.text FROM (VALUES {values}) v(id, text) "
+            "WHERE i.id = v.id",
+            [value for row in written for value in row],
+        )
+    else:
+        cursor.executemany(
+            "UPDATE initiatives_initiative SET own_search_text = %s WHERE id = %s", [(text, pk) for pk, text in written]
+        )
+
+
 def fill(apps, schema_editor):
     initiative_model = apps.get_model("initiatives", "Initiative")
-    using = schema_editor.connection.alias
-    rows = initiative_model.objects.using(using).prefetch_related("municipalities", "regions").order_by("pk")
+    connection = schema_editor.connection
+    rows = initiative_model.objects.using(connection.alias).prefetch_related("municipalities", "regions")
     written = []
-    with schema_editor.connection.cursor() as cursor:
-        for initiative in rows.iterator(chunk_size=BATCH):
+    with connection.cursor() as cursor:
+        for initiative in rows.order_by("pk").iterator(chunk_size=BATCH):
             text = search_index.own_search_text(
                 initiative,
                 municipalities=[m.name for m in initiative.municipalities.all()],
                 regions=[r.name for r in initiative.regions.all()],
             )
             if text:
-                written.append((text, initiative.pk))
+                written.append((initiative.pk, text))
             if len(written) >= BATCH:
-                cursor.executemany("UPDATE initiatives_initiative SET own_search_text = %s WHERE id = %s", written)
+                _write(cursor, connection.vendor, written)
                 written = []
         if written:
-            cursor.executemany("UPDATE initiatives_initiative SET own_search_text = %s WHERE id = %s", written)
+            _write(cursor, connection.vendor, written)
 
 
 class Migration(migrations.Migration):
