@@ -11,6 +11,7 @@ language they are named in, and its managing organisation.
 from functools import cache
 
 from django.apps import apps
+from django.db import connections
 from django.utils.translation import override
 from django_countries import countries
 
@@ -130,8 +131,10 @@ _terms_kept: dict[tuple[str, int], list[list[tuple[int, list[str]]]]] = {}
 
 
 def _named_terms(using: str) -> list[list[tuple[int, list[str]]]]:
-    facet_count = apps.get_model("initiatives", "FacetCount")
-    token = facet_count.objects.using(using).filter(facet=VOCABULARY_TOKEN).values_list("n", flat=True).first()
+    facet_count = apps.get_model("initiatives", "FacetCount")._meta.db_table
+    with connections[using].cursor() as cursor:  # plain SQL: the ORM's query took twice as long
+        cursor.execute(f"SELECT n FROM {facet_count} WHERE facet = %s AND value = ''", [VOCABULARY_TOKEN])  # noqa: S608
+        token = next(iter(cursor.fetchone() or ()), None)
     kept = _terms_kept.get((using, token))
     if kept is None:
         vocabulary = [

@@ -143,7 +143,7 @@ def test_the_published_matches_are_read_from_the_copy_alone(make_initiative):
         assert Initiative.objects.published().search_ids("consorcio") == [kept.pk]
     # One read of the text (on PostgreSQL inside a savepoint, between setting sequential scans off and back).
     # The vocabulary (and its token) read to find the terms naming the word aside (search_index.terms_naming).
-    vocabulary = ('"initiatives_facetcount"', '"initiatives_sector"', '"initiatives_program"', '"initiatives_route"')
+    vocabulary = ("initiatives_facetcount", '"initiatives_sector"', '"initiatives_program"', '"initiatives_route"')
     settings = ("SAVEPOINT", "enable_seqscan", *vocabulary)
     [sql] = [q["sql"] for q in queries.captured_queries if not any(word in q["sql"] for word in settings)]
     reads_initiatives = '"initiatives_initiative"' in sql or "FROM initiatives_initiative " in sql
