@@ -1,5 +1,6 @@
-"""On PostgreSQL, a narrow copy of each initiative's folded `search_text` and `is_published`, kept
-by triggers, with its own pg_trgm index: what a search of the published initiatives reads.
+"""On PostgreSQL, a narrow copy of each initiative's folded `own_search_text` (its `search_text`
+without its sectors', Rota's and programme's names) and `is_published`, kept by triggers, with
+its own pg_trgm index: what a search of the published initiatives reads.
 
 A trigram index only proposes candidates: PostgreSQL reads each one's row again to check the
 LIKE. In the initiatives' table those rows are wide (1.2 GB at 100,000 initiatives), so a search
@@ -18,6 +19,12 @@ search over every published initiative then reads its matches and their facet va
 bitmap scan of this table (matches_with_facet_rows), instead of hashing its matches against a
 read of every facet row (37 → ~20 ms for 11,742 matches at 100,000). A draft's copy may keep stale
 values: they are read only with `is_published`.
+
+The names of the terms are three quarters of search_text (~600 of ~790 characters at 100,000)
+and every candidate of the trigram index has its text rechecked against the LIKE: the copy holds
+the initiative's own parts only, and a word is also found through the ids of the terms whose
+names hold it (published_matches), read from the vocabulary and matched by exact indexes on the
+facet columns. A renamed term rewrites no copy.
 """
 
 from contextlib import contextmanager

@@ -7,6 +7,7 @@ catalogue, on every database."""
 import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from benchmarks.synthetic import generate
@@ -96,3 +97,36 @@ def test_the_copy_holds_the_initiatives_own_text(catalogue):
     assert copied == own
     coffee = Initiative.objects.filter(sectors__slug="coffee").first()
     assert "caficultura" in coffee.search_text and "caficultura" not in coffee.own_search_text
+
+
+def columns(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        return {column.name for column in connection.introspection.get_table_description(cursor, table)}
+
+
+def copied_texts() -> dict[int, str]:
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, search_text FROM initiatives_search_text")
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_own_text_and_goes_back(make_initiative):
+    polo = make_initiative(name="Polo Jabuticaba", regions=["BR-PA"], sectors=["coffee"], country="BR")
+    make_initiative(name="Polo Rascunho", sectors=["cocoa"], is_published=False)
+    expected = dict(Initiative.objects.values_list("pk", "own_search_text"))
+    try:
+        call_command("migrate", "initiatives", "0022", verbosity=0)
+        assert "own_search_text" not in columns("initiatives_initiative")
+        if connection.vendor == "postgresql":  # the copy holds the whole text again
+            assert copied_texts() == dict(Initiative.objects.values_list("pk", "search_text"))
+        assert Initiative.objects.published().search_ids("caficultura para") == [polo.pk]
+    finally:
+        call_command("migrate", "initiatives", verbosity=0)
+    assert dict(Initiative.objects.values_list("pk", "own_search_text")) == expected
+    if connection.vendor == "postgresql":
+        assert copied_texts() == expected
+    assert Initiative.objects.published().search_ids("caficultura para") == [polo.pk]
+    assert by_the_old_rule("caficultura para") == [polo.pk]
