@@ -35,11 +35,13 @@ ONE_VALUED = {"country": 0, "kind": 1, "status": 2, "program": 3, "route": 4}
 MANY_VALUED = {"sector": 2, "family": 3, "theme": 4, "region": 5}
 # Stored as a term's id.
 ID_FACETS = {"program", "route", *MANY_VALUED}
+# How many of a relation's packed texts term_counts() looks at to choose how to count them all.
+DISTINCT_SAMPLE = 1000
 
 
 def among(column: str, ids: list[int], vendor: str) -> tuple[str, list]:
-    """`column` is one of `ids`, passed as one parameter (as querysets.IdAmong does)."""
-    ids = [int(pk) for pk in ids]
+    """`column` is one of `ids` (ints: IdAmong makes them so), passed as one parameter (as
+    querysets.IdAmong does)."""
     if vendor == "postgresql":
         return f"{column} = ANY(%s::bigint[])", [array_literal(ids)]
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
@@ -48,8 +50,9 @@ def among(column: str, ids: list[int], vendor: str) -> tuple[str, list]:
 def array_literal(ids: list[int]) -> str:
     """PostgreSQL's text of an array of the integers `ids`, for one string parameter. Handed the
     list itself, psycopg's client-side binding quoted each element in Python (about 10 ms for
-    12,000 ids) and the server took longer to read it: about 35 ms a facet query against 14."""
-    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+    12,000 ids) and the server took longer to read it: about 35 ms a facet query against 14.
+    `ids` are ints (str() of anything else could spell another array)."""
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 def rows_query(ids: list[int], vendor: str) -> tuple[str, list]:
@@ -144,11 +147,27 @@ def _tally(found: list[tuple], facets: list[str]) -> dict[str, dict]:
                 counts[facet][value] = counts[facet].get(value, 0) + n
     for facet in facets:
         if facet in MANY_VALUED:
-            column = MANY_VALUED[facet]
-            terms = Counter(",".join([row[column] for row in found]).split(","))
-            terms.pop("", None)  # rows without any
-            counts[facet] = {int(term): n for term, n in terms.items()}
+            counts[facet] = term_counts([row[MANY_VALUED[facet]] for row in found])
     return counts
+
+
+def term_counts(texts: list[str]) -> dict[int, int]:
+    """{term id: how many of `texts` hold it} of packed ids ("3,17", "" for none), each distinct
+    within a text. When many texts repeat (a family's, a theme's, a region's: a few hundred
+    among 12,000 rows), each distinct text is counted in C then split once (about 0.8 ms against
+    1.6); when most differ (combinations of sectors), joining them all and splitting them again in
+    one pass costs less (2.0 ms against 2.4). A sample of the first texts tells which."""
+    sample = texts[:DISTINCT_SAMPLE]
+    if len(set(sample)) * 2 <= len(sample):
+        terms = {}
+        for text, n in Counter(texts).items():
+            if text:
+                for term in text.split(","):
+                    terms[term] = terms.get(term, 0) + n
+    else:
+        terms = Counter(",".join(texts).split(","))
+        terms.pop("", None)  # texts without any
+    return {int(term): n for term, n in terms.items()}
 
 
 def _value(facet: str, text: str):

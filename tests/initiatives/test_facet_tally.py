@@ -1,0 +1,110 @@
+"""The Python that counts a search's facets from its matches' facet rows: the packed ids of a
+relation counted either way (search_facets.term_counts), the terms' ids spelt as the query
+string spells them in one statement (InitiativeQuerySet._spelt_all), and the ids among which a
+page is read (IdAmong)."""
+
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from initiatives import search_facets
+from initiatives.models import Initiative, Program, Region, Route, Sector, SectorFamily, Theme
+from initiatives.page_ids import IdAmong
+
+pytestmark = pytest.mark.django_db
+
+
+def naive_term_counts(texts: list[str]) -> dict[int, int]:
+    return dict(Counter(int(term) for text in texts for term in text.split(",") if text))
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        [""],
+        ["", "", ""],
+        ["7"],
+        ["3,17", "17", "", "3,17", "5,3,17"],
+        # Most repeat (a family's, a region's): counted by distinct text.
+        ["1,2", "1", "", "2"] * 600,
+        # Most differ (sectors' combinations): joined and split at once.
+        [f"{n},{n + 1},900" for n in range(3000)] + ["", "900"],
+        # Repeating in the sample only, differing after it.
+        ["4"] * search_facets.DISTINCT_SAMPLE + [str(n) for n in range(2000)],
+    ],
+)
+def test_it_counts_each_term_of_the_packed_texts_whatever_their_mix(texts):
+    assert search_facets.term_counts(texts) == naive_term_counts(texts)
+
+
+def test_it_counts_the_rows_of_each_facet_with_ids_as_ints_and_no_value_as_none():
+    rows = [
+        (1, "BR|apl|active|5|", "3,17", "2", "", "40"),
+        (2, "BR|apl|active||", "17", "2", "9", "40"),
+        (3, "CO|cluster|inactive|5|8", "", "", "", ""),
+    ]
+    counts = search_facets._tally(rows, ["country", "program", "route", "sector", "family", "theme", "region"])
+    assert counts == {
+        "country": {"BR": 2, "CO": 1},
+        "program": {5: 2, None: 1},
+        "route": {None: 2, 8: 1},
+        "sector": {3: 1, 17: 2},
+        "family": {2: 2},
+        "theme": {9: 1},
+        "region": {40: 2},
+    }
+    assert search_facets._tally([], ["country", "sector"]) == {"country": {}, "sector": {}}
+
+
+def test_it_spells_every_vocabulary_in_one_statement_dropping_empty_values_and_unknown_ids(reference_data):
+    sector, theme, region = Sector.objects.first(), Theme.objects.first(), Region.objects.first()
+    family = SectorFamily.objects.first()
+    program, route = Program.objects.first(), Route.objects.first()
+    unknown = 10**9
+    counts = {
+        "country": {"BR": 4, "": 1},
+        "kind": {"apl": 2},
+        "sector": {sector.pk: 3, unknown: 1},
+        "family": {family.pk: 2},
+        "theme": {theme.pk: 1},
+        "region": {region.pk: 5, None: 2},
+        "program": {None: 7, program.pk: 1},
+        "route": {route.pk: 6},
+        "status": {},
+    }
+    with CaptureQueriesContext(connection) as queries:
+        spelt = Initiative.objects.all()._spelt_all(counts)
+    assert spelt == {
+        "country": {"BR": 4},
+        "kind": {"apl": 2},
+        "sector": {sector.slug: 3},
+        "family": {family.slug: 2},
+        "theme": {theme.slug: 1},
+        "region": {region.code: 5},
+        "program": {program.slug: 1},
+        "route": {route.slug: 6},
+        "status": {},
+    }
+    assert len(queries) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert Initiative.objects.all()._spelt_all({"sector": {}, "program": {None: 3}, "kind": {}}) == {
+            "sector": {},
+            "program": {},
+            "kind": {},
+        }
+    assert len(queries) == 0
+
+
+def test_it_reads_a_page_among_ids_given_as_ints_or_as_their_text(make_initiative):
+    first, second = make_initiative(name="Primeira"), make_initiative(name="Segunda")
+    for ids in ([first.pk, second.pk], [str(first.pk), str(second.pk)], {first.pk: 1, second.pk: 2}.keys()):
+        among = IdAmong(ids)
+        assert among.ids == [first.pk, second.pk]
+        assert set(Initiative.objects.filter(among).values_list("pk", flat=True)) == {first.pk, second.pk}
+    with pytest.raises(ValueError):
+        IdAmong(["1},{2"])  # never text that could spell another array
+    assert search_facets.array_literal([]) == "{}"
+    assert search_facets.array_literal([3, 12]) == "{3,12}"
