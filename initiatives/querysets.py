@@ -189,11 +189,10 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
             read = search_facets.matches_query(sql, params, limit + 1)
         connection = connections[self.db]
         with search_table.read_through_index(connection), connection.cursor() as cursor:
-            cursor.execute(*read)
-            found = cursor.fetchall()
+            found = search_facets.FacetRows.read(cursor, *read)  # one row: each column joined
         if len(found) > limit:
             return None, None
-        return [row[0] for row in found], found
+        return found.ids, found
 
     def facet_rows_of(self, selections: list[dict[str, set]], limit: int = 30_000) -> list[tuple] | None:
         """The facet rows (search_facets.ROW_COLUMNS, the id first) of the published initiatives

@@ -37,15 +37,25 @@ def naive_term_counts(texts: list[str]) -> dict[int, int]:
     ],
 )
 def test_it_counts_each_term_of_the_packed_texts_whatever_their_mix(texts):
-    assert search_facets.term_counts(texts) == naive_term_counts(texts)
+    assert search_facets.term_counts(search_facets.ROW_SEPARATOR.join(texts)) == naive_term_counts(texts)
 
 
-def test_it_counts_the_rows_of_each_facet_with_ids_as_ints_and_no_value_as_none():
-    rows = [
-        (1, "BR|apl|active|5|", "3,17", "2", "", "40"),
-        (2, "BR|apl|active||", "17", "2", "9", "40"),
-        (3, "CO|cluster|inactive|5|8", "", "", "", ""),
-    ]
+ROWS = [
+    (1, "BR|apl|active|5|", "3,17", "2", "", "40"),
+    (2, "BR|apl|active||", "17", "2", "9", "40"),
+    (3, "CO|cluster|inactive|5|8", "", "", "", ""),
+]
+
+
+def joined(rows: list[tuple]) -> search_facets.FacetRows:
+    """`rows` as aggregated() reads them: their number, then each column joined."""
+    columns = [search_facets.ROW_SEPARATOR.join(str(value) for value in column) for column in zip(*rows, strict=True)]
+    return search_facets.FacetRows(len(rows), columns or [None] * len(search_facets.ROW_COLUMNS))
+
+
+@pytest.mark.parametrize("read", [list, joined])
+def test_it_counts_the_rows_of_each_facet_with_ids_as_ints_and_no_value_as_none(read):
+    rows = read(ROWS)
     counts = search_facets._tally(rows, ["country", "program", "route", "sector", "family", "theme", "region"])
     assert counts == {
         "country": {"BR": 2, "CO": 1},
@@ -56,7 +66,40 @@ def test_it_counts_the_rows_of_each_facet_with_ids_as_ints_and_no_value_as_none(
         "theme": {9: 1},
         "region": {40: 2},
     }
-    assert search_facets._tally([], ["country", "sector"]) == {"country": {}, "sector": {}}
+    assert search_facets._tally(read([]), ["country", "sector"]) == {"country": {}, "sector": {}}
+    # Under a chosen facet: each other facet among the rows having it, its own among all.
+    assert search_facets.facet_counts([1, 2, 3], ["country", "theme"], {"country": {"BR"}}, found=rows) == {
+        "theme": {9: 1},
+        "country": {"BR": 2, "CO": 1},
+    }
+    assert search_facets.passing_every(rows, {"sector": {17}, "route": {None}}) == [1, 2]
+
+
+def test_rows_read_joined_are_the_rows_read_one_by_one():
+    rows = joined(ROWS)
+    assert len(rows) == 3 and rows.ids == [1, 2, 3] and rows == ROWS and list(rows) == ROWS and rows[2] == ROWS[2]
+    assert rows.column(2) == ["3,17", "17", ""] and rows.column(0) == [1, 2, 3]
+    one = joined(ROWS[2:])
+    assert one.ids == [3] and one.column(3) == [""] and one == ROWS[2:]
+    empty = joined([])
+    assert len(empty) == 0 and empty.ids == [] and empty.column(1) == [] and empty == [] and empty.joined(2) == ""
+
+
+def test_a_search_reads_its_matches_facet_rows_as_one_row_of_joined_columns(make_initiative):
+    """Read as 12,000 rows of six values, about 7 ms of Python on PostgreSQL; as one, about 2."""
+    cocoa = make_initiative(name="Cacau do Sul", country="BR", sectors=["cocoa", "coffee"], regions=["BR-PA"])
+    make_initiative(name="Cacau Verde", country="CO", kind="apl")
+    make_initiative(name="Café")
+    with CaptureQueriesContext(connection) as queries:
+        ids, rows = Initiative.objects.published().search_matches("cacau")
+    assert sorted(ids) == sorted(Initiative.objects.published().search_ids("cacau"))
+    assert sorted(rows) == sorted(search_facets.rows(ids)) and len(rows) == 2
+    assert cocoa.pk in ids and search_facets.ROW_SEPARATOR not in "".join(map(str, search_facets.rows(ids)))
+    [read] = [query["sql"] for query in queries.captured_queries if "one_valued" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(read)
+        assert len(cursor.fetchall()) == 1
+    assert Initiative.objects.published().search_matches("nothing like it") == ([], [])
 
 
 def test_it_spells_every_vocabulary_in_one_statement_dropping_empty_values_and_unknown_ids(reference_data):
