@@ -45,20 +45,41 @@ DISTINCT_SAMPLE = 1000
 ROW_SEPARATOR = ";"
 
 
+class Ids(list):
+    """Ids read from the database as one text ("3,17,42"): a list of those ints that keeps the
+    text, which among() passes on as it is instead of writing 12,000 ints again (about 1 ms, and
+    1 ms more for IdAmong to check them). Read-only, so that the text stays what it holds."""
+
+    def __init__(self, text: str):
+        super().__init__(map(int, text.split(",")) if text else ())
+        self.text = text
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("ids read from the database are not to be changed; copy them with list()")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _read_only
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only
+
+    def __reduce__(self):
+        return Ids, (self.text,)
+
+
 def among(column: str, ids: list[int], vendor: str) -> tuple[str, list]:
     """`column` is one of `ids` (ints: IdAmong makes them so), passed as one parameter (as
     querysets.IdAmong does)."""
     if vendor == "postgresql":
         return f"{column} = ANY(%s::bigint[])", [array_literal(ids)]
-    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [
+        f"[{ids.text}]" if isinstance(ids, Ids) else json.dumps(ids)
+    ]
 
 
 def array_literal(ids: list[int]) -> str:
     """PostgreSQL's text of an array of the integers `ids`, for one string parameter. Handed the
     list itself, psycopg's client-side binding quoted each element in Python (about 10 ms for
     12,000 ids) and the server took longer to read it: about 35 ms a facet query against 14.
-    `ids` are ints (str() of anything else could spell another array)."""
-    return "{" + ",".join(map(str, ids)) + "}"
+    `ids` are ints (str() of anything else could spell another array), or Ids."""
+    return "{" + (ids.text if isinstance(ids, Ids) else ",".join(map(str, ids))) + "}"
 
 
 def rows_query(ids: list[int], vendor: str) -> tuple[str, list]:
@@ -114,8 +135,8 @@ class FacetRows(Sequence):
         return self._joined[place].split(ROW_SEPARATOR) if self._n else []
 
     @cached_property
-    def ids(self) -> list[int]:
-        return list(map(int, self._joined[0].split(ROW_SEPARATOR))) if self._n else []
+    def ids(self) -> Ids:
+        return Ids(self._joined[0].replace(ROW_SEPARATOR, ",") if self._n else "")
 
     @cached_property
     def rows(self) -> list[tuple]:

@@ -3,6 +3,8 @@ relation counted either way (search_facets.term_counts), the terms' ids spelt as
 string spells them in one statement (InitiativeQuerySet._spelt_all), and the ids among which a
 page is read (IdAmong)."""
 
+import copy
+import pickle
 from collections import Counter
 
 import pytest
@@ -151,3 +153,40 @@ def test_it_reads_a_page_among_ids_given_as_ints_or_as_their_text(make_initiativ
         IdAmong(["1},{2"])  # never text that could spell another array
     assert search_facets.array_literal([]) == "{}"
     assert search_facets.array_literal([3, 12]) == "{3,12}"
+
+
+def test_ids_read_as_one_text_are_passed_on_as_read_and_cannot_change(make_initiative):
+    first, second = make_initiative(name="Primeira"), make_initiative(name="Segunda")
+    ids = search_facets.Ids(f"{first.pk},{second.pk}")
+    assert ids == [first.pk, second.pk] and search_facets.Ids("") == []
+    among = IdAmong(ids)
+    assert among.ids is ids  # no second copy, no int() again
+    assert search_facets.array_literal(ids) == f"{{{first.pk},{second.pk}}}"
+    condition, [parameter] = search_facets.among("id", ids, connection.vendor)
+    assert parameter == (
+        f"{{{first.pk},{second.pk}}}" if connection.vendor == "postgresql" else f"[{first.pk},{second.pk}]"
+    )
+    assert set(Initiative.objects.filter(among).values_list("pk", flat=True)) == {first.pk, second.pk}
+    assert list(Initiative.objects.among(search_facets.Ids(""))) == []
+    for change in (
+        lambda: ids.append(1),
+        lambda: ids.extend([1]),
+        lambda: ids.sort(),
+        lambda: ids.pop(),
+        lambda: ids.__setitem__(0, 1),
+        lambda: ids.__delitem__(0),
+        lambda: ids.__iadd__([1]),
+    ):
+        with pytest.raises(TypeError):
+            change()
+    assert ids == [first.pk, second.pk] and ids.text == f"{first.pk},{second.pk}"
+    copied = pickle.loads(pickle.dumps(ids))
+    assert copied == ids and copied.text == ids.text and copy.deepcopy(ids).text == ids.text
+    assert list(ids) + [3] == [first.pk, second.pk, 3]  # a copy is a plain list
+
+
+def test_a_search_hands_its_page_the_ids_as_read(make_initiative):
+    make_initiative(name="Cacau do Sul")
+    make_initiative(name="Cacau Verde")
+    ids, rows = Initiative.objects.published().search_matches("cacau")
+    assert isinstance(ids, search_facets.Ids) and sorted(ids) == sorted(rows.column(0))
