@@ -90,7 +90,22 @@ def chosen_values(selection: Selection) -> dict[str, set] | None:
     return chosen
 
 
+@dataclass
+class FacetCounts:
+    """What counting a selection's facets found: for each facet, {value: how many initiatives}, and
+    the ids of the initiatives selected when the counting read them (with their facet rows:
+    linked_facet_counts), so that the page and its total need not select them again; else None."""
+
+    counts: dict[str, dict[str, int]]
+    selected_ids: list[int] | None = None
+
+
 def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
+    """count_facets(selection)'s counts alone."""
+    return count_facets(selection).counts
+
+
+def count_facets(selection: Selection) -> FacetCounts:
     """For each facet, how many initiatives each value gives with the other active filters.
 
     Each facet's counts are cached under the catalogue version and the filters *other* than its
@@ -106,6 +121,7 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
     found = cache.get_many(keys.values())
     counts = {name: found[key] for name, key in keys.items() if key in found}
     missing = {}
+    selected_ids = None
 
     def computed(values_by_name):
         for name, values in values_by_name.items():
@@ -127,7 +143,8 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
         computed(selection.filterset.queryset.facet_counts_among(searched, matched, chosen, found))
     # Facet links alone (no search, no box): the facets left from one read of facet rows.
     if "q" not in selection.params:
-        computed(linked_facet_counts(selection, [name for name in names if name not in counts]))
+        linked, selected_ids = linked_facet_counts(selection, [name for name in names if name not in counts])
+        computed(linked)
     together = [name for name in names if name not in counts and name in FACET_FIELDS and name not in selection.params]
     if len(together) > 1:
         computed(selection.queryset.single_valued_facet_counts(together))
@@ -136,22 +153,22 @@ def facet_counts(selection: Selection) -> dict[str, dict[str, int]]:
             computed({name: queryset_without(selection.filterset, name).facet_counts(name)})
     if missing:
         cache.set_many(missing, CACHE_SECONDS)
-    return counts
+    return FacetCounts(counts, selected_ids)
 
 
-def linked_facet_counts(selection: Selection, names: list[str]) -> dict[str, dict[str, int]]:
+def linked_facet_counts(selection: Selection, names: list[str]) -> tuple[dict[str, dict[str, int]], list[int] | None]:
     """The counts of the facets `names` of a list filtered by facet links alone (?sector=coffee,
     ?country=AR&theme=…), as under a search: counted here from one read of the facet rows
     (initiatives.search_facets) of the initiatives passing every choice but at most one, read
     from the link tables' and the initiatives' indexes, when they are few enough (LINKED_ROWS at most, by the kept
     counts of each choice). A chosen facet under no other choice, or under countries (kinds)
     alone, from the counts the database keeps. What is left out is counted by the caller in SQL.
-    The ids of the initiatives selected, when read, are kept in `selection.matches`."""
+    Returns the counts and the ids of the initiatives selected when they were read (else None)."""
     if not names or not selection.filterset.is_valid():
-        return {}
+        return {}, None
     chosen = chosen_values(selection)
     if not chosen:
-        return {}  # a box, or nothing chosen
+        return {}, None  # a box, or nothing chosen
     queryset = selection.filterset.queryset
     counts = {}
     for name in names:
@@ -169,20 +186,21 @@ def linked_facet_counts(selection: Selection, names: list[str]) -> dict[str, dic
         min((n for facet, n in at_most.items() if facet != without), default=LINKED_ROWS + 1) for without in withouts
     )
     if not left or needed > LINKED_ROWS:
-        return counts
+        return counts, None
     rows = queryset.facet_rows_of(
         [{facet: values for facet, values in chosen.items() if facet != without} for without in withouts]
     )
     if rows is None:
-        return counts
-    # The selected initiatives themselves, for the page and its total (Selection.matches).
+        return counts, None
     ids = [row[0] for row in rows]
-    selection.matches = ids if withouts == {None} else search_facets.passing_every(rows, chosen)
-    return counts | queryset.facet_counts_among(left, ids, chosen, rows)
+    selected = ids if withouts == {None} else search_facets.passing_every(rows, chosen)
+    return counts | queryset.facet_counts_among(left, ids, chosen, rows), selected
 
 
-def build_facets(selection: Selection) -> list[Facet]:
-    counts = facet_counts(selection)
+def build_facets(selection: Selection, counts: dict[str, dict[str, int]] | None = None) -> list[Facet]:
+    """The facets of `selection`, with their `counts` when the caller counted them (count_facets)."""
+    if counts is None:
+        counts = facet_counts(selection)
     labels = vocabulary_labels()
     facets = []
     for name in FACETS:

@@ -189,11 +189,10 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
             read = search_facets.matches_query(sql, params, limit + 1)
         connection = connections[self.db]
         with search_table.read_through_index(connection), connection.cursor() as cursor:
-            cursor.execute(*read)
-            found = cursor.fetchall()
+            found = search_facets.FacetRows.read(cursor, *read)  # one row: each column joined
         if len(found) > limit:
             return None, None
-        return [row[0] for row in found], found
+        return found.ids, found
 
     def facet_rows_of(self, selections: list[dict[str, set]], limit: int = 30_000) -> list[tuple] | None:
         """The facet rows (search_facets.ROW_COLUMNS, the id first) of the published initiatives
@@ -292,8 +291,7 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
         already (search_matches())."""
         if not ids:
             return {facet: {} for facet in facets}
-        counts = search_facets.facet_counts(ids, facets, chosen or {}, self.db, found)
-        return {facet: self._spelt(facet, values) for facet, values in counts.items()}
+        return self._spelt_all(search_facets.facet_counts(ids, facets, chosen or {}, self.db, found))
 
     def single_valued_facet_counts(self, facets: list[str]) -> dict[str, dict[str, int]]:
         """facet_counts() of several one-value facets (country, kind, status, program, route) at
@@ -324,7 +322,7 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
             facet = names[name]
             key = int(value) if facet in facet_table.ID_FACETS else value
             counts[facet][key] = counts[facet].get(key, 0) + n
-        return {facet: self._spelt(facet, values) for facet, values in counts.items()}
+        return self._spelt_all(counts)
 
     def ids_having(self, chosen: dict[str, set]) -> list[models.QuerySet]:
         """Subqueries (one column of ids) whose intersection is the initiatives having one of the
@@ -412,15 +410,39 @@ class InitiativeQuerySet(PageIdsMixin, FoldedSearchQuerySet):
         left out. The vocabularies are small (the regions, the largest, about 560 rows): the
         whole catalogue counts nearly every term, and an IN list of hundreds of ids cost six
         times reading the whole table (most of it building the SQL)."""
-        if facet == "family":
-            model = self.model.sectors.field.related_model.family.field.related_model
-        else:
-            model = self.model._meta.get_field(FACET_RELATIONS.get(facet) or FACET_FIELDS[facet]).related_model
-        counts = {value: n for value, n in counts.items() if value not in (None, "")}
-        if model is None or not counts:
+        return self._spelt_all({facet: counts})[facet]
+
+    def _spelt_all(self, counts: dict[str, dict]) -> dict[str, dict[str, int]]:
+        """_spelt() of several facets ({facet: {value: n}}), their vocabularies read in one
+        statement (a UNION ALL): one query each cost about 0.3 ms of Python, six of them a search."""
+        counts = {
+            facet: {value: n for value, n in values.items() if value not in (None, "")}
+            for facet, values in counts.items()
+        }
+        spelt = [facet for facet, values in counts.items() if values and self._vocabulary(facet) is not None]
+        if not spelt:
             return counts
-        keys = dict(model.objects.order_by().values_list("pk", TERM_KEYS.get(facet, "slug")))
-        return {keys[pk]: n for pk, n in counts.items() if pk in keys}
+        parts, params = [], []
+        for place, facet in enumerate(spelt):
+            keys = self._vocabulary(facet).objects.order_by().values_list("pk", TERM_KEYS.get(facet, "slug"))
+            sql, keys_params = keys.query.sql_with_params()
+            parts.append(f"SELECT {place}, term.* FROM ({sql}) term")
+            params += keys_params
+        keys = {facet: {} for facet in spelt}
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for place, pk, key in cursor.fetchall():
+                keys[spelt[place]][pk] = key
+        for facet in spelt:
+            found = keys[facet]
+            counts[facet] = {found[pk]: n for pk, n in counts[facet].items() if pk in found}
+        return counts
+
+    def _vocabulary(self, facet: str):
+        """The model of a facet's terms (None for a country, a kind, a status)."""
+        if facet == "family":
+            return self.model.sectors.field.related_model.family.field.related_model
+        return self.model._meta.get_field(FACET_RELATIONS.get(facet) or FACET_FIELDS[facet]).related_model
 
     def catalogue_headline_figures(self) -> dict[str, int]:
         """headline_figures() of every published initiative, from the counts the database keeps."""

@@ -82,8 +82,6 @@ class Selection:
     preset: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     filterset: InitiativeFilterSet | None = None
-    # The ids of the initiatives selected, when read with their facet rows (facets.linked_facet_counts).
-    matches: list[int] | None = None
 
     def clean(self, strict: bool = False, queryset=None) -> "Selection":
         """Validated against the FilterSet, narrowing `queryset` (published initiatives by default)."""
@@ -111,19 +109,19 @@ class Selection:
                 return sorted(set(self.filterset.form.cleaned_data.get(scope) or [])) or None
         return None
 
-    def known_count(self, total: int | None = None) -> int | None:
+    def known_count(self, total: int | None = None, selected_ids: list[int] | None = None) -> int | None:
         """How many published initiatives are selected, when that is known without counting them:
         all of them (the database keeps their number; `total` when the caller read it) or those of
         the countries or kinds chosen alone (the database keeps their number too), or a search
-        alone (the FilterSet read its matches), or those read with their facet rows (`matches`).
-        None otherwise."""
+        alone (the FilterSet read its matches), or `selected_ids` when the caller read them (with
+        their facet rows: facets.count_facets). None otherwise."""
         if not self.filters_besides():
             return Initiative.objects.catalogue_total() if total is None else total
         within = self.scope_alone()
         if within is not None:
             return Initiative.objects.catalogue_total(within)
-        if self.matches is not None:
-            return len(self.matches)
+        if selected_ids is not None:
+            return len(selected_ids)
         matches = self.search_matches()
         return None if matches is None else len(matches)
 

@@ -10,7 +10,7 @@ from django_countries import countries
 
 from .cache import versioned_key
 from .cards import preload_card_terms
-from .facets import active_filters, build_facets
+from .facets import active_filters, build_facets, count_facets
 from .figures import home_figures
 from .labels import vocabulary_labels
 from .models import Initiative, Municipality, Route, Theme
@@ -56,8 +56,9 @@ def _terms_with_counts(terms: dict, counts: dict):
 
 def initiative_list(request, preset=None, heading=None, intro=None, subject=None, template="initiatives/list.html"):
     selection = select(request.GET, preset)
-    facets = build_facets(selection)  # first: counting them may read the selected ids (matches)
-    total = selection.known_count()
+    counted = count_facets(selection)  # may read the selected ids, for the total and the page
+    facets = build_facets(selection, counted.counts)
+    total = selection.known_count(selected_ids=counted.selected_ids)
     if not selection.filters_besides():  # read in order from an index (initiative_pub_key_*)
         page, page_notice = paginate(selection.queryset.select_related("route"), request.GET.get("page"), total)
     else:
@@ -66,10 +67,10 @@ def initiative_list(request, preset=None, heading=None, intro=None, subject=None
         # selected wide row instead of reading them in order (?status=active: 160 ms).
         rows = Initiative.objects.published().select_related("route")
         selected = selection.queryset
-        if selection.matches is not None:
+        if counted.selected_ids is not None:
             # The ids read with the facets: the page's from them, in the list's order, walking
             # the name's index instead of each filter's subquery (InitiativeQuerySet.page_ids).
-            selected = rows.among(selection.matches).order_by(*selected.query.order_by)
+            selected = rows.among(counted.selected_ids).order_by(*selected.query.order_by)
         page, page_notice = paginate(selected, request.GET.get("page"), total, rows=rows)
     preload_card_terms(page.object_list)
     notices = selection.notices + ([page_notice] if page_notice else [])

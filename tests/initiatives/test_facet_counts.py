@@ -100,14 +100,15 @@ def test_it_counts_the_whole_catalogue_as_the_naive_count_does(catalogue):
 
 def test_it_spells_the_terms_counted_without_listing_their_ids(catalogue):
     """At 100,000 initiatives the whole catalogue counts about 560 regions: an IN list of their
-    ids cost six times reading the region table."""
+    ids cost six times reading the region table. Every vocabulary in one statement: one query
+    each cost about 0.3 ms of Python."""
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
         counts = Initiative.objects.catalogue_facet_counts(["region", "sector"])
     assert counts == {facet: naive_counts(published(), facet) for facet in ["region", "sector"]}
     spelling = [q["sql"] for q in queries if 'FROM "initiatives_facetcount"' not in q["sql"]]
-    assert len(spelling) == 2 and not any(" IN (" in sql for sql in spelling), spelling
+    assert len(spelling) == 1 and not any(" IN (" in sql for sql in spelling), spelling
 
 
 @pytest.mark.parametrize(

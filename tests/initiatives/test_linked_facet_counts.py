@@ -83,14 +83,25 @@ def sql_counts(query: str) -> dict[str, dict[str, int]]:
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_it_counts_every_facet_as_the_sql_counts_do(catalogue, query):
-    counts = linked_facet_counts(select(QueryDict(query)), FACETS)
+    counts, _selected = linked_facet_counts(select(QueryDict(query)), FACETS)
 
     assert set(counts) == set(FACETS)  # every facet counted here, none left to SQL
     assert counts == sql_counts(query)
 
 
+@pytest.mark.parametrize("query", QUERIES)
+def test_it_returns_the_ids_of_the_initiatives_selected(catalogue, query):
+    selection = select(QueryDict(query))
+
+    _counts, selected = linked_facet_counts(selection, FACETS)
+
+    assert selected is not None  # read with the facet rows, for the page and its total
+    assert sorted(selected) == sorted(selection.queryset.values_list("pk", flat=True))
+    assert facets.count_facets(selection).selected_ids == selected
+
+
 def test_it_never_counts_a_draft(catalogue):
-    counts = linked_facet_counts(select(QueryDict("country=AR&theme=market-access")), FACETS)
+    counts, _selected = linked_facet_counts(select(QueryDict("country=AR&theme=market-access")), FACETS)
 
     assert counts["sector"] == {"coffee": 1, "cocoa": 1}  # Borrador's cocoa not counted
     assert counts["country"] == {"BR": 2, "AR": 1}  # under the theme alone
@@ -115,9 +126,10 @@ def test_it_counts_the_new_version_right_after_an_edit(client, catalogue):
 def test_it_leaves_to_sql_what_is_too_many_rows_to_read(catalogue, monkeypatch):
     monkeypatch.setattr(facets, "LINKED_ROWS", 1)
 
-    counts = linked_facet_counts(select(QueryDict("sector=cocoa&theme=market-access")), FACETS)
+    counts, selected = linked_facet_counts(select(QueryDict("sector=cocoa&theme=market-access")), FACETS)
 
     assert "region" not in counts
+    assert selected is None  # nothing read: the page selects its initiatives in SQL
     assert facets.facet_counts(select(QueryDict("sector=cocoa&theme=market-access"))) == sql_counts(
         "sector=cocoa&theme=market-access"
     )
