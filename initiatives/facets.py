@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 
 from . import search_facets
 from .cache import versioned_key
+from .facet_counting import FACET_FIELDS
 from .facet_table import SCOPES
 from .filters import nothing_chosen
 from .labels import named_value, value_label, vocabulary_labels
 from .models import Initiative, Region
-from .querysets import FACET_FIELDS
 from .selection import PRESENTATION, Selection
 from .text import fold
 

@@ -11,9 +11,9 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from initiatives import facet_rows, search_facets, search_fts, search_table
+from initiatives.facet_counting import FACET_FIELDS, FACET_RELATIONS, TERM_KEYS
 from initiatives.facets import FACETS, facet_counts, queryset_without
 from initiatives.models import Initiative, Program, Theme
-from initiatives.querysets import FACET_FIELDS, FACET_RELATIONS, TERM_KEYS
 from initiatives.selection import select
 from initiatives.text import search_terms
 
