@@ -5,7 +5,9 @@ benchmark's generator).
 
 Every name a visitor may type is in it: the initiative's own names and texts, its places (country
 in the three languages, regions, municipalities), its sectors, Rota and programme in every
-language they are named in, and its managing organisation.
+language they are named in, and its managing organisation. `own_search_text` is the same without
+the names of its sectors, Rota and programme: PostgreSQL's search reads a copy of it and finds
+those names in the vocabulary instead (terms_naming, initiatives.search_table).
 """
 
 from functools import cache
