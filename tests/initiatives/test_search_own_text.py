@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from benchmarks.synthetic import generate
-from initiatives import search_index
+from initiatives import search_index, search_table
 from initiatives.models import FacetRow, Initiative, Municipality, Sector
 from initiatives.text import fold, search_terms
 
@@ -130,3 +130,18 @@ def test_the_migration_fills_the_own_text_and_goes_back(make_initiative):
         assert copied_texts() == expected
     assert Initiative.objects.published().search_ids("caficultura para") == [polo.pk]
     assert by_the_old_rule("caficultura para") == [polo.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the copy is PostgreSQL's")
+def test_a_word_naming_terms_reads_their_indexes_with_the_trigram_index(make_initiative, rota_do_mel):
+    for n in range(30):
+        make_initiative(name=f"Polo do Mel {n}", sectors=["coffee"], route=rota_do_mel, program=rota_do_mel.program)
+    named = search_index.terms_naming(["mel", "caficultura"])
+    assert named[0][2] == [rota_do_mel.pk] and named[1][0]
+    sql, params = search_table.published_matches(["mel", "caficultura"])
+    with search_table.read_through_index(connection), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in ("trgm", "sectors", "route"):
+        assert f"initiatives_search_text_{index}" in plan, plan
+    assert "BitmapOr" in plan and "Seq Scan" not in plan, plan
