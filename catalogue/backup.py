@@ -34,9 +34,11 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from initiatives import search_index
 from initiatives.cache import bump_catalogue_version
 from initiatives.facet_rows import rebuild_facet_rows
 from initiatives.facet_table import rebuild_facet_counts
+from initiatives.models import Initiative
 
 from .health import unapplied_migrations
 
@@ -230,6 +232,9 @@ def restore(archive_path: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
             # loading it (its family then unknown): recount once everything is in.
             rebuild_facet_counts(connection)
             rebuild_facet_rows(connection)
+            # A backup made before own_search_text existed loads it empty: PostgreSQL's search
+            # (initiatives.search_table) would miss those initiatives' own words.
+            search_index.reindex(Initiative.objects.using(using).filter(own_search_text=""))
 
         for member, target in planned:
             target.parent.mkdir(parents=True, exist_ok=True)

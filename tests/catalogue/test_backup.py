@@ -247,3 +247,29 @@ def test_it_refuses_a_database_with_unapplied_migrations(tmp_path, db):
     MigrationRecorder(connection).record_unapplied("initiatives", "0001_initial")
     with pytest.raises(BackupError, match="unapplied migrations"):
         restore(tmp_path / "any.tar.gz")
+
+
+def test_it_fills_the_own_search_text_a_backup_made_before_it_lacks(tmp_path, make_initiative):
+    """own_search_text came with migration 0023: an older backup loads it empty, and PostgreSQL's
+    search reads a copy of it."""
+    polo = make_initiative(name="Polo Jabuticaba", country="BR", regions=["BR-PA"], sectors=["coffee"])
+    own = polo.own_search_text
+    made = tmp_path / "made.tar.gz"
+    call_command("backup_catalogue", str(made), verbosity=0)
+    older = tmp_path / "older.tar.gz"
+    with tarfile.open(made) as source, tarfile.open(older, "w:gz") as crafted:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name == "catalogue.json":
+                rows = json.loads(data)
+                for row in rows:
+                    row["fields"].pop("own_search_text", None)
+                data = json.dumps(rows).encode()
+            member.size = len(data)
+            crafted.addfile(member, io.BytesIO(data))
+    assert "own_search_text" not in records(older)[("initiatives.initiative", polo.pk)]
+    Initiative.objects.filter(pk=polo.pk).update(own_search_text="")
+    restore_into_empty(older)
+    polo.refresh_from_db()
+    assert polo.own_search_text == own == "polo jabuticaba brasil brazil para"
+    assert Initiative.objects.published().search_ids("jabuticaba") == [polo.pk]
