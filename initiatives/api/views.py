@@ -364,7 +364,9 @@ class CsvExport(ExportView):
     content_type = "text/csv; charset=utf-8"
 
     def respond(self, selection, filename):
-        response = StreamingHttpResponse(exports.csv_chunks(self.rows(selection)), content_type=self.content_type)
+        response = StreamingHttpResponse(
+            exports.csv_chunks(self.rows(selection), neutralised=True), content_type=self.content_type
+        )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
