@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import islice
 
-from django.db.models import Aggregate, CharField, OuterRef, Subquery
+from django.db.models import Aggregate, CharField, Func, OuterRef, Subquery
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -40,14 +40,15 @@ COLUMNS = [
     "source", "source_url", "url", "updated",
 ]  # fmt: skip
 
-# The row's own columns, read with values_list(); the relations are looked up per chunk.
-# The text columns first: a row's are checked for formulas in one slice.
+# The row's own columns, read with values_list(), the text ones first: a row's are checked for
+# formulas in one slice. (`updated` is read as text: UtcSeconds.)
 TEXT_FIELDS = (
     "slug", "name", "kind", "status", "country", "territory", "managing_organisation", "website",
     "location_precision", "language", "description", "name_pt_br", "name_es", "name_en",
     "description_pt_br", "description_es", "description_en", "source_text", "source_url", "specialisation",
 )  # fmt: skip
-FIELDS = (*TEXT_FIELDS, "program_id", "route_id", "year_started", "member_count", "latitude", "longitude", "updated")
+OTHER_FIELDS = ("program_id", "route_id", "year_started", "member_count", "latitude", "longitude")
+FIELDS = (*TEXT_FIELDS, *OTHER_FIELDS, "updated")
 
 
 def neutralise(value):
@@ -76,6 +77,19 @@ class IdList(Aggregate):
         return self.as_sql(
             compiler, connection, function="STRING_AGG", template="%(function)s((%(expressions)s)::text, ',')", **extra
         )
+
+
+class UtcSeconds(Func):
+    """A timestamp as `isoformat(timespec="seconds")` writes it in UTC (the time zone of Django's
+    connections), made by the database: no datetime object per row to parse and format again."""
+
+    output_field = CharField()
+    # As Django stores it: "2026-11-30 14:05:09.123456", in UTC.
+    template = "substr(%(expressions)s, 1, 10) || 'T' || substr(%(expressions)s, 12, 8) || '+00:00'"
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = """to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 def related_ids(relation: str) -> Subquery:
@@ -144,10 +158,11 @@ class Cells(dict):
         return value
 
 
-def initiative_rows(selection, site_root: str) -> Iterator[list]:
+def initiative_rows(selection, site_root: str, *, text: bool = False) -> Iterator[list]:
     """The header, then one list of values per initiative, in the selection's order; `site_root`
     ("https://example.org") makes the pages' addresses absolute. Every text cell comes neutralised
-    (`neutralise`): csv_chunks(rows, neutralised=True) writes them as they are.
+    (`neutralise`); with `text`, numbers come as the csv module writes them ("" for none), so that
+    csv_chunks(rows, prepared=True) writes the rows as they are.
 
     Call it with the language to export in active: country, sector, theme and kind names follow it.
     """
@@ -197,7 +212,10 @@ def initiative_rows(selection, site_root: str) -> Iterator[list]:
         municipality_ids=related_ids("municipalities"),
         sector_ids=related_ids("sectors"),
         theme_ids=related_ids("themes"),
-    ).values_list(*FIELDS, "region_ids", "municipality_ids", "sector_ids", "theme_ids")
+        updated_text=UtcSeconds("updated"),
+    ).values_list(
+        *TEXT_FIELDS, *OTHER_FIELDS, "updated_text", "region_ids", "municipality_ids", "sector_ids", "theme_ids"
+    )
     texts = len(TEXT_FIELDS)
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
         url = f"{url_prefix}{row[0]}{url_suffix}"  # from the slug as stored
@@ -214,6 +232,11 @@ def initiative_rows(selection, site_root: str) -> Iterator[list]:
         kind_name = kind_names.get(kind, kind)
         region_names, region_codes = region_columns[region_ids]
         sector_names, family, cluster_category, isic_section = sector_columns[sector_ids]
+        if text:
+            year_started = "" if year_started is None else str(year_started)
+            member_count = "" if member_count is None else str(member_count)
+            latitude = "" if latitude is None else str(latitude)
+            longitude = "" if longitude is None else str(longitude)
         # The address and the date start with the site's scheme and a year: never a formula.
         yield [
             slug, name, kind, kind_name, status, country, country_names[country], region_names, region_codes,
@@ -222,15 +245,15 @@ def initiative_rows(selection, site_root: str) -> Iterator[list]:
             route_column[route_id], managing_organisation, year_started, member_count, website,
             latitude, longitude, location_precision, language, description,
             name_pt_br, name_es, name_en, description_pt_br, description_es, description_en,
-            source_text, source_url, url, updated.isoformat(timespec="seconds"),
+            source_text, source_url, url, updated,
         ]  # fmt: skip
 
 
-def csv_chunks(rows: Iterable[list], *, neutralised: bool = False) -> Iterator[bytes]:
+def csv_chunks(rows: Iterable[list], *, prepared: bool = False) -> Iterator[bytes]:
     """UTF-8 with a byte-order mark (Excel then reads accents right), a few hundred lines per chunk.
     The header goes out on its own first, before a row is read: the download starts at once while
-    the database sorts the selection. Rows whose text cells are `neutralised` already
-    (initiative_rows') are written as they are; any others cell by cell.
+    the database sorts the selection. `prepared` rows (initiative_rows(..., text=True)) hold only
+    neutralised text, written as it is; any others are neutralised cell by cell.
 
     Every field is quoted: Excel in Portuguese and Spanish splits on ";", and an unquoted
     "a;=1+2" would give a cell "=1+2" that no leading apostrophe protects."""
@@ -241,8 +264,10 @@ def csv_chunks(rows: Iterable[list], *, neutralised: bool = False) -> Iterator[b
     if header is not None:
         writer.writerow(header)
     yield ("\ufeff" + buffer.getvalue()).encode()
-    if not neutralised:
-        rows = ([neutralise(value) for value in row] for row in rows)
+    if prepared:
+        yield from _joined_chunks(rows, writer, buffer)
+        return
+    rows = ([neutralise(value) for value in row] for row in rows)
     while True:
         buffer.seek(0)
         buffer.truncate()
@@ -251,6 +276,25 @@ def csv_chunks(rows: Iterable[list], *, neutralised: bool = False) -> Iterator[b
         if not buffer.tell():
             return
         yield buffer.getvalue().encode()
+
+
+CELL, LINE = "\x00", "\x01"  # control characters no catalogue text should hold: checked below
+
+
+def _joined_chunks(rows: Iterator[list[str]], writer, buffer: io.StringIO) -> Iterator[bytes]:
+    """What csv.writer(quoting=QUOTE_ALL) writes, from a few calls in C per chunk rather than its
+    loop over every character: a chunk's cells joined by CELL and its rows by LINE, each quote
+    doubled, then the separators made '","' and '"\\r\\n"'."""
+    while batch := list(islice(rows, LINES_PER_WRITE)):
+        joined = LINE.join([CELL.join(row) for row in batch])
+        if joined.count(CELL) == sum(map(len, batch)) - len(batch) and joined.count(LINE) == len(batch) - 1:
+            quoted = joined.replace('"', '""').replace(LINE, '"\r\n"').replace(CELL, '","')
+            yield f'"{quoted}"\r\n'.encode()
+        else:  # a separator in the data itself: the csv module quotes this chunk
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows(batch)
+            yield buffer.getvalue().encode()
 
 
 def _cell(value):

@@ -339,11 +339,11 @@ class ExportView(LanguageMixin, generics.GenericAPIView):
             selection.order_by().values_list("country", flat=True).distinct()[: exports.MAX_COUNTRIES_IN_NAME + 1]
         )
 
-    def rows(self, selection):
+    def rows(self, selection, text: bool = False):
         """The rows, built with the requested language active even after this view has returned."""
         language, root = self.language, site_root(self.request)
         with translation.override(language):
-            yield from exports.initiative_rows(selection, root)
+            yield from exports.initiative_rows(selection, root, text=text)
 
 
 def export_schema(media_type: str, summary, operation_id: str):
@@ -365,7 +365,7 @@ class CsvExport(ExportView):
 
     def respond(self, selection, filename):
         response = StreamingHttpResponse(
-            exports.csv_chunks(self.rows(selection), neutralised=True), content_type=self.content_type
+            exports.csv_chunks(self.rows(selection, text=True), prepared=True), content_type=self.content_type
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -56,7 +56,7 @@ def reference_csv(language: str) -> bytes:
 @pytest.fixture
 def varied_catalogue(make_initiative, rota_do_mel):
     """Formula-looking text in every text column and in the names of terms, empty relations and
-    numbers, negative coordinates, accents, quotes, separators and line breaks."""
+    numbers, negative coordinates, accents, quotes, separators, line breaks, control characters."""
     fortaleza, sobral = Municipality.objects.filter(code__in=["2304400", "2312908"]).order_by("name")
     family = SectorFamily.objects.create(
         name="=Família", name_en="+Family", slug="a-formula-family", cluster_category="-Cat", isic_section="A"
@@ -76,7 +76,7 @@ def varied_catalogue(make_initiative, rota_do_mel):
         "name": "=HYPERLINK(\"http://x\")", "territory": "+Sertão", "managing_organisation": "-1+2",
         "website": "https://example.org/=", "description": "@SUM(A1)", "name_pt_br": "\tTab",
         "name_es": "\rRetorno", "name_en": "=en", "description_pt_br": "+pt", "description_es": "-es",
-        "description_en": "@en", "source_text": "=fonte", "source_url": "https://example.org/a",
+        "description_en": "@en\x01 a control character", "source_text": "=fonte", "source_url": "https://example.org/a",
         "specialisation": "=especialização",
     }  # fmt: skip
     make_initiative(slug="-starts-with-a-dash", country="MX", program=odd_program, route=odd_route,
