@@ -278,19 +278,20 @@ def csv_chunks(rows: Iterable[list], *, prepared: bool = False) -> Iterator[byte
         yield buffer.getvalue().encode()
 
 
-CELL, LINE = "\x00", "\x01"  # control characters no catalogue text should hold: checked below
+MARK = "\x01"  # a control character no catalogue text should hold: checked below
+BETWEEN_CELLS, BETWEEN_LINES = f"{MARK},{MARK}", f"{MARK}\r\n{MARK}"
 
 
 def _joined_chunks(rows: Iterator[list[str]], writer, buffer: io.StringIO) -> Iterator[bytes]:
     """What csv.writer(quoting=QUOTE_ALL) writes, from a few calls in C per chunk rather than its
-    loop over every character: a chunk's cells joined by CELL and its rows by LINE, each quote
-    doubled, then the separators made '","' and '"\\r\\n"'."""
+    loop over every character: a chunk's cells joined with MARK around each comma and line end,
+    each quote doubled, then every MARK made a quote."""
     while batch := list(islice(rows, LINES_PER_WRITE)):
-        joined = LINE.join([CELL.join(row) for row in batch])
-        if joined.count(CELL) == sum(map(len, batch)) - len(batch) and joined.count(LINE) == len(batch) - 1:
-            quoted = joined.replace('"', '""').replace(LINE, '"\r\n"').replace(CELL, '","')
+        joined = BETWEEN_LINES.join([BETWEEN_CELLS.join(row) for row in batch])
+        if joined.count(MARK) == 2 * (sum(map(len, batch)) - 1):
+            quoted = joined.replace('"', '""').replace(MARK, '"')
             yield f'"{quoted}"\r\n'.encode()
-        else:  # a separator in the data itself: the csv module quotes this chunk
+        else:  # a MARK in the data itself: the csv module quotes this chunk
             buffer.seek(0)
             buffer.truncate()
             writer.writerows(batch)
