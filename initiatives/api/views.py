@@ -321,10 +321,13 @@ class ExportView(LanguageMixin, generics.GenericAPIView):
     throttle_classes = [AnonThrottle, ExportThrottle]
     content_negotiation_class = UseJson
     extension = ""
+    everything = False  # no filter: every published initiative (selection_countries)
 
     def get(self, request):
         selection = self.filter_queryset(self.get_queryset())
-        filename = exports.export_filename(self.selection_countries(selection), self.extension, timezone.localdate())
+        countries = self.selection_countries(selection)
+        self.everything = countries is None
+        filename = exports.export_filename(countries, self.extension, timezone.localdate())
         if request.method == "HEAD":  # the headers without building the file
             response = StreamingHttpResponse([], content_type=self.content_type)
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -343,7 +346,7 @@ class ExportView(LanguageMixin, generics.GenericAPIView):
         """The rows, built with the requested language active even after this view has returned."""
         language, root = self.language, site_root(self.request)
         with translation.override(language):
-            yield from exports.initiative_rows(selection, root, text=text)
+            yield from exports.initiative_rows(selection, root, text=text, everything=self.everything)
 
 
 def export_schema(media_type: str, summary, operation_id: str):
