@@ -31,7 +31,7 @@ from ..text import FORMULA_START
 
 CHUNK_SIZE = 1000  # rows fetched from the database at a time
 LINES_PER_WRITE = 500  # CSV lines sent to the client at a time
-MEMO_SIZE = 20_000  # finished cells kept per relation (a few MB at most)
+MEMO_SIZE = 20_000  # finished cells kept per relation: ~15 MB at most (docs/performance.md)
 SEPARATOR = "; "
 
 COLUMNS = [
@@ -61,6 +61,7 @@ def neutralise(value):
 
 
 def cell(text: str) -> str:
+    """neutralise() of a value known to be text."""
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
