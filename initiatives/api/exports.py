@@ -13,12 +13,16 @@ the public writes through the catalogue (hub), and staff export addresses in the
 """
 
 import csv
+import io
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from itertools import islice
 
-from django.db.models import Aggregate, CharField, OuterRef, Subquery
+from django.db.models import Aggregate, CharField, Func, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
+from django.db.models.sql.constants import LOUTER
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -27,6 +31,7 @@ from ..text import FORMULA_START
 
 CHUNK_SIZE = 1000  # rows fetched from the database at a time
 LINES_PER_WRITE = 500  # CSV lines sent to the client at a time
+MEMO_SIZE = 20_000  # finished cells kept per relation: ~15 MB at most (docs/performance.md)
 SEPARATOR = "; "
 
 COLUMNS = [
@@ -37,14 +42,15 @@ COLUMNS = [
     "source", "source_url", "url", "updated",
 ]  # fmt: skip
 
-# The row's own columns, read with values_list(); the relations are looked up per chunk.
-FIELDS = (
-    "slug", "name", "kind", "status", "country", "territory", "program_id", "route_id",
-    "managing_organisation", "year_started", "member_count", "website", "latitude", "longitude",
+# The row's own columns, read with values_list(), the text ones first: a row's are checked for
+# formulas in one slice. (`updated` is read as text: UtcSeconds.)
+TEXT_FIELDS = (
+    "slug", "name", "kind", "status", "country", "territory", "managing_organisation", "website",
     "location_precision", "language", "description", "name_pt_br", "name_es", "name_en",
-    "description_pt_br", "description_es", "description_en", "source_text", "source_url", "updated",
-    "specialisation",
+    "description_pt_br", "description_es", "description_en", "source_text", "source_url", "specialisation",
 )  # fmt: skip
+OTHER_FIELDS = ("program_id", "route_id", "year_started", "member_count", "latitude", "longitude")
+FIELDS = (*TEXT_FIELDS, *OTHER_FIELDS, "updated")
 
 
 def neutralise(value):
@@ -52,6 +58,15 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def cell(text: str) -> str:
+    """neutralise() of a value known to be text."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+# What neutralise() looks for, as one C call per cell: `any(map(FORMULA.match, texts))`.
+FORMULA = re.compile("|".join(map(re.escape, FORMULA_START)))
 
 
 class IdList(Aggregate):
@@ -67,12 +82,65 @@ class IdList(Aggregate):
         )
 
 
+class UtcSeconds(Func):
+    """A timestamp as `isoformat(timespec="seconds")` writes it in UTC (the time zone of Django's
+    connections), made by the database: no datetime object per row to parse and format again."""
+
+    output_field = CharField()
+    # As Django stores it: "2026-11-30 14:05:09.123456", in UTC.
+    template = "substr(%(expressions)s, 1, 10) || 'T' || substr(%(expressions)s, 12, 8) || '+00:00'"
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = """to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def related_ids(relation: str) -> Subquery:
     """A row's ids of one many-to-many relation, read from its through table."""
     m2m = Initiative._meta.get_field(relation)
     term = m2m.m2m_reverse_name()  # the through table's column: "region_id"…
     linked = m2m.remote_field.through.objects.filter(initiative_id=OuterRef("pk")).order_by()
     return Subquery(linked.values("initiative_id").annotate(ids=IdList(term)).values("ids"), output_field=CharField())
+
+
+class AllLinks:
+    """A LEFT JOIN of one relation's through table aggregated by initiative, for the rows' query of
+    the whole catalogue: its "ids" column is a row's "3,17,5", from one pass over the table, where
+    `related_ids` probes the table's index once per row (for all 100,000 initiatives, about twice
+    the database's time). Added to a query's joins as Django's own Join objects are."""
+
+    join_type = LOUTER
+    nullable = True
+    filtered_relation = None
+
+    def __init__(self, relation: str, parent_alias: str):
+        m2m = Initiative._meta.get_field(relation)
+        links = m2m.remote_field.through.objects.order_by().values("initiative_id")
+        self.links = links.annotate(ids=IdList(m2m.m2m_reverse_name())).query
+        self.table_name = self.table_alias = f"all_{relation}"
+        self.parent_alias = parent_alias
+
+    def as_sql(self, compiler, connection):
+        sql, params = self.links.get_compiler(connection=connection).as_sql()
+        alias, parent = connection.ops.quote_name(self.table_alias), connection.ops.quote_name(self.parent_alias)
+        return f'{LOUTER} ({sql}) {alias} ON ({alias}."initiative_id" = {parent}."id")', params
+
+    def relabeled_clone(self, change_map):
+        return self  # never renamed: the rows' query is no other query's subquery
+
+
+def with_all_links(selection, relations: dict[str, str]):
+    """The selection annotated with {name: relation}, each relation's ids read through AllLinks."""
+    selection = selection.all()
+    query = selection.query
+    parent = query.get_initial_alias()
+    columns = {}
+    for name, relation in relations.items():
+        join = AllLinks(relation, parent)
+        query.alias_map[join.table_alias] = join
+        query.alias_refcount[join.table_alias] = 1
+        columns[name] = RawSQL(f'"{join.table_alias}"."ids"', (), output_field=CharField())
+    return selection.annotate(**columns)
 
 
 def used_by(relation: str, selection):
@@ -117,16 +185,35 @@ class Related:
         return [self.values[pk] for pk in sorted(found, key=self.position.__getitem__)]
 
 
-def initiative_rows(selection, site_root: str) -> Iterator[list]:
+class Cells(dict):
+    """Finished cells by a row's value (a relation's ids "3,17,5", a programme's pk), built at the
+    first row that has it: a catalogue has a few hundred combinations of regions or themes for
+    100,000 rows. Bounded: emptied when full, then filled again as rows come."""
+
+    def __init__(self, build: Callable):
+        super().__init__()
+        self.build = build
+
+    def __missing__(self, key):
+        if len(self) >= MEMO_SIZE:
+            self.clear()
+        value = self[key] = self.build(key)
+        return value
+
+
+def initiative_rows(selection, site_root: str, *, text: bool = False, everything: bool = False) -> Iterator[list]:
     """The header, then one list of values per initiative, in the selection's order; `site_root`
-    ("https://example.org") makes the pages' addresses absolute.
+    ("https://example.org") makes the pages' addresses absolute. Every text cell comes neutralised
+    (`neutralise`); with `text`, numbers come as the csv module writes them ("" for none), so that
+    csv_chunks(rows, prepared=True) writes the rows as they are. `everything`: the selection is
+    the whole catalogue, its relations read by AllLinks.
 
     Call it with the language to export in active: country, sector, theme and kind names follow it.
     """
     yield list(COLUMNS)
-    kind_names = {value: str(label) for value, label in Initiative.Kind.choices}
+    kind_names = {value: neutralise(str(label)) for value, label in Initiative.Kind.choices}
     countries = Initiative._meta.get_field("country").countries
-    country_names = {}
+    country_names = Cells(lambda code: neutralise(str(countries.name(code))))
     # One absolute address built per export, not per row (the slug is all that differs).
     url_prefix, url_suffix = (site_root + Initiative.detail_url_template()).split("{slug}")
 
@@ -136,79 +223,123 @@ def initiative_rows(selection, site_root: str) -> Iterator[list]:
     sectors, themes, programs, routes = (
         Related(model.objects.all(), lambda term: str(term.display_name)) for model in (Sector, Theme, Program, Route)
     )
-    # Each sector's family, for the columns that compare with the US and European cluster maps.
-    families = {sector.pk: sector.family for sector in Sector.objects.select_related("family") if sector.family_id}
+    # Each sector's family, named once per export, for the columns that compare with the US and
+    # European cluster maps.
+    families = {
+        sector.pk: (sector.family.slug, str(sector.family.display_name), sector.family.cluster_category,
+                    sector.family.isic_section)
+        for sector in Sector.objects.select_related("family") if sector.family_id
+    }  # fmt: skip
 
-    def family_columns(sector_ids) -> list[str]:
-        found = []
-        for pk in sorted({int(pk) for pk in (sector_ids or "").split(",") if pk}):
-            family = families.get(pk)
-            if family is not None and family not in found:
-                found.append(family)
-        found.sort(key=lambda family: family.slug)
-        return [
-            SEPARATOR.join(str(family.display_name) for family in found),
-            SEPARATOR.join(family.cluster_category for family in found),
-            SEPARATOR.join(family.isic_section for family in found),
-        ]
+    def region_cells(ids) -> tuple[str, str]:
+        its_regions = regions(ids)
+        return cell(SEPARATOR.join([name for name, _code in its_regions])), cell(
+            SEPARATOR.join([code for _name, code in its_regions])
+        )
 
-    rows = selection.annotate(
-        region_ids=related_ids("regions"),
-        municipality_ids=related_ids("municipalities"),
-        sector_ids=related_ids("sectors"),
-        theme_ids=related_ids("themes"),
-    ).values_list(*FIELDS, "region_ids", "municipality_ids", "sector_ids", "theme_ids")
-    for (
-        slug, name, kind, status, country, territory, program_id, route_id,
-        managing_organisation, year_started, member_count, website, latitude, longitude,
-        location_precision, language, description, name_pt_br, name_es, name_en,
-        description_pt_br, description_es, description_en, source_text, source_url, updated, specialisation,
-        region_ids, municipality_ids, sector_ids, theme_ids,
-    ) in rows.iterator(chunk_size=CHUNK_SIZE):  # fmt: skip
-        if country not in country_names:
-            country_names[country] = str(countries.name(country))
-        its_regions = regions(region_ids)
+    def sector_cells(ids) -> tuple[str, str, str, str]:
+        found = sorted({families[pk] for pk in {int(pk) for pk in (ids or "").split(",") if pk} if pk in families})
+        return (
+            cell(SEPARATOR.join(sectors(ids))),
+            *(cell(SEPARATOR.join(family[column] for family in found)) for column in (1, 2, 3)),
+        )
+
+    region_columns = Cells(region_cells)
+    municipality_column = Cells(lambda ids: cell(SEPARATOR.join(municipalities(ids))))
+    sector_columns = Cells(sector_cells)
+    theme_column = Cells(lambda ids: cell(SEPARATOR.join(themes(ids))))
+    program_column = Cells(lambda pk: cell(programs.one(pk)))
+    route_column = Cells(lambda pk: cell(routes.one(pk)))
+
+    relations = {"region_ids": "regions", "municipality_ids": "municipalities", "sector_ids": "sectors",
+                 "theme_ids": "themes"}  # fmt: skip
+    if everything:
+        rows = with_all_links(selection, relations)
+    else:
+        rows = selection.annotate(**{name: related_ids(relation) for name, relation in relations.items()})
+    # Listed in the order they were annotated: the rows need no reordering.
+    rows = rows.annotate(updated_text=UtcSeconds("updated"))
+    rows = rows.values_list(*TEXT_FIELDS, *OTHER_FIELDS, *relations, "updated_text")
+    texts = len(TEXT_FIELDS)
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        url = f"{url_prefix}{row[0]}{url_suffix}"  # from the slug as stored
+        # One test in C of the row's text columns; the rare row with a formula is redone cell by cell.
+        if any(map(FORMULA.match, row[:texts])):
+            row = (*map(neutralise, row[:texts]), *row[texts:])
+        (
+            slug, name, kind, status, country, territory, managing_organisation, website, location_precision,
+            language, description, name_pt_br, name_es, name_en, description_pt_br, description_es,
+            description_en, source_text, source_url, specialisation,
+            program_id, route_id, year_started, member_count, latitude, longitude,
+            region_ids, municipality_ids, sector_ids, theme_ids, updated,
+        ) = row  # fmt: skip
+        kind_name = kind_names.get(kind, kind)
+        region_names, region_codes = region_columns[region_ids]
+        sector_names, family, cluster_category, isic_section = sector_columns[sector_ids]
+        if text:
+            year_started = "" if year_started is None else str(year_started)
+            member_count = "" if member_count is None else str(member_count)
+            latitude = "" if latitude is None else str(latitude)
+            longitude = "" if longitude is None else str(longitude)
+        # The address and the date start with the site's scheme and a year: never a formula.
         yield [
-            slug, name, kind, kind_names.get(kind, kind), status, country, country_names[country],
-            SEPARATOR.join([region for region, _code in its_regions]),
-            SEPARATOR.join([code for _region, code in its_regions]),
-            territory, SEPARATOR.join(municipalities(municipality_ids)),
-            SEPARATOR.join(sectors(sector_ids)), *family_columns(sector_ids), specialisation,
-            SEPARATOR.join(themes(theme_ids)),
-            programs.one(program_id), routes.one(route_id),
-            managing_organisation, year_started, member_count, website,
+            slug, name, kind, kind_name, status, country, country_names[country], region_names, region_codes,
+            territory, municipality_column[municipality_ids], sector_names, family, cluster_category,
+            isic_section, specialisation, theme_column[theme_ids], program_column[program_id],
+            route_column[route_id], managing_organisation, year_started, member_count, website,
             latitude, longitude, location_precision, language, description,
             name_pt_br, name_es, name_en, description_pt_br, description_es, description_en,
-            source_text, source_url, f"{url_prefix}{slug}{url_suffix}", updated.isoformat(timespec="seconds"),
+            source_text, source_url, url, updated,
         ]  # fmt: skip
 
 
-class _Echo:
-    """A file-like object whose write() hands back the line, so csv.writer can feed a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_chunks(rows: Iterable[list]) -> Iterator[bytes]:
+def csv_chunks(rows: Iterable[list], *, prepared: bool = False) -> Iterator[bytes]:
     """UTF-8 with a byte-order mark (Excel then reads accents right), a few hundred lines per chunk.
     The header goes out on its own first, before a row is read: the download starts at once while
-    the database sorts the selection.
+    the database sorts the selection. `prepared` rows (initiative_rows(..., text=True)) hold only
+    neutralised text, written as it is; any others are neutralised cell by cell.
 
     Every field is quoted: Excel in Portuguese and Spanish splits on ";", and an unquoted
     "a;=1+2" would give a cell "=1+2" that no leading apostrophe protects."""
-    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     rows = iter(rows)
     header = next(rows, None)
-    yield ("\ufeff" + (writer.writerow(header) if header is not None else "")).encode()
-    lines = []
-    for row in rows:
-        lines.append(writer.writerow([neutralise(value) for value in row]))
-        if len(lines) >= LINES_PER_WRITE:
-            yield "".join(lines).encode()
-            lines = []
-    if lines:
-        yield "".join(lines).encode()
+    if header is not None:
+        writer.writerow(header)
+    yield ("\ufeff" + buffer.getvalue()).encode()
+    if prepared:
+        yield from _joined_chunks(rows, writer, buffer)
+        return
+    rows = ([neutralise(value) for value in row] for row in rows)
+    while True:
+        buffer.seek(0)
+        buffer.truncate()
+        # The csv module takes the batch from the generator itself: no Python call per line.
+        writer.writerows(islice(rows, LINES_PER_WRITE))
+        if not buffer.tell():
+            return
+        yield buffer.getvalue().encode()
+
+
+MARK = "\x01"  # a control character no catalogue text should hold: checked below
+BETWEEN_CELLS, BETWEEN_LINES = f"{MARK},{MARK}", f"{MARK}\r\n{MARK}"
+
+
+def _joined_chunks(rows: Iterator[list[str]], writer, buffer: io.StringIO) -> Iterator[bytes]:
+    """What csv.writer(quoting=QUOTE_ALL) writes, from a few calls in C per chunk rather than its
+    loop over every character: a chunk's cells joined with MARK around each comma and line end,
+    each quote doubled, then every MARK made a quote."""
+    while batch := list(islice(rows, LINES_PER_WRITE)):
+        joined = BETWEEN_LINES.join([BETWEEN_CELLS.join(row) for row in batch])
+        if joined.count(MARK) == 2 * (sum(map(len, batch)) - 1):
+            quoted = joined.replace('"', '""').replace(MARK, '"')
+            yield f'"{quoted}"\r\n'.encode()
+        else:  # a MARK in the data itself: the csv module quotes this chunk
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows(batch)
+            yield buffer.getvalue().encode()
 
 
 def _cell(value):

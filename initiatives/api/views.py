@@ -321,10 +321,13 @@ class ExportView(LanguageMixin, generics.GenericAPIView):
     throttle_classes = [AnonThrottle, ExportThrottle]
     content_negotiation_class = UseJson
     extension = ""
+    everything = False  # no filter: every published initiative (selection_countries)
 
     def get(self, request):
         selection = self.filter_queryset(self.get_queryset())
-        filename = exports.export_filename(self.selection_countries(selection), self.extension, timezone.localdate())
+        countries = self.selection_countries(selection)
+        self.everything = countries is None
+        filename = exports.export_filename(countries, self.extension, timezone.localdate())
         if request.method == "HEAD":  # the headers without building the file
             response = StreamingHttpResponse([], content_type=self.content_type)
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -339,11 +342,11 @@ class ExportView(LanguageMixin, generics.GenericAPIView):
             selection.order_by().values_list("country", flat=True).distinct()[: exports.MAX_COUNTRIES_IN_NAME + 1]
         )
 
-    def rows(self, selection):
+    def rows(self, selection, text: bool = False):
         """The rows, built with the requested language active even after this view has returned."""
         language, root = self.language, site_root(self.request)
         with translation.override(language):
-            yield from exports.initiative_rows(selection, root)
+            yield from exports.initiative_rows(selection, root, text=text, everything=self.everything)
 
 
 def export_schema(media_type: str, summary, operation_id: str):
@@ -364,7 +367,9 @@ class CsvExport(ExportView):
     content_type = "text/csv; charset=utf-8"
 
     def respond(self, selection, filename):
-        response = StreamingHttpResponse(exports.csv_chunks(self.rows(selection)), content_type=self.content_type)
+        response = StreamingHttpResponse(
+            exports.csv_chunks(self.rows(selection, text=True), prepared=True), content_type=self.content_type
+        )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
