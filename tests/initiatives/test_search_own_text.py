@@ -138,10 +138,11 @@ def test_a_word_naming_terms_reads_their_indexes_with_the_trigram_index(make_ini
         make_initiative(name=f"Polo do Mel {n}", sectors=["coffee"], route=rota_do_mel, program=rota_do_mel.program)
     named = search_index.terms_naming(["mel", "caficultura"])
     assert named[0][2] == [rota_do_mel.pk] and named[1][0]
-    sql, params = search_table.published_matches(["mel", "caficultura"])
-    with search_table.read_through_index(connection), connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    for index in ("trgm", "sectors", "route"):
-        assert f"initiatives_search_text_{index}" in plan, plan
-    assert "BitmapOr" in plan and "Seq Scan" not in plan, plan
+    for word, indexes in (("mel", ("trgm", "sectors", "route")), ("caficultura", ("trgm", "sectors"))):
+        sql, params = search_table.published_matches([word])
+        with search_table.read_through_index(connection), connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        for index in indexes:
+            assert f"initiatives_search_text_{index}" in plan, plan
+        assert "BitmapOr" in plan and "Seq Scan" not in plan, plan
