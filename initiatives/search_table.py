@@ -57,8 +57,10 @@ TABLE_STATEMENT = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
 # (published_matches): the copy's sectors, and its programme and Rota in one_valued
 # (search_facets.ONE_VALUED).
 SECTOR_IDS = "sector_ids"
-PROGRAM_ID = "(split_part(one_valued, '|', 4))"
-ROUTE_ID = "(split_part(one_valued, '|', 5))"
+PROGRAM_ID, ROUTE_ID = (
+    f"(split_part(one_valued, '{facet_rows.SEPARATOR}', {facet_rows.COLUMNS.index(column) + 1}))"
+    for column in ("program_id", "route_id")
+)
 INDEX_STATEMENTS = [
     f"CREATE INDEX IF NOT EXISTS {TABLE}_trgm ON {TABLE} USING gin (search_text gin_trgm_ops)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_sectors ON {TABLE} USING gin ({SECTOR_IDS})",
