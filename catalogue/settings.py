@@ -65,6 +65,14 @@ def env_rate(name: str, default: str) -> str:
     return value.strip()
 
 
+def env_database(name: str, default: str, conn_max_age: int) -> dict:
+    value = os.getenv(name, default)
+    try:
+        return dj_database_url.parse(value.strip(), conn_max_age=conn_max_age)
+    except ValueError:  # an empty value or an unknown scheme ("postgress://")
+        refuse(name, value, "use a database URL, e.g. postgres://user@host:5432/name or sqlite:///path/to/file.sqlite3")
+
+
 def refuse_retired(names: tuple[str, ...], instead: str):
     """Stop at start while a variable the server no longer reads is set, saying what replaces it."""
     if retired := [name for name in names if os.getenv(name)]:
@@ -183,9 +191,8 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'catalogue.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+    "default": env_database(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'catalogue.sqlite3'}", conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

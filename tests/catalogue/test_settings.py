@@ -44,6 +44,16 @@ def test_it_starts_with_a_secret_key_when_debug_is_off():
         ("HUB_MAX_PDF_BYTES", "20MB", "use a whole number, 0 or more (no units)"),
         ("LOGIN_DELAY_SECONDS", "-1", "use a whole number, 0 or more (no units)"),
         (
+            "DATABASE_URL",
+            "",
+            "use a database URL, e.g. postgres://user@host:5432/name or sqlite:///path/to/file.sqlite3",
+        ),
+        (
+            "DATABASE_URL",
+            "postgress://u@db.example.org/c",
+            "use a database URL, e.g. postgres://user@host:5432/name or sqlite:///path/to/file.sqlite3",
+        ),
+        (
             "API_THROTTLE_ANON",
             "600 per hour",
             "use requests per period, e.g. 600/hour (periods: second, minute, hour, day)",
