@@ -123,41 +123,49 @@ def reindex(queryset) -> int:
     return len(changed)
 
 
+# -- vocabularies kept in the process --------------------------------------------------------
+
+# (token's facet, database alias) -> (token, what was built under it): the latest only.
+_kept: dict[tuple[str, str], tuple[int, object]] = {}
+
+
+def _kept_under_token(facet: str, using: str, build):
+    """What `build()` makes from a vocabulary, kept in this process under the token the database
+    renews whenever that vocabulary is written (facet_table), read at each call with one plain
+    query (the ORM's took twice as long), so that a change by another process is seen at once
+    and an initiative's edit rebuilds nothing. Without a token (nothing tells when the vocabulary
+    changes) built every time."""
+    facet_count = apps.get_model("initiatives", "FacetCount")._meta.db_table
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT n FROM {facet_count} WHERE facet = %s AND value = ''", [facet])  # noqa: S608
+        token = next(iter(cursor.fetchone() or ()), None)
+    kept = _kept.get((facet, using))
+    if token is not None and kept is not None and kept[0] == token:
+        return kept[1]
+    built = build()
+    if token is not None:
+        _kept[(facet, using)] = (token, built)
+    return built
+
+
 # -- the terms a search word names -----------------------------------------------------------
 
 
-# (database alias, vocabulary token) -> every sector's, programme's and Rota's (id, folded names):
-# the latest only. The token, which the database renews whenever a vocabulary table is written
-# (facet_table), is read for every search, so a term renamed by another process is seen at once.
-_terms_kept: dict[tuple[str, int], list[list[tuple[int, list[str]]]]] = {}
-
-
 def _named_terms(using: str) -> list[list[tuple[int, list[str]]]]:
-    facet_count = apps.get_model("initiatives", "FacetCount")._meta.db_table
-    with connections[using].cursor() as cursor:  # plain SQL: the ORM's query took twice as long
-        cursor.execute(f"SELECT n FROM {facet_count} WHERE facet = %s AND value = ''", [VOCABULARY_TOKEN])  # noqa: S608
-        token = next(iter(cursor.fetchone() or ()), None)
-    kept = _terms_kept.get((using, token))
-    if kept is None:
-        vocabulary = [
-            apps.get_model("initiatives", "Sector").objects.using(using).select_related("family").order_by(),
-            apps.get_model("initiatives", "Program").objects.using(using).order_by(),
-            apps.get_model("initiatives", "Route").objects.using(using).order_by(),
-        ]
-        kept = [
-            [(term.pk, [fold(name) for name in term_names(term) if name]) for term in terms] for terms in vocabulary
-        ]
-        if token is not None:  # without a token nothing tells when the vocabularies change
-            _terms_kept.clear()
-            _terms_kept[(using, token)] = kept
-    return kept
+    """Every sector's, programme's and Rota's (id, folded names)."""
+    vocabulary = [
+        apps.get_model("initiatives", "Sector").objects.using(using).select_related("family").order_by(),
+        apps.get_model("initiatives", "Program").objects.using(using).order_by(),
+        apps.get_model("initiatives", "Route").objects.using(using).order_by(),
+    ]
+    return [[(term.pk, [fold(name) for name in term_names(term) if name]) for term in terms] for terms in vocabulary]
 
 
 def terms_naming(words: list[str], using: str = "default") -> list[tuple[list[int], list[int], list[int]]]:
     """For each folded word, the ids of the (sectors, programmes, Rotas) one of whose names
     (term_names: a sector's with its family's) holds it: the initiatives having one of them
     match the word through their terms' part of search_text."""
-    named = _named_terms(using)
+    named = _kept_under_token(VOCABULARY_TOKEN, using, lambda: _named_terms(using))
     return [
         tuple(sorted(pk for pk, names in terms if any(word in name for name in names)) for terms in named)
         for word in words
@@ -165,10 +173,6 @@ def terms_naming(words: list[str], using: str = "default") -> list[tuple[list[in
 
 
 # -- places a query names exactly, so their initiatives rank first ------------------------------
-
-# Region token (facet_table) -> folded name -> region ids; the latest only. Kept in the process:
-# regions change rarely, so an initiative's edit must not rebuild it (6,000 fold() calls).
-_regions_kept: dict[int, dict[str, list[int]]] = {}
 
 
 @cache
@@ -181,19 +185,14 @@ def _countries_by_folded_name() -> dict[str, str]:
 
 
 def _regions_by_folded_name(region_model) -> dict[str, list[int]]:
-    facet_count = region_model._meta.apps.get_model("initiatives", "FacetCount")
-    token = facet_count.objects.filter(facet=REGION_TOKEN).values_list("n", flat=True).first()
-    index = _regions_kept.get(token)
-    if index is None:
-        index = {}
-        for pk, name in region_model.objects.values_list("pk", "name"):
-            # "Bogotá, D.C." or "Santo Domingo (Distrito Nacional)": the name before the remark counts too.
-            for spelling in {name, name.split("(")[0], name.split(",")[0]}:
-                if fold(spelling):
-                    index.setdefault(fold(spelling), []).append(pk)
-        if token is not None:  # without a token nothing tells when the regions change
-            _regions_kept.clear()
-            _regions_kept[token] = index
+    """Folded name -> region ids. Regions change rarely: an initiative's edit must not rebuild it
+    (6,000 fold() calls)."""
+    index: dict[str, list[int]] = {}
+    for pk, name in region_model.objects.values_list("pk", "name"):
+        # "Bogotá, D.C." or "Santo Domingo (Distrito Nacional)": the name before the remark counts too.
+        for spelling in {name, name.split("(")[0], name.split(",")[0]}:
+            if fold(spelling):
+                index.setdefault(fold(spelling), []).append(pk)
     return index
 
 
@@ -204,4 +203,5 @@ def places_named(query: str | None, region_model) -> tuple[list[int], list[str]]
     if not folded:
         return [], []
     country = _countries_by_folded_name().get(folded)
-    return _regions_by_folded_name(region_model).get(folded, []), [country] if country else []
+    regions = _kept_under_token(REGION_TOKEN, region_model.objects.db, lambda: _regions_by_folded_name(region_model))
+    return regions.get(folded, []), [country] if country else []
