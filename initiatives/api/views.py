@@ -321,22 +321,22 @@ class ExportView(LanguageMixin, generics.GenericAPIView):
     throttle_classes = [AnonThrottle, ExportThrottle]
     content_negotiation_class = UseJson
     extension = ""
-    everything = False  # no filter: every published initiative (selection_countries)
 
     def get(self, request):
         selection = self.filter_queryset(self.get_queryset())
-        countries = self.selection_countries(selection)
-        self.everything = countries is None
-        filename = exports.export_filename(countries, self.extension, timezone.localdate())
+        filename = exports.export_filename(self.selection_countries(selection), self.extension, timezone.localdate())
         if request.method == "HEAD":  # the headers without building the file
             response = StreamingHttpResponse([], content_type=self.content_type)
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
         return self.respond(selection, filename)
 
+    def filters_nothing(self) -> bool:
+        """Ordering, language and empty parameters choose no initiatives: the file holds them all."""
+        return not set(normalise(self.request.query_params).params) - PRESENTATION
+
     def selection_countries(self, selection) -> list[str] | None:
-        # Ordering, language and empty parameters choose no initiatives: the file holds "all".
-        if not set(normalise(self.request.query_params).params) - PRESENTATION:
+        if self.filters_nothing():
             return None
         return list(
             selection.order_by().values_list("country", flat=True).distinct()[: exports.MAX_COUNTRIES_IN_NAME + 1]
@@ -346,7 +346,7 @@ class ExportView(LanguageMixin, generics.GenericAPIView):
         """The rows, built with the requested language active even after this view has returned."""
         language, root = self.language, site_root(self.request)
         with translation.override(language):
-            yield from exports.initiative_rows(selection, root, text=text, everything=self.everything)
+            yield from exports.initiative_rows(selection, root, text=text, everything=self.filters_nothing())
 
 
 def export_schema(media_type: str, summary, operation_id: str):
