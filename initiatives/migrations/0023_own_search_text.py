@@ -31,8 +31,8 @@ def _has_column(connection, table: str) -> bool:
 
 
 def put_aside(apps, schema_editor):
-    """Before the column is added or dropped: SQLite's kept triggers off; PostgreSQL's copy,
-    whose trigger may name the column, dropped before the column is (backwards)."""
+    """Before the column is added: SQLite's kept triggers off. (Backwards, drop_copy also drops
+    PostgreSQL's copy, whose trigger names the column, before the column is.)"""
     connection = schema_editor.connection
     if connection.vendor == "sqlite":
         facet_table.drop_triggers(connection)
